@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PeopleConfig(AppConfig):
+    """People, roles and consent (PRODUCT capability 2).
+
+    A ``Person`` is a resident, with or without an account: many of the
+    people who most need help are known only to a coordinator.
+    """
+
+    name = "apps.people"
+    label = "people"
+    verbose_name = _("People and roles")

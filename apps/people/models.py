@@ -1,0 +1,92 @@
+"""Persons and their roles.
+
+The account (``auth.User``) is only a way to log in; the ``Person`` is the
+resident.  A coordinator can register a person by phone, and the person can
+later link an account to that same record.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from apps.places.models import District, Place
+
+
+class Person(models.Model):
+    class ContactPreference(models.TextChoices):
+        PHONE = "phone", _("Phone call")
+        SMS = "sms", _("Text message")
+        EMAIL = "email", _("Email")
+        POST = "post", _("Letter")
+        VISIT = "visit", _("A visit")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="person"
+    )
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    street = models.CharField(_("street"), max_length=200, blank=True)
+    house_number = models.CharField(_("house number"), max_length=20, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=10, blank=True)
+    lat = models.FloatField(_("latitude"), null=True, blank=True)
+    lon = models.FloatField(_("longitude"), null=True, blank=True)
+    district = models.ForeignKey(
+        District, null=True, blank=True, on_delete=models.PROTECT, related_name="residents", verbose_name=_("district")
+    )
+    languages = models.JSONField(_("languages spoken"), default=list, blank=True)
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    contact_preference = models.CharField(
+        _("preferred contact"), max_length=10, choices=ContactPreference.choices, default=ContactPreference.PHONE
+    )
+    demo_key = models.CharField(max_length=60, blank=True, db_index=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        verbose_name = _("person")
+        verbose_name_plural = _("persons")
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+class Role(models.TextChoices):
+    RESIDENT = "resident", _("Resident")
+    HELPER = "helper", _("Helper")
+    COORDINATOR = "coordinator", _("Coordinator")
+    ORGANISATION_STAFF = "organisation_staff", _("Organisation staff")
+    INITIATIVE_STARTER = "initiative_starter", _("Initiative starter")
+    CENTRE_COMMITTEE = "centre_committee", _("Neighbourhood centre committee member")
+    CITY_STAFF = "city_staff", _("City staff")
+    ADMINISTRATOR = "administrator", _("Administrator")
+
+
+class RoleAssignment(models.Model):
+    """A role held by a person, optionally limited to a district or a place.
+
+    Withdrawal sets ``withdrawn_at`` instead of deleting, so the record of
+    who was granted what, and by whom, stays complete.
+    """
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="roles")
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    district = models.ForeignKey(District, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("district"))
+    place = models.ForeignKey(Place, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("place"))
+    granted_by = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("granted by")
+    )
+    granted_at = models.DateTimeField(_("granted at"), auto_now_add=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["person", "role"]
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
+
+    def __str__(self) -> str:
+        return f"{self.person} – {self.get_role_display()}"

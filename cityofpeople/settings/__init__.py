@@ -1,0 +1,1 @@
+"""Settings live here, one module per environment: base, dev, test, prod."""

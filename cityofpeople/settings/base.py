@@ -1,0 +1,187 @@
+"""Settings shared by every environment.
+
+Environment-specific modules (``dev``, ``test``, ``prod``) import everything
+from here and change only what differs.  Secrets and the database always
+come from environment variables (see ``env.py``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.utils.translation import gettext_lazy as _
+
+from .env import database_from_url, env_bool, env_list, env_str
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+VAR_DIR = Path(env_str("COP_VAR_DIR", str(BASE_DIR / "var")))
+
+SECRET_KEY = env_str("COP_SECRET_KEY", "insecure-development-key-change-me")
+DEBUG = False
+ALLOWED_HOSTS = env_list("COP_ALLOWED_HOSTS", "127.0.0.1,localhost")
+
+INSTALLED_APPS = [
+    "apps.core",  # first: its templates override those of allauth and Django
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "ninja",
+    "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
+    "allauth",
+    "allauth.account",
+    "apps.places",
+    "apps.people",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+]
+
+ROOT_URLCONF = "cityofpeople.urls"
+WSGI_APPLICATION = "cityofpeople.wsgi.application"
+
+# A city brings its own look by pointing COP_THEME_DIR at a folder with
+# static files (css/theme.css, img/logo.svg) and, optionally, templates.
+THEME_DIR = Path(env_str("COP_THEME_DIR", str(BASE_DIR / "themes" / "gent")))
+THEME_LOGO = env_str("COP_THEME_LOGO", "vendor/gent_styleguide/styleguide/img/svg/logo.svg")
+THEME_FAVICON = env_str(
+    "COP_THEME_FAVICON", "vendor/gent_styleguide/styleguide/img/favicon/build/blue/favicon-32x32.png"
+)
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [THEME_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "apps.core.context_processors.site",
+            ],
+        },
+    },
+]
+
+DATABASES = {"default": database_from_url(env_str("DATABASE_URL", "sqlite:///var/cityofpeople.sqlite3"), BASE_DIR)}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+
+# --- allauth: email is the login; verification is mandatory for real accounts
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
+ACCOUNT_RATE_LIMITS = {"login_failed": "5/5m/ip,5/5m/key"}
+LOGIN_REDIRECT_URL = "core:home"
+ACCOUNT_LOGOUT_REDIRECT_URL = "core:home"
+
+# --- languages: Dutch first, English and French complete
+LANGUAGE_CODE = "nl"
+LANGUAGES = [("nl", _("Dutch")), ("en", _("English")), ("fr", _("French"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Europe/Brussels"
+USE_I18N = True
+USE_TZ = True
+
+# --- static files: our own, the theme, and the npm packages served as they are
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+NODE_MODULES = BASE_DIR / "node_modules"
+STATICFILES_DIRS = [
+    ("theme", THEME_DIR / "static"),
+    # only what the compiled CSS uses: its JS vendor folder has broken source-map links
+    ("vendor/gent_styleguide/css", NODE_MODULES / "gent_styleguide" / "build" / "css"),
+    *(
+        (f"vendor/gent_styleguide/styleguide/{part}", NODE_MODULES / "gent_styleguide" / "build" / "styleguide" / part)
+        for part in ("fonts", "googlefonts", "img")
+    ),
+    ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
+]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+# --- background work: Django's task interface, database backend, db_worker
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# --- messages to people: email through Django, SMS through our small interface
+# Pages queue email; the task worker delivers it with EMAIL_DELIVERY_BACKEND and retries.
+EMAIL_BACKEND = "apps.core.mail.QueuedEmailBackend"
+EMAIL_DELIVERY_BACKEND = env_str("COP_EMAIL_DELIVERY_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+DEFAULT_FROM_EMAIL = env_str("COP_FROM_EMAIL", "City of People Gent <noreply@cityofpeople.gent.example>")
+EMAIL_FILE_PATH = env_str("COP_EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
+SMS_BACKEND = env_str("COP_SMS_BACKEND", "apps.core.sms.ConsoleSmsBackend")
+SMS_SENDER = env_str("COP_SMS_SENDER", "CityofPeople")
+
+# --- places: the district polygons and the offline address register
+GEO_DATA_DIR = Path(env_str("COP_GEO_DATA_DIR", str(BASE_DIR / "data" / "gent")))
+DISTRICTS_FILE = GEO_DATA_DIR / "stadswijken-gent.geojson"
+ADDRESSES_FILE = GEO_DATA_DIR / "addresses-crab2014.csv"
+GEOCODER = env_str("COP_GEOCODER", "apps.places.geo.OfflineGeocoder")
+CITY_NAME = env_str("COP_CITY_NAME", "Gent")
+
+# --- security defaults that hold everywhere
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = 60 * 60 * 12
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+CSRF_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("COP_LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "INFO"}},
+}
+
+# The demo has public passwords: allowed only where the environment says so
+DEMO_ALLOWED = env_bool("COP_ALLOW_DEMO", False)

@@ -1,0 +1,22 @@
+"""Top-level URLs.  Pages are under a language prefix (/nl/, /en/, /fr/); the API is not."""
+
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path, re_path
+from django.views.i18n import set_language
+
+from .api import api, api_not_found
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+    re_path(r"^api/", api_not_found),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("healthz", include("apps.core.health_urls")),
+]
+
+urlpatterns += i18n_patterns(
+    path("", include("apps.core.urls")),
+    path("districts/", include("apps.places.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+)

@@ -1,0 +1,1 @@
+"""Offline geography without Django: districts, point lookup, distances, SVG maps, addresses."""

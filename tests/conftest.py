@@ -1,0 +1,21 @@
+"""Fixtures shared by every suite."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
+    """Every database test starts with the 25 real districts of Ghent loaded."""
+    with django_db_blocker.unblock():
+        call_command("load_districts", verbosity=0)
+
+
+@pytest.fixture
+def demo_city(db: None) -> None:
+    """The full demo city (places and people), for tests that need realistic data."""
+    call_command("load_demo", verbosity=0)
