@@ -32,7 +32,8 @@ class Command(BaseCommand):
         if not getattr(settings, "DEMO_ALLOWED", False):
             raise CommandError("The demo data has public passwords; it is refused unless COP_ALLOW_DEMO=true.")
         if options["if_empty"] and District.objects.exists():
-            self.stdout.write("Demo data is already there; nothing to do.")
+            self.stdout.write("Demo data is already there; nothing to load.")
+            call_command("demo_logins", stdout=self.stdout)
             return
         call_command("load_districts", stdout=self.stdout, stderr=self.stderr)
         generator = random.Random(DEMO_SEED)  # noqa: S311 - demo data, not security
