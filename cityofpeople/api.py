@@ -6,11 +6,14 @@ client never has to parse an HTML error page.
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from apps.access.api import router as access_router
+from apps.people.api import router as people_router
 from apps.places.api import router as places_router
 
 api = NinjaAPI(
@@ -23,6 +26,13 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/", places_router)
+api.add_router("/", people_router)
+api.add_router("/", access_router)
+
+
+@api.exception_handler(PermissionDenied)
+def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return api.create_response(request, {"detail": _("You may not do this.")}, status=403)
 
 
 @api.exception_handler(Http404)

@@ -17,6 +17,8 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", include("apps.core.urls")),
     path("districts/", include("apps.places.urls")),
+    path("", include("apps.people.urls")),
+    path("audit/", include("apps.access.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 )

@@ -12,3 +12,10 @@ class PeopleConfig(AppConfig):
     name = "apps.people"
     label = "people"
     verbose_name = _("People and roles")
+
+    def ready(self) -> None:
+        from apps.access.privacy import register
+
+        from .privacy import SOURCE
+
+        register(SOURCE)

@@ -11,12 +11,14 @@ from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.places.demo import random_address
 from apps.places.models import District, Place
 
-from .models import Person, Role, RoleAssignment
+from .consent_texts import current_version
+from .models import Consent, Person, Purpose, Role, RoleAssignment
 
 DEMO_DOMAIN = "demo.cityofpeople.example"
 RESIDENTS = 240
@@ -120,6 +122,14 @@ DEMO_ACCOUNTS = [
     DemoAccount(Role.CENTRE_COMMITTEE, "Paula", "Seghers", scope="place"),
     DemoAccount(Role.CITY_STAFF, "Bart", "Vandenberghe", scope="district"),
     DemoAccount(Role.ADMINISTRATOR, "Admin", "Demo"),
+    DemoAccount(Role.AUDITOR, "Nora", "Claes"),
+]
+SUPPORT_NEEDS = [
+    "Boodschappen op dinsdag, slecht te been.",
+    "Zoekt gezelschap, woont alleen sinds kort.",
+    "Hulp bij papieren van de mutualiteit.",
+    "Vervoer naar de dokter, twee keer per maand.",
+    "",
 ]
 
 
@@ -182,10 +192,23 @@ def load(generator: random.Random) -> int:
     if home is None:
         raise RuntimeError(_("Load the districts before the demo people."))
     people = [_account(generator, account, home) for account in DEMO_ACCOUNTS]
+    coordinator = next(p for p, a in zip(people, DEMO_ACCOUNTS, strict=True) if a.role == Role.COORDINATOR)
     for index, district in enumerate(_weighted_districts(generator, RESIDENTS)):
         person = _person(
             generator, district, f"resident:{index}", generator.choice(FIRST_NAMES), generator.choice(LAST_NAMES)
         )
         RoleAssignment.objects.get_or_create(person=person, role=Role.RESIDENT)
+        needs = generator.choice(SUPPORT_NEEDS)
+        if needs and not person.consents.exists():
+            person.support_needs = needs
+            person.save(update_fields=["support_needs"])
+            Consent.objects.create(
+                person=person,
+                purpose=Purpose.CARE_MATCHING,
+                method=Consent.Method.PHONE,
+                text_version=current_version(Purpose.CARE_MATCHING),
+                given_at=timezone.now(),
+                recorded_by=coordinator,
+            )
         people.append(person)
     return len(people)

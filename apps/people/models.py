@@ -42,6 +42,13 @@ class Person(models.Model):
     contact_preference = models.CharField(
         _("preferred contact"), max_length=10, choices=ContactPreference.choices, default=ContactPreference.PHONE
     )
+    # Special-category data (GDPR art. 9): what help the person needs, as told to a coordinator.
+    # Read only through selectors that check the rule and write the access log.
+    support_needs = models.TextField(_("support needs"), blank=True)
+    registered_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("registered by")
+    )
+    erased_at = models.DateTimeField(_("erased at"), null=True, blank=True)
     demo_key = models.CharField(max_length=60, blank=True, db_index=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -64,6 +71,7 @@ class Role(models.TextChoices):
     CENTRE_COMMITTEE = "centre_committee", _("Neighbourhood centre committee member")
     CITY_STAFF = "city_staff", _("City staff")
     ADMINISTRATOR = "administrator", _("Administrator")
+    AUDITOR = "auditor", _("Auditor")
 
 
 class RoleAssignment(models.Model):
@@ -82,6 +90,9 @@ class RoleAssignment(models.Model):
     )
     granted_at = models.DateTimeField(_("granted at"), auto_now_add=True)
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("withdrawn by")
+    )
 
     class Meta:
         ordering = ["person", "role"]
@@ -90,3 +101,52 @@ class RoleAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} – {self.get_role_display()}"
+
+
+class Purpose(models.TextChoices):
+    """What a person can consent to, one purpose at a time (GDPR art. 6 and 9: purpose-bound)."""
+
+    CARE_MATCHING = "care_matching", _("Matching my request for help with a helper")
+    WELLBEING_SCREENING = "wellbeing_screening", _("Answering questions about my wellbeing")
+    CONTACT_PHONE = "contact_phone", _("Being contacted by phone")
+    CONTACT_SMS = "contact_sms", _("Being contacted by text message")
+    CONTACT_EMAIL = "contact_email", _("Being contacted by email")
+    LISTED_AS_HELPER = "listed_as_helper", _("Being listed as a helper")
+    SHARE_WITH_SERVICE = "share_with_service", _("Sharing my request with a service I am referred to")
+
+
+class Consent(models.Model):
+    """One consent for one purpose.  Withdrawal ends it; a new consent is a new row, so history stays."""
+
+    class Method(models.TextChoices):
+        ONLINE = "online", _("Online, by the person")
+        PHONE = "phone", _("By phone, through a coordinator")
+        PAPER = "paper", _("On paper")
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="consents")
+    purpose = models.CharField(_("purpose"), max_length=30, choices=Purpose.choices)
+    method = models.CharField(_("how"), max_length=10, choices=Method.choices)
+    text_version = models.CharField(_("text version"), max_length=20)
+    recorded_by = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("recorded by")
+    )
+    given_at = models.DateTimeField(_("given at"))
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("withdrawn by")
+    )
+
+    class Meta:
+        ordering = ["person", "purpose", "-given_at"]
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "purpose"],
+                condition=models.Q(withdrawn_at__isnull=True),
+                name="consent_one_active_per_purpose",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} – {self.get_purpose_display()}"

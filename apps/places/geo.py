@@ -192,7 +192,9 @@ def _note_message(note: addresses.Note | None) -> str | None:
         return _("Box %(box)s is kept as you typed it; the register knows only the building.") % {"box": note.typed}
     if note.kind is addresses.NoteKind.LETTER_FALLBACK:
         return _("Number %(typed)s is not in the register; we show number %(used)s.") % {
-            "typed": note.typed, "used": note.used}
+            "typed": note.typed,
+            "used": note.used,
+        }
     return _(
         "Number %(typed)s is not in the address register of 2014; its place is estimated between numbers "
         "%(lower)s and %(upper)s."
@@ -202,12 +204,22 @@ def _note_message(note: addresses.Note | None) -> str | None:
 def lookup_from_result(result: addresses.GeocodeResult) -> AddressLookup:
     """Turn the finder's answer into what pages and the API show, in the person's language."""
     if result.address is None:
-        return AddressLookup(found=False, message=_reason_message(result.reason), suggestions=result.suggestions,
-                             understood=result.understood)
+        return AddressLookup(
+            found=False,
+            message=_reason_message(result.reason),
+            suggestions=result.suggestions,
+            understood=result.understood,
+        )
     point = result.address
     return AddressLookup(
-        found=True, street=point.street, house_number=point.house_number, postcode=point.postcode,
-        lat=point.lat, lon=point.lon, understood=result.understood, note=_note_message(result.note),
+        found=True,
+        street=point.street,
+        house_number=point.house_number,
+        postcode=point.postcode,
+        lat=point.lat,
+        lon=point.lon,
+        understood=result.understood,
+        note=_note_message(result.note),
         district=district_at(point.lat, point.lon),
     )
 

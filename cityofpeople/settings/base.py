@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "apps.places",
     "apps.people",
+    "apps.access",
 ]
 
 MIDDLEWARE = [
@@ -185,3 +186,10 @@ LOGGING = {
 
 # The demo has public passwords: allowed only where the environment says so
 DEMO_ALLOWED = env_bool("COP_ALLOW_DEMO", False)
+
+# Retention per kind of data, in days; applied every day by the retention task
+RETENTION_DAYS = {
+    "access_log": int(env_str("COP_RETENTION_ACCESS_LOG_DAYS", "365")),
+    "withdrawn_consents": int(env_str("COP_RETENTION_WITHDRAWN_CONSENTS_DAYS", str(5 * 365))),
+    "support_needs_inactive": int(env_str("COP_RETENTION_SUPPORT_NEEDS_DAYS", str(2 * 365))),
+}

@@ -22,7 +22,11 @@ def test_sqlite_url_relative_and_absolute() -> None:
 def test_postgres_url_over_tcp_and_socket() -> None:
     tcp = database_from_url("postgres://cop:s%40cret@db.internal:5433/cityofpeople", Path("/"))
     assert (tcp["USER"], tcp["PASSWORD"], tcp["HOST"], tcp["PORT"], tcp["NAME"]) == (
-        "cop", "s@cret", "db.internal", "5433", "cityofpeople",
+        "cop",
+        "s@cret",
+        "db.internal",
+        "5433",
+        "cityofpeople",
     )
     socket = database_from_url("postgresql://cop@/cityofpeople?host=/run/postgresql", Path("/"))
     assert socket["HOST"] == "/run/postgresql"
@@ -58,10 +62,14 @@ def test_cli_unknown_command_exits_2_with_one_line() -> None:
 def test_cli_districts_with_a_bad_file_exits_non_zero_with_one_line(tmp_path: Path) -> None:
     bad = tmp_path / "broken.geojson"
     bad.write_text("{ not json", encoding="utf-8")
-    env = {"DJANGO_SETTINGS_MODULE": "cityofpeople.settings.test", "PATH": "/usr/bin:/bin",
-           "DATABASE_URL": f"sqlite:///{tmp_path}/cli.sqlite3"}
-    result = subprocess.run([*CLI, "districts", str(bad)], cwd=ROOT, capture_output=True, text=True, env=env,
-                            check=False)
+    env = {
+        "DJANGO_SETTINGS_MODULE": "cityofpeople.settings.test",
+        "PATH": "/usr/bin:/bin",
+        "DATABASE_URL": f"sqlite:///{tmp_path}/cli.sqlite3",
+    }
+    result = subprocess.run(
+        [*CLI, "districts", str(bad)], cwd=ROOT, capture_output=True, text=True, env=env, check=False
+    )
     assert result.returncode != 0
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AccessConfig(AppConfig):
+    """Who may do what (the rules, declared once) and the log of who read special-category data."""
+
+    name = "apps.access"
+    label = "access"
+    verbose_name = _("Access and audit")

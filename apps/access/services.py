@@ -1,0 +1,85 @@
+"""Writing the access log and purging it by retention: the only code that touches the table."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from .actors import Actor, actor_for
+from .models import AccessLogEntry
+
+
+def via_of(request: HttpRequest | None) -> str:
+    """The page or endpoint, as its URL name when known (never the query string: it may hold data)."""
+    if request is None:
+        return "internal"
+    match = getattr(request, "resolver_match", None)
+    name = match.view_name if match is not None and match.view_name else request.path
+    return f"{request.method} {name}"[:200]
+
+
+def access_log_write(
+    *,
+    actor: Actor,
+    subject_person_id: int | None,
+    record_type: str,
+    record_id: object,
+    action: str,
+    purpose: str,
+    allowed: bool,
+    via: str,
+) -> AccessLogEntry | None:
+    """One entry per access to special-category data by someone other than the person themselves."""
+    if allowed and actor.person_id is not None and actor.person_id == subject_person_id:
+        return None
+    return AccessLogEntry.objects.create(
+        actor_user_id=actor.user_id,
+        actor_person_id=actor.person_id,
+        actor_role=actor.main_role(),
+        subject_person_id=subject_person_id,
+        record_type=record_type,
+        record_id=str(record_id),
+        action=action,
+        purpose=purpose,
+        outcome=AccessLogEntry.Outcome.ALLOWED if allowed else AccessLogEntry.Outcome.DENIED,
+        via=via,
+    )
+
+
+def log_request_access(
+    request: HttpRequest,
+    *,
+    subject_person_id: int | None,
+    record_type: str,
+    record_id: object,
+    action: str,
+    purpose: str,
+    allowed: bool,
+) -> None:
+    access_log_write(
+        actor=actor_for(request),
+        subject_person_id=subject_person_id,
+        record_type=record_type,
+        record_id=record_id,
+        action=action,
+        purpose=purpose,
+        allowed=allowed,
+        via=via_of(request),
+    )
+
+
+def access_log_purge(*, now: timezone.datetime | None = None) -> int:
+    """Delete entries older than the retention period (default 12 months); returns how many."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.RETENTION_DAYS["access_log"])
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config('cityofpeople.access_log_purge', 'on', true)")
+        old = AccessLogEntry.objects.filter(at__lt=cutoff)
+        # bypass the append-only queryset on purpose: this is the one sanctioned deletion
+        deleted, _ = super(type(old), old).delete()
+    return int(deleted)

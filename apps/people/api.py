@@ -1,0 +1,185 @@
+"""JSON API for persons, consents, roles and personal data; same rules as the pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Status
+from ninja.errors import HttpError
+from ninja.security import django_auth
+
+from apps.access.actors import actor_for
+from apps.access.models import AccessLogEntry
+from apps.access.privacy import export_person
+from apps.access.rules import can
+from apps.access.services import log_request_access
+
+from . import selectors, services
+from .models import Person, RoleAssignment
+from .schemas import ConsentIn, ConsentOut, MessageOut, PersonDetailOut, PersonIn, PersonOut, ReadOut, RoleOut
+
+router = Router(tags=["people"], auth=django_auth)
+ERRORS: dict[int, Any] = {401: MessageOut, 403: MessageOut, 404: MessageOut, 422: MessageOut}
+
+
+def _person_out(person: Person) -> dict[str, Any]:
+    return {
+        "id": person.pk,
+        "first_name": person.first_name,
+        "last_name": person.last_name,
+        "phone": person.phone,
+        "email": person.email,
+        "street": person.street,
+        "house_number": person.house_number,
+        "postcode": person.postcode,
+        "district_number": person.district.number if person.district else None,
+        "languages": person.languages,
+        "birth_date": person.birth_date,
+        "contact_preference": person.contact_preference,
+        "has_account": person.user_id is not None,
+    }
+
+
+def _role_out(role: RoleAssignment) -> dict[str, Any]:
+    return {
+        "role": role.role,
+        "district_number": role.district.number if role.district else None,
+        "place_slug": role.place.slug if role.place else None,
+        "granted_at": role.granted_at,
+        "withdrawn_at": role.withdrawn_at,
+    }
+
+
+def _me(request: HttpRequest) -> Person:
+    person = selectors.own_person(actor_for(request))
+    if person is None:
+        person = services.person_link_account(user=request.user, email=request.user.email or "")
+        request._actor = None  # type: ignore[attr-defined]
+    return person
+
+
+def _unprocessable(error: ValidationError) -> HttpError:
+    return HttpError(422, " ".join(error.messages))
+
+
+@router.get("/me", response={200: PersonDetailOut, **ERRORS})
+def me(request: HttpRequest) -> Any:
+    """My own record, including what I told about the help I need."""
+    person = _me(request)
+    return {**_person_out(person), "support_needs": person.support_needs}
+
+
+@router.get("/me/roles", response={200: list[RoleOut], **ERRORS})
+def my_roles(request: HttpRequest) -> Any:
+    return [_role_out(role) for role in selectors.role_history(_me(request))]
+
+
+@router.get("/me/consents", response={200: list[ConsentOut], **ERRORS})
+def my_consents(request: HttpRequest) -> Any:
+    return list(selectors.consent_history(_me(request)))
+
+
+@router.post("/me/consents", response={201: ConsentOut, **ERRORS})
+def give_my_consent(request: HttpRequest, payload: ConsentIn) -> Any:
+    try:
+        consent = services.consent_give(
+            actor=actor_for(request), person=_me(request), purpose=payload.purpose, method="online"
+        )
+    except ValidationError as error:
+        raise _unprocessable(error) from error
+    return Status(201, consent)
+
+
+@router.delete("/me/consents/{purpose}", response={204: None, **ERRORS})
+def withdraw_my_consent(request: HttpRequest, purpose: str) -> Any:
+    if not services.consent_withdraw(actor=actor_for(request), person=_me(request), purpose=purpose):
+        raise HttpError(404, _("There is no active consent for this purpose."))
+    return Status(204, None)
+
+
+@router.get("/me/reads", response={200: list[ReadOut], **ERRORS})
+def my_reads(request: HttpRequest) -> Any:
+    """When, in which role and why others read sensitive data about me."""
+    entries = AccessLogEntry.objects.filter(subject_person_id=_me(request).pk).order_by("-at")[:500]
+    return [
+        {"at": e.at, "role": e.actor_role, "action": e.action, "purpose": e.purpose, "outcome": e.outcome}
+        for e in entries
+    ]
+
+
+@router.get("/me/export", response={200: dict[str, list[dict[str, Any]]], **ERRORS})
+def my_export(request: HttpRequest) -> Any:
+    return export_person(_me(request))
+
+
+@router.get("/persons", response={200: list[PersonOut], **ERRORS})
+def search_persons(request: HttpRequest, q: str = Query("", max_length=100)) -> Any:
+    """Coordinators: residents of their own districts only."""
+    actor = actor_for(request)
+    if not can(actor, "people.search_persons"):
+        raise HttpError(403, _("You may not search residents."))
+    return [_person_out(p) for p in selectors.persons_search(actor, q)[:100]]
+
+
+@router.post("/persons", response={201: PersonDetailOut, **ERRORS})
+def register_person(request: HttpRequest, payload: PersonIn) -> Any:
+    """Coordinators: register a resident by phone, with the consents they gave."""
+    try:
+        person = services.person_register(actor=actor_for(request), **payload.dict(), consent_method="phone")
+    except PermissionDenied:
+        raise HttpError(403, _("You may not register residents.")) from None
+    except ValidationError as error:
+        raise _unprocessable(error) from error
+    return Status(201, {**_person_out(person), "support_needs": person.support_needs})
+
+
+@router.get("/persons/{person_id}", response={200: PersonDetailOut, **ERRORS})
+def get_person(request: HttpRequest, person_id: int) -> Any:
+    """Another person's id and an id that does not exist give the same 404."""
+    person = selectors.person_for(actor_for(request), person_id)
+    return {**_person_out(person), "support_needs": selectors.support_needs_read(request, person)}
+
+
+@router.get("/persons/{person_id}/consents", response={200: list[ConsentOut], **ERRORS})
+def person_consents(request: HttpRequest, person_id: int) -> Any:
+    person = selectors.person_for(actor_for(request), person_id, rule="people.record_consent")
+    return list(selectors.consent_history(person))
+
+
+@router.post("/persons/{person_id}/consents", response={201: ConsentOut, **ERRORS})
+def record_consent(request: HttpRequest, person_id: int, payload: ConsentIn) -> Any:
+    """Coordinators: record a consent given by phone or on paper."""
+    person = selectors.person_for(actor_for(request), person_id, rule="people.record_consent")
+    try:
+        consent = services.consent_give(
+            actor=actor_for(request), person=person, purpose=payload.purpose, method=payload.method
+        )
+    except ValidationError as error:
+        raise _unprocessable(error) from error
+    return Status(201, consent)
+
+
+@router.delete("/persons/{person_id}/consents/{purpose}", response={204: None, **ERRORS})
+def withdraw_consent(request: HttpRequest, person_id: int, purpose: str) -> Any:
+    person = selectors.person_for(actor_for(request), person_id, rule="people.record_consent")
+    if not services.consent_withdraw(actor=actor_for(request), person=person, purpose=purpose):
+        raise HttpError(404, _("There is no active consent for this purpose."))
+    return Status(204, None)
+
+
+@router.get("/persons/{person_id}/export", response={200: dict[str, list[dict[str, Any]]], **ERRORS})
+def person_export(request: HttpRequest, person_id: int) -> Any:
+    person = selectors.person_for(actor_for(request), person_id, rule="people.export_data")
+    log_request_access(
+        request,
+        subject_person_id=person.pk,
+        record_type="people.Person",
+        record_id=person.pk,
+        action="export",
+        purpose="data_export",
+        allowed=True,
+    )
+    return export_person(person)

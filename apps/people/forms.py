@@ -1,0 +1,119 @@
+"""Forms for persons and consents.  They parse and validate input; services do the writing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .models import Consent, Person, Purpose, Role
+from .phones import normalise_phone
+
+LANGUAGES = [
+    ("nl", _("Dutch")),
+    ("fr", _("French")),
+    ("en", _("English")),
+    ("ar", _("Arabic")),
+    ("tr", _("Turkish")),
+    ("uk", _("Ukrainian")),
+    ("pl", _("Polish")),
+    ("bg", _("Bulgarian")),
+    ("ro", _("Romanian")),
+    ("es", _("Spanish")),
+    ("de", _("German")),
+    ("ru", _("Russian")),
+    ("so", _("Somali")),
+    ("prs", _("Dari")),
+    ("ps", _("Pashto")),
+    ("ti", _("Tigrinya")),
+    ("sgn", _("Sign language")),
+]
+
+
+class PhoneField(forms.CharField):
+    def clean(self, value: Any) -> str:
+        value = super().clean(value)
+        return normalise_phone(value) if value else ""
+
+
+class PersonForm(forms.Form):
+    first_name = forms.CharField(label=_("First name"), max_length=100)
+    last_name = forms.CharField(label=_("Last name"), max_length=100)
+    address = forms.CharField(
+        label=_("Address"),
+        max_length=200,
+        help_text=_("Street and house number, for example: Sint-Pietersnieuwstraat 33, 9000 Gent"),
+    )
+    phone = PhoneField(label=_("Phone"), required=False, max_length=30, help_text=_("For example: 0470 12 34 56"))
+    email = forms.EmailField(label=_("Email"), required=False)
+    languages = forms.MultipleChoiceField(
+        label=_("Languages spoken"), choices=LANGUAGES, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    birth_date = forms.DateField(
+        label=_("Date of birth (optional)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    contact_preference = forms.ChoiceField(
+        label=_("How do they prefer to be contacted?"), choices=Person.ContactPreference.choices
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        preference = data.get("contact_preference")
+        if preference in {"phone", "sms"} and not data.get("phone") and "phone" not in self.errors:
+            self.add_error("phone", _("Give a phone number to be contacted by phone or text message."))
+        if preference == "email" and not data.get("email") and "email" not in self.errors:
+            self.add_error("email", _("Give an email address to be contacted by email."))
+        return data
+
+
+class RegisterPersonForm(PersonForm):
+    support_needs = forms.CharField(
+        label=_("What help do they need? (only you and other coordinators of the district see this)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )
+    consents = forms.MultipleChoiceField(
+        label=_("They agreed by phone to"),
+        choices=Purpose.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("support_needs") and Purpose.CARE_MATCHING not in data.get("consents", []):
+            self.add_error("consents", _("Ask for consent to care matching before you note what help they need."))
+        return data
+
+
+class ProfileForm(PersonForm):
+    pass
+
+
+class ConsentForm(forms.Form):
+    purpose = forms.ChoiceField(choices=Purpose.choices)
+    action = forms.ChoiceField(choices=[("give", "give"), ("withdraw", "withdraw")])
+    method = forms.ChoiceField(choices=Consent.Method.choices, required=False)
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("Name, phone or street"), required=False, max_length=100)
+
+
+class GrantRoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+
+    def clean_role(self) -> str:
+        role = self.cleaned_data["role"]
+        if role not in Role.values:
+            raise ValidationError(_("Unknown role."))
+        return str(role)
+
+
+class EraseForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("I understand that all personal data will be removed and cannot be brought back."), required=True
+    )

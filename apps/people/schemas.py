@@ -1,0 +1,74 @@
+"""API shapes for persons, consents and roles."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from ninja import Schema
+from pydantic import Field
+
+
+class PersonOut(Schema):
+    id: int
+    first_name: str
+    last_name: str
+    phone: str
+    email: str
+    street: str
+    house_number: str
+    postcode: str
+    district_number: int | None
+    languages: list[str]
+    birth_date: date | None
+    contact_preference: str
+    has_account: bool
+
+
+class PersonDetailOut(PersonOut):
+    support_needs: str | None = Field(description="Only when the rules allow; every read is in the access log")
+
+
+class PersonIn(Schema):
+    first_name: str = Field(min_length=1, max_length=100)
+    last_name: str = Field(min_length=1, max_length=100)
+    address: str = Field(min_length=3, max_length=200, description="Street, house number, optional postcode")
+    phone: str = Field("", max_length=30)
+    email: str = Field("", max_length=254)
+    languages: list[str] = Field(default_factory=list, max_length=20)
+    birth_date: date | None = None
+    contact_preference: str = Field("phone", pattern="^(phone|sms|email|post|visit)$")
+    support_needs: str = Field("", max_length=2000)
+    consents: list[str] = Field(default_factory=list, max_length=10)
+
+
+class ConsentOut(Schema):
+    purpose: str
+    method: str
+    text_version: str
+    given_at: datetime
+    withdrawn_at: datetime | None
+
+
+class ConsentIn(Schema):
+    purpose: str = Field(pattern="^[a-z_]{1,30}$")
+    method: str = Field("online", pattern="^(online|phone|paper)$")
+
+
+class RoleOut(Schema):
+    role: str
+    district_number: int | None
+    place_slug: str | None
+    granted_at: datetime
+    withdrawn_at: datetime | None
+
+
+class ReadOut(Schema):
+    at: datetime
+    role: str
+    action: str
+    purpose: str
+    outcome: str
+
+
+class MessageOut(Schema):
+    detail: str

@@ -1,0 +1,71 @@
+"""Reads of persons.  Object access is checked here: missing and forbidden both raise Http404."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest
+
+from apps.access.actors import Actor, actor_for
+from apps.access.rules import can
+from apps.access.services import log_request_access
+
+from .models import Consent, Person, Purpose, Role, RoleAssignment
+
+
+def person_for(actor: Actor, person_id: int, rule: str = "people.view_person") -> Person:
+    person = Person.objects.select_related("district", "user").filter(pk=person_id, erased_at__isnull=True).first()
+    if person is None or not can(actor, rule, person):
+        raise Http404
+    return person
+
+
+def own_person(actor: Actor) -> Person | None:
+    if actor.person_id is None:
+        return None
+    return Person.objects.select_related("district").filter(pk=actor.person_id).first()
+
+
+def persons_search(actor: Actor, query: str = "") -> QuerySet[Person]:
+    """Persons in the coordinator's own districts only, by name, phone or street."""
+    districts = actor.district_scope(Role.COORDINATOR)
+    persons = Person.objects.filter(district_id__in=districts, erased_at__isnull=True).select_related("district")
+    for word in query.split()[:5]:
+        persons = persons.filter(
+            Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+            | Q(phone__icontains=word)
+            | Q(street__icontains=word)
+        )
+    return persons.order_by("last_name", "first_name")
+
+
+def support_needs_read(request: HttpRequest, person: Person) -> str | None:
+    """Care needs (special-category data): shown only by rule, and every read by another person is logged."""
+    actor = actor_for(request)
+    allowed = can(actor, "people.view_support_needs", person)
+    log_request_access(
+        request,
+        subject_person_id=person.pk,
+        record_type="people.Person.support_needs",
+        record_id=person.pk,
+        action="read",
+        purpose=Purpose.CARE_MATCHING,
+        allowed=allowed,
+    )
+    return person.support_needs if allowed else None
+
+
+def active_consents(person: Person) -> dict[str, Consent]:
+    return {c.purpose: c for c in person.consents.filter(withdrawn_at__isnull=True)}
+
+
+def consent_history(person: Person) -> QuerySet[Consent]:
+    return person.consents.select_related("recorded_by").order_by("-given_at")
+
+
+def active_roles(person: Person) -> QuerySet[RoleAssignment]:
+    return person.roles.filter(withdrawn_at__isnull=True).select_related("district", "place")
+
+
+def role_history(person: Person) -> QuerySet[RoleAssignment]:
+    return person.roles.select_related("district", "place", "granted_by", "withdrawn_by").order_by("-granted_at")

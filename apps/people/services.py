@@ -1,0 +1,221 @@
+"""Writes for persons, consents and roles.  Keyword-only, validated, one transaction each."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.access.actors import Actor
+from apps.access.rules import can
+from apps.places import geo
+from apps.places.models import District, Place
+
+from .consent_texts import current_version
+from .models import Consent, Person, Purpose, Role, RoleAssignment
+from .phones import normalise_phone
+
+
+@dataclass(frozen=True)
+class LocatedAddress:
+    street: str
+    house_number: str
+    postcode: str
+    lat: float
+    lon: float
+    district: District
+
+
+def address_locate(query: str) -> LocatedAddress:
+    """Find an address in the register and its district, or raise a ValidationError that says why."""
+    found = geo.find_address(query)
+    if not found.found:
+        suggestions = ", ".join(found.suggestions[:3])
+        message = found.message + (" " + _("Did you mean: %(names)s?") % {"names": suggestions} if suggestions else "")
+        raise ValidationError(message, code="address_not_found")
+    if found.district is None:
+        raise ValidationError(_("This address lies outside the city."), code="outside_city")
+    return LocatedAddress(found.street, found.house_number, found.postcode, found.lat, found.lon, found.district)
+
+
+def _actor_person(actor: Actor) -> Person | None:
+    return Person.objects.filter(pk=actor.person_id).first() if actor.person_id else None
+
+
+@transaction.atomic
+def person_register(
+    *,
+    actor: Actor,
+    first_name: str,
+    last_name: str,
+    address: str,
+    phone: str = "",
+    email: str = "",
+    languages: list[str] | None = None,
+    birth_date: date | None = None,
+    contact_preference: str = "phone",
+    support_needs: str = "",
+    consents: list[str] | None = None,
+    consent_method: str = Consent.Method.PHONE,
+) -> Person:
+    """A coordinator registers a resident who has no account, usually during a phone call."""
+    if not can(actor, "people.register_person"):
+        raise PermissionDenied
+    located = address_locate(address)
+    if located.district.pk not in actor.district_scope(Role.COORDINATOR):
+        raise ValidationError(_("This address lies in a district you do not coordinate."), code="out_of_scope")
+    coordinator = _actor_person(actor)
+    person = Person(
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        phone=normalise_phone(phone) if phone else "",
+        email=email.strip().lower(),
+        street=located.street,
+        house_number=located.house_number,
+        postcode=located.postcode,
+        lat=located.lat,
+        lon=located.lon,
+        district=located.district,
+        languages=sorted(set(languages or [])),
+        birth_date=birth_date,
+        contact_preference=contact_preference,
+        support_needs=support_needs.strip(),
+        registered_by=coordinator,
+    )
+    person.full_clean()
+    person.save()
+    RoleAssignment.objects.create(person=person, role=Role.RESIDENT, granted_by=coordinator)
+    for purpose in consents or []:
+        consent_give(actor=actor, person=person, purpose=purpose, method=consent_method)
+    return person
+
+
+@transaction.atomic
+def person_update(*, actor: Actor, person: Person, address: str | None = None, **fields: Any) -> Person:
+    if not can(actor, "people.change_person", person):
+        raise PermissionDenied
+    allowed = {
+        "first_name",
+        "last_name",
+        "phone",
+        "email",
+        "languages",
+        "birth_date",
+        "contact_preference",
+        "support_needs",
+    }
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValueError(f"cannot change {sorted(unknown)}")
+    if fields.get("phone"):
+        fields["phone"] = normalise_phone(fields["phone"])
+    for name, value in fields.items():
+        setattr(person, name, value)
+    changed = list(fields)
+    if address:
+        located = address_locate(address)
+        for name in ("street", "house_number", "postcode", "lat", "lon", "district"):
+            setattr(person, name, getattr(located, name))
+        changed += ["street", "house_number", "postcode", "lat", "lon", "district"]
+    person.full_clean()
+    person.save(update_fields=[*changed, "updated_at"])
+    return person
+
+
+def consent_give(*, actor: Actor, person: Person, purpose: str, method: str) -> Consent:
+    """Record a consent.  Giving one that is already active changes nothing and returns it."""
+    if purpose not in Purpose.values:
+        raise ValidationError(_("Unknown purpose."), code="unknown_purpose")
+    if method not in Consent.Method.values:
+        raise ValidationError(_("Unknown way of giving consent."), code="unknown_method")
+    if not can(actor, "people.record_consent", person):
+        raise PermissionDenied
+    if method == Consent.Method.ONLINE and actor.person_id != person.pk:
+        raise ValidationError(
+            _("Only the person can consent online; record it as by phone or on paper."), code="online_only_by_person"
+        )
+    with transaction.atomic():
+        active = person.consents.select_for_update().filter(purpose=purpose, withdrawn_at__isnull=True).first()
+        if active is not None:
+            return active
+        try:
+            with transaction.atomic():
+                return Consent.objects.create(
+                    person=person,
+                    purpose=purpose,
+                    method=method,
+                    text_version=current_version(purpose),
+                    recorded_by=_actor_person(actor),
+                    given_at=timezone.now(),
+                )
+        except IntegrityError:  # given at the same moment elsewhere
+            return person.consents.get(purpose=purpose, withdrawn_at__isnull=True)
+
+
+def consent_withdraw(*, actor: Actor, person: Person, purpose: str) -> bool:
+    """Withdraw at once; returns False when there was nothing to withdraw."""
+    if not can(actor, "people.record_consent", person):
+        raise PermissionDenied
+    updated = person.consents.filter(purpose=purpose, withdrawn_at__isnull=True).update(
+        withdrawn_at=timezone.now(), withdrawn_by=_actor_person(actor)
+    )
+    return updated > 0
+
+
+@transaction.atomic
+def role_grant(
+    *, actor: Actor, person: Person, role: str, district: District | None = None, place: Place | None = None
+) -> RoleAssignment:
+    if role not in Role.values:
+        raise ValidationError(_("Unknown role."), code="unknown_role")
+    if not can(actor, "people.grant_role", (person, role, district.pk if district else None)):
+        raise PermissionDenied
+    existing = person.roles.filter(role=role, district=district, place=place, withdrawn_at__isnull=True).first()
+    if existing:
+        return existing
+    return RoleAssignment.objects.create(
+        person=person, role=role, district=district, place=place, granted_by=_actor_person(actor)
+    )
+
+
+@transaction.atomic
+def role_withdraw(*, actor: Actor, assignment: RoleAssignment) -> RoleAssignment:
+    target = (assignment.person, assignment.role, assignment.district_id)
+    if not can(actor, "people.grant_role", target):
+        raise PermissionDenied
+    if assignment.withdrawn_at is None:
+        assignment.withdrawn_at = timezone.now()
+        assignment.withdrawn_by = _actor_person(actor)
+        assignment.save(update_fields=["withdrawn_at", "withdrawn_by"])
+    return assignment
+
+
+def person_link_account(*, user: Any, email: str = "", phone: str = "") -> Person:
+    """After sign-up: link the account to the person a coordinator registered before, or create one.
+
+    Matching is on a verified email address or phone number of a person without
+    an account, so nobody's record is duplicated and nobody takes over another's.
+    """
+    existing = Person.objects.filter(user=user).first()
+    if existing:
+        return existing
+    candidates = Person.objects.filter(user__isnull=True, erased_at__isnull=True)
+    match = None
+    if email:
+        match = candidates.filter(email__iexact=email).order_by("pk").first()
+    if match is None and phone:
+        match = candidates.filter(phone=normalise_phone(phone)).order_by("pk").first()
+    if match is not None:
+        match.user = user
+        match.save(update_fields=["user", "updated_at"])
+        return match
+    person = Person.objects.create(
+        user=user, first_name="", last_name="", email=email, phone=normalise_phone(phone) if phone else ""
+    )
+    RoleAssignment.objects.create(person=person, role=Role.RESIDENT)
+    return person

@@ -1,0 +1,283 @@
+"""Pages about people: my profile, roles, consents, reads and data; coordinators' phone intake and search.
+
+Views parse input and call selectors and services; they never decide who may
+see what themselves (that is ``apps/access/rules.py``).
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from apps.access.actors import actor_for
+from apps.access.decorators import requires
+from apps.access.models import AccessLogEntry
+from apps.access.privacy import erase_person, export_as_csv, export_person
+from apps.access.services import log_request_access
+
+from . import selectors, services
+from .consent_texts import CONSENT_TEXTS
+from .forms import ConsentForm, EraseForm, GrantRoleForm, ProfileForm, RegisterPersonForm, SearchForm
+from .models import Consent, Person, Purpose, Role
+
+
+def _me(request: HttpRequest) -> Person:
+    actor = actor_for(request)
+    person = selectors.own_person(actor)
+    if person is None:
+        person = services.person_link_account(user=request.user, email=request.user.email or "")
+        request._actor = None  # type: ignore[attr-defined]  # the actor now has a person
+    return person
+
+
+def _add_form_errors(form: object, error: ValidationError, field: str | None = None) -> None:
+    for message in error.messages:
+        form.add_error(field, message)  # type: ignore[attr-defined]
+
+
+def _consent_rows(person: Person) -> list[dict[str, object]]:
+    active = selectors.active_consents(person)
+    return [
+        {"purpose": value, "label": label, "text": CONSENT_TEXTS[value][1], "consent": active.get(value)}
+        for value, label in Purpose.choices
+    ]
+
+
+# --- my pages -------------------------------------------------------------------------------------
+
+
+@never_cache
+@requires("authenticated")
+@require_http_methods(["GET", "POST"])
+def my_profile(request: HttpRequest) -> HttpResponse:
+    person = _me(request)
+    initial = {
+        "first_name": person.first_name,
+        "last_name": person.last_name,
+        "phone": person.phone,
+        "email": person.email,
+        "languages": person.languages,
+        "birth_date": person.birth_date,
+        "contact_preference": person.contact_preference,
+        "address": f"{person.street} {person.house_number}, {person.postcode}" if person.street else "",
+    }
+    form = ProfileForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        address = data.pop("address")
+        try:
+            services.person_update(
+                actor=actor_for(request),
+                person=person,
+                address=address if address != initial["address"] else None,
+                **data,
+            )
+        except ValidationError as error:
+            _add_form_errors(form, error, "address")
+        else:
+            messages.success(request, _("Your profile is saved."))
+            return redirect("people:my_profile")
+    return render(request, "people/my_profile.html", {"form": form, "person": person})
+
+
+@never_cache
+@requires("authenticated")
+def my_roles(request: HttpRequest) -> HttpResponse:
+    person = _me(request)
+    return render(request, "people/my_roles.html", {"roles": selectors.role_history(person)})
+
+
+@never_cache
+@requires("authenticated")
+@require_http_methods(["GET", "POST"])
+def my_consents(request: HttpRequest) -> HttpResponse:
+    person = _me(request)
+    if request.method == "POST":
+        _change_consent(request, person, default_method=Consent.Method.ONLINE)
+        return redirect("people:my_consents")
+    return render(
+        request,
+        "people/my_consents.html",
+        {"rows": _consent_rows(person), "history": selectors.consent_history(person)},
+    )
+
+
+def _change_consent(request: HttpRequest, person: Person, default_method: str) -> None:
+    form = ConsentForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a purpose and whether you give or withdraw consent."))
+        return
+    actor = actor_for(request)
+    purpose, label = form.cleaned_data["purpose"], Purpose(form.cleaned_data["purpose"]).label
+    if form.cleaned_data["action"] == "give":
+        try:
+            services.consent_give(
+                actor=actor, person=person, purpose=purpose, method=form.cleaned_data["method"] or default_method
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return
+        messages.success(request, _("Consent recorded: %(purpose)s.") % {"purpose": label})
+    elif services.consent_withdraw(actor=actor, person=person, purpose=purpose):
+        messages.success(request, _("Consent withdrawn: %(purpose)s. This takes effect now.") % {"purpose": label})
+
+
+@never_cache
+@requires("access.view_own_reads")
+def my_reads(request: HttpRequest) -> HttpResponse:
+    """When and why my data was read, and by which role (never by whom personally: staff privacy too)."""
+    person = _me(request)
+    entries = AccessLogEntry.objects.filter(subject_person_id=person.pk).order_by("-at")[:200]
+    return render(request, "people/my_reads.html", {"entries": entries})
+
+
+@never_cache
+@requires("authenticated")
+@require_http_methods(["GET", "POST"])
+def my_data(request: HttpRequest) -> HttpResponse:
+    person = _me(request)
+    form = EraseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        _erase(request, person)
+        messages.success(request, _("All your personal data has been erased. Your account is closed."))
+        return redirect("core:home")
+    return render(
+        request, "people/my_data.html", {"form": form, "person": person, "export_url": reverse("people:my_export")}
+    )
+
+
+@never_cache
+@requires("authenticated")
+def my_export(request: HttpRequest) -> HttpResponse:
+    return _export(request, _me(request))
+
+
+def _export(request: HttpRequest, person: Person) -> HttpResponse:
+    log_request_access(
+        request,
+        subject_person_id=person.pk,
+        record_type="people.Person",
+        record_id=person.pk,
+        action="export",
+        purpose="data_export",
+        allowed=True,
+    )
+    tables = export_person(person)
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(export_as_csv(tables), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="my-data-{person.pk}.csv"'
+    else:
+        response = HttpResponse(
+            json.dumps(tables, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="my-data-{person.pk}.json"'
+    return response
+
+
+def _erase(request: HttpRequest, person: Person) -> None:
+    log_request_access(
+        request,
+        subject_person_id=person.pk,
+        record_type="people.Person",
+        record_id=person.pk,
+        action="erase",
+        purpose="data_erasure",
+        allowed=True,
+    )
+    erase_person(person)
+
+
+# --- coordinators -------------------------------------------------------------------------------
+
+
+@never_cache
+@requires("people.search_persons")
+def person_search(request: HttpRequest) -> HttpResponse:
+    form = SearchForm(request.GET or None)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    persons = list(selectors.persons_search(actor_for(request), query)[:50])
+    template = "people/person_results.html" if request.htmx else "people/person_search.html"
+    return render(request, template, {"form": form, "persons": persons, "query": query})
+
+
+@never_cache
+@requires("people.register_person")
+@require_http_methods(["GET", "POST"])
+def person_register(request: HttpRequest) -> HttpResponse:
+    form = RegisterPersonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            person = services.person_register(actor=actor_for(request), **data)
+        except ValidationError as error:
+            _add_form_errors(form, error, "address")
+        else:
+            messages.success(request, _("%(name)s is registered.") % {"name": person})
+            return redirect("people:person_detail", person_id=person.pk)
+    return render(request, "people/person_register.html", {"form": form})
+
+
+@never_cache
+@requires("people.search_persons")
+@require_http_methods(["GET", "POST"])
+def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
+    actor = actor_for(request)
+    person = selectors.person_for(actor, person_id)
+    if request.method == "POST":
+        if request.POST.get("form") == "role":
+            _grant_role(request, person)
+        else:
+            _change_consent(request, person, default_method=Consent.Method.PHONE)
+        return redirect("people:person_detail", person_id=person.pk)
+    context = {
+        "person": person,
+        "support_needs": selectors.support_needs_read(request, person),
+        "rows": _consent_rows(person),
+        "roles": selectors.active_roles(person),
+        "role_form": GrantRoleForm(),
+        "methods": [m for m in Consent.Method.choices if m[0] != Consent.Method.ONLINE],
+    }
+    return render(request, "people/person_detail.html", context)
+
+
+def _grant_role(request: HttpRequest, person: Person) -> None:
+    form = GrantRoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a role."))
+        return
+    try:
+        services.role_grant(
+            actor=actor_for(request), person=person, role=form.cleaned_data["role"], district=person.district
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Role granted: %(role)s.") % {"role": Role(form.cleaned_data["role"]).label})
+
+
+@never_cache
+@requires("people.search_persons")
+def person_export(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = selectors.person_for(actor_for(request), person_id, rule="people.export_data")
+    return _export(request, person)
+
+
+@never_cache
+@requires("people.search_persons")
+@require_http_methods(["GET", "POST"])
+def person_erase(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = selectors.person_for(actor_for(request), person_id, rule="people.erase_data")
+    form = EraseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        _erase(request, person)
+        messages.success(request, _("The personal data of this person has been erased."))
+        return redirect("people:person_search")
+    return render(request, "people/person_erase.html", {"form": form, "person": person})
