@@ -9,4 +9,18 @@ from django.http import HttpRequest
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
-    return {"CITY_NAME": settings.CITY_NAME, "THEME_LOGO": settings.THEME_LOGO, "THEME_FAVICON": settings.THEME_FAVICON}
+    """Also the menu entries the person's roles open (resolved once per request, cached on it)."""
+    from apps.access.actors import actor_for
+    from apps.access.rules import can
+
+    actor = actor_for(request)
+    menu = {
+        "can_search_persons": can(actor, "people.search_persons"),
+        "can_search_log": can(actor, "access.search_log"),
+    }
+    return {
+        **menu,
+        "CITY_NAME": settings.CITY_NAME,
+        "THEME_LOGO": settings.THEME_LOGO,
+        "THEME_FAVICON": settings.THEME_FAVICON,
+    }

@@ -10,6 +10,8 @@ import random
 from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +21,7 @@ from apps.places.models import District, Place
 
 from .consent_texts import current_version
 from .models import Consent, Person, Purpose, Role, RoleAssignment
+from .phones import normalise_phone
 
 DEMO_DOMAIN = "demo.cityofpeople.example"
 RESIDENTS = 240
@@ -133,6 +136,27 @@ SUPPORT_NEEDS = [
 ]
 
 
+def demo_totp_secret(account: DemoAccount) -> str:
+    """A fixed, public authenticator secret for demo staff accounts (base32)."""
+    import base64
+    import hashlib
+
+    return base64.b32encode(hashlib.sha256(f"demo-totp-{account.role.value}".encode()).digest()[:20]).decode()
+
+
+def demo_totp_code(account: DemoAccount) -> str:
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
+
+    counters = list(yield_hotp_counters_from_time())
+    return format_hotp_value(hotp_value(demo_totp_secret(account), counters[len(counters) // 2]))
+
+
+def needs_second_factor(account: DemoAccount) -> bool:
+    from django.conf import settings
+
+    return account.role.value in settings.STAFF_MFA_ROLES
+
+
 def demo_password(account: DemoAccount) -> str:
     """Public, printed demo passwords: long enough for the validators, obviously not secret."""
     return f"demo-{account.role.value.replace('_', '-')}-gent"
@@ -158,8 +182,7 @@ def _person(generator: random.Random, district: District, key: str, first: str, 
             "lon": point.lon,
             "district": district,
             "languages": generator.choice(LANGUAGE_SETS),
-            "phone": f"+32 47{generator.randint(0, 9)} {generator.randint(10, 99)} {generator.randint(10, 99)} "
-            f"{generator.randint(10, 99)}",
+            "phone": normalise_phone(f"+32 47{generator.randint(0, 9)} {generator.randint(100000, 999999)}"),
             "contact_preference": generator.choice(list(Person.ContactPreference)),
         },
     )
@@ -174,10 +197,12 @@ def _account(generator: random.Random, account: DemoAccount, district: District)
         user.set_password(demo_password(account))
         user.is_staff = user.is_superuser = account.role == Role.ADMINISTRATOR
         user.save()
+    if needs_second_factor(account) and not Authenticator.objects.filter(user=user, type="totp").exists():
+        TOTP.activate(user, demo_totp_secret(account))
     EmailAddress.objects.update_or_create(user=user, email=account.email, defaults={"verified": True, "primary": True})
     person = _person(generator, district, f"account:{account.role.value}", account.first_name, account.last_name)
-    person.user, person.email = user, account.email
-    person.save(update_fields=["user", "email"])
+    person.user, person.email, person.phone_verified = user, account.email, True
+    person.save(update_fields=["user", "email", "phone_verified"])
     scope = {
         "district": {"district": district},
         "place": {"place": Place.objects.filter(district=district).order_by("name").first()},

@@ -1,10 +1,12 @@
 from django.urls import path
 
-from . import views
+from . import phone_signup, views
 
 app_name = "people"
 
 urlpatterns = [
+    path("signup/phone/", phone_signup.phone_signup, name="phone_signup"),
+    path("signup/phone/code/", phone_signup.phone_signup_confirm, name="phone_signup_confirm"),
     path("me/", views.my_profile, name="my_profile"),
     path("me/roles/", views.my_roles, name="my_roles"),
     path("me/consents/", views.my_consents, name="my_consents"),

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -234,6 +234,8 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     if request.method == "POST":
         if request.POST.get("form") == "role":
             _grant_role(request, person)
+        elif request.POST.get("form") == "withdraw_role":
+            _withdraw_role(request, person)
         else:
             _change_consent(request, person, default_method=Consent.Method.PHONE)
         return redirect("people:person_detail", person_id=person.pk)
@@ -261,6 +263,19 @@ def _grant_role(request: HttpRequest, person: Person) -> None:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("Role granted: %(role)s.") % {"role": Role(form.cleaned_data["role"]).label})
+
+
+def _withdraw_role(request: HttpRequest, person: Person) -> None:
+    assignment = person.roles.filter(pk=request.POST.get("assignment") or 0, withdrawn_at__isnull=True).first()
+    if assignment is None:
+        messages.error(request, _("This role does not exist or was already withdrawn."))
+        return
+    try:
+        services.role_withdraw(actor=actor_for(request), assignment=assignment)
+    except PermissionDenied:
+        messages.error(request, _("You may not withdraw this role."))
+    else:
+        messages.success(request, _("Role withdrawn: %(role)s.") % {"role": assignment.get_role_display()})
 
 
 @never_cache

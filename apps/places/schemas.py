@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import time
+from typing import Any
 
 from ninja import Schema
 from pydantic import Field
@@ -24,9 +24,19 @@ class DistrictOut(Schema):
 
 
 class OpeningHoursOut(Schema):
+    """Local times (Europe/Brussels) as HH:MM: OpenAPI's "time" format would demand a UTC offset."""
+
     weekday: int = Field(description="0 = Monday … 6 = Sunday")
-    opens: time
-    closes: time
+    opens: str = Field(pattern=r"^\d{2}:\d{2}$", description="HH:MM, local time")
+    closes: str = Field(pattern=r"^\d{2}:\d{2}$", description="HH:MM, local time")
+
+    @staticmethod
+    def resolve_opens(obj: Any) -> str:
+        return f"{obj.opens:%H:%M}"
+
+    @staticmethod
+    def resolve_closes(obj: Any) -> str:
+        return f"{obj.closes:%H:%M}"
 
 
 class RoomOut(Schema):

@@ -35,6 +35,10 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
+    "allauth.usersessions",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "apps.places",
     "apps.people",
     "apps.access",
@@ -53,6 +57,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "apps.people.middleware.StaffSessionMiddleware",
+    "apps.access.middleware.NoStoreForSignedInMiddleware",
+    "apps.core.middleware.RateLimitedMiddleware",
 ]
 
 ROOT_URLCONF = "cityofpeople.urls"
@@ -97,13 +105,59 @@ AUTHENTICATION_BACKENDS = [
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 
-# --- allauth: email is the login; verification is mandatory for real accounts
-ACCOUNT_LOGIN_METHODS = {"email"}
-ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+# --- allauth: email or mobile number is the login; both are verified
+ACCOUNT_ADAPTER = "apps.people.adapter.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"email", "phone"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "phone", "password1*", "password2*"]  # phone-only: apps.people.phone_signup
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
-ACCOUNT_RATE_LIMITS = {"login_failed": "5/5m/ip,5/5m/key"}
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True  # a one-time code by email or SMS instead of a password
+ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS = 3
+ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 10 * 60
+ACCOUNT_PHONE_VERIFICATION_MAX_ATTEMPTS = 3
+ACCOUNT_PHONE_VERIFICATION_TIMEOUT = 15 * 60
+# six digits, easy to type on an old phone (also used for SMS login codes)
+ACCOUNT_PHONE_VERIFICATION_CODE_FORMAT = {"numeric": True, "length": 6, "dashed": False}
+# repeated failures lock the address and the account for a while (allauth's own throttle)
+ACCOUNT_RATE_LIMITS = {
+    # per account 5 tries in 5 minutes; per address more, so one typo-prone office is not locked out
+    "login_failed": "20/5m/ip,5/5m/key",
+    "request_login_code": "5/15m/ip,3/15m/key",
+    "phone_signup": "10/1h/ip,3/15m/key",
+}
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "City of People"
+USERSESSIONS_TRACK_ACTIVITY = True
+SOCIALACCOUNT_ONLY = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # never take over an account because an outside provider says so
+SOCIALACCOUNT_PROVIDERS = (
+    {
+        "openid_connect": {
+            "OAUTH_PKCE_ENABLED": True,
+            "APPS": [
+                {
+                    "provider_id": env_str("COP_OIDC_PROVIDER_ID", "eid"),
+                    "name": env_str("COP_OIDC_NAME", "itsme / eID"),
+                    "client_id": env_str("COP_OIDC_CLIENT_ID", ""),
+                    "secret": env_str("COP_OIDC_SECRET", ""),
+                    "settings": {
+                        "server_url": env_str("COP_OIDC_SERVER_URL", ""),
+                        "token_auth_method": "client_secret_post",
+                        "oauth_pkce_enabled": True,
+                    },
+                }
+            ],
+        }
+    }
+    if env_str("COP_OIDC_SERVER_URL", "")
+    else {}
+)
+# staff who can see care or wellbeing data: second factor, short sessions
+STAFF_MFA_ROLES = ["coordinator", "auditor", "administrator"]
+STAFF_IDLE_SECONDS = 30 * 60
+STAFF_ABSOLUTE_SECONDS = 12 * 60 * 60
 LOGIN_REDIRECT_URL = "core:home"
 ACCOUNT_LOGOUT_REDIRECT_URL = "core:home"
 

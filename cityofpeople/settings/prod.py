@@ -24,3 +24,5 @@ LANGUAGE_COOKIE_NAME = "__Host-language"
 LANGUAGE_COOKIE_SECURE = True
 LANGUAGE_COOKIE_PATH = "/"
 EMAIL_HOST = env_str("COP_EMAIL_HOST", "localhost")
+# rate limits and throttles must be shared by every application process
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "cop_cache"}}

@@ -56,7 +56,14 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, obje
         "COP_EMAIL_FILE_PATH": str(folder / "mail"),
     }
     manage = [sys.executable, str(ROOT / "manage.py")]
-    for command in (["migrate", "--noinput", "-v", "0"], ["collectstatic", "--noinput", "-v", "0"], ["load_districts"]):
+    commands = (
+        ["migrate", "--noinput", "-v", "0"],
+        ["createcachetable"],
+        ["collectstatic", "--noinput", "-v", "0"],
+        ["load_districts"],
+        ["schedule_retention"],
+    )
+    for command in commands:
         subprocess.run([*manage, *command], env=env, cwd=ROOT, check=True, capture_output=True, timeout=300)
     web = subprocess.Popen(
         [str(BIN / "gunicorn"), "cityofpeople.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{port}"],

@@ -1,0 +1,127 @@
+"""The access log is append-only, searchable by auditors, and purged only by retention."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+import pytest
+from django.db import connection, transaction
+from django.test import Client
+from django.utils import timezone
+
+from apps.access.actors import Actor
+from apps.access.models import AccessLogEntry, AccessLogIsAppendOnly
+from apps.access.services import access_log_purge, access_log_write
+
+pytestmark = pytest.mark.django_db
+
+
+def entry(**overrides: object) -> AccessLogEntry:
+    values = {
+        "actor": Actor(user_id=1, person_id=2),
+        "subject_person_id": 3,
+        "record_type": "people.Person",
+        "record_id": 3,
+        "action": "read",
+        "purpose": "care_matching",
+        "allowed": True,
+        "via": "test",
+    }
+    written = access_log_write(**{**values, **overrides})  # type: ignore[arg-type]
+    assert written is not None
+    return written
+
+
+def test_entries_cannot_be_changed_or_deleted_through_the_orm() -> None:
+    written = entry()
+    written.purpose = "other"
+    with pytest.raises(AccessLogIsAppendOnly):
+        written.save()
+    with pytest.raises(AccessLogIsAppendOnly):
+        written.delete()
+    with pytest.raises(AccessLogIsAppendOnly):
+        AccessLogEntry.objects.filter(pk=written.pk).update(purpose="x")
+    with pytest.raises(AccessLogIsAppendOnly):
+        AccessLogEntry.objects.all().delete()
+
+
+def test_not_even_an_administrator_can_change_it_in_the_admin(client_as: Callable[[str], Client]) -> None:
+    written = entry()
+    client = client_as("administrator")
+    assert client.get(f"/nl/admin/access/accesslogentry/{written.pk}/delete/").status_code == 403
+    response = client.post(f"/nl/admin/access/accesslogentry/{written.pk}/change/", {"purpose": "x"})
+    assert response.status_code == 403
+    assert AccessLogEntry.objects.get(pk=written.pk).purpose == "care_matching"
+
+
+@pytest.mark.postgres
+def test_postgresql_itself_refuses_update_and_delete() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    written = entry()
+    for statement in (
+        "UPDATE access_accesslogentry SET purpose = 'x' WHERE id = %s",
+        "DELETE FROM access_accesslogentry WHERE id = %s",
+    ):
+        with pytest.raises(Exception, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(statement, [written.pk])
+    assert AccessLogEntry.objects.get(pk=written.pk).purpose == "care_matching"
+
+
+def test_retention_purges_only_old_entries() -> None:
+    recent = entry()
+    now = timezone.now()
+    assert access_log_purge(now=now) == 0
+    assert access_log_purge(now=now + timedelta(days=366)) >= 1
+    assert not AccessLogEntry.objects.filter(pk=recent.pk).exists()
+
+
+def test_the_persons_own_reads_are_not_logged() -> None:
+    assert (
+        access_log_write(
+            actor=Actor(user_id=1, person_id=3),
+            subject_person_id=3,
+            record_type="x",
+            record_id=1,
+            action="read",
+            purpose="p",
+            allowed=True,
+            via="t",
+        )
+        is None
+    )
+
+
+def test_auditor_searches_the_log(client_as: Callable[[str], Client]) -> None:
+    entry(subject_person_id=77)
+    entry(subject_person_id=78, allowed=False)
+    client = client_as("auditor")
+    html = client.get("/nl/audit/", {"subject": 77}).content.decode()
+    assert "people.Person #3" in html
+    api = client.get("/api/v1/access-log", {"outcome": "denied"}).json()
+    assert [e["subject_person_id"] for e in api] == [78]
+    bad = client.get("/nl/audit/", {"since": "2026-11-10", "until": "2026-11-01"})
+    assert "De einddatum ligt voor de begindatum." in bad.content.decode()
+
+
+def test_a_person_sees_when_and_why_their_data_was_read(
+    client_as: Callable[[str], Client], person_of: Callable[[str], object]
+) -> None:
+    me = person_of("resident")
+    entry(subject_person_id=me.pk)  # type: ignore[attr-defined]
+    html = client_as("resident").get("/nl/me/reads/").content.decode()
+    assert "care_matching" in html
+    reads = client_as("resident").get("/api/v1/me/reads").json()
+    assert len(reads) == 1 and reads[0]["role"] == "account"
+
+
+@pytest.mark.postgres
+def test_postgresql_refuses_truncate_outside_test_databases() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    entry()
+    with pytest.raises(Exception, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL cityofpeople.allow_truncate = 'off'")
+        cursor.execute("TRUNCATE access_accesslogentry")
+    assert AccessLogEntry.objects.exists()

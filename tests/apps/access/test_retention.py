@@ -1,0 +1,56 @@
+"""Retention per kind of data, applied by a daily task that the worker runs and re-queues."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from apps.access.actors import Actor
+from apps.access.models import AccessLogEntry
+from apps.access.retention import apply_retention
+from apps.access.services import access_log_write
+from apps.access.tasks import schedule_retention
+from apps.people.models import Consent, Person
+
+
+@pytest.mark.django_db
+def test_each_kind_is_kept_for_its_own_period(demo_city: None) -> None:
+    access_log_write(
+        actor=Actor(user_id=1, person_id=2),
+        subject_person_id=3,
+        record_type="t",
+        record_id=1,
+        action="read",
+        purpose="p",
+        allowed=True,
+        via="t",
+    )
+    consent = Consent.objects.filter(withdrawn_at__isnull=True).first()
+    assert consent is not None
+    Consent.objects.filter(pk=consent.pk).update(withdrawn_at=timezone.now())
+    person_with_needs = Person.objects.exclude(support_needs="").count()
+    now = timezone.now()
+    assert apply_retention(now=now) == {"access_log": 0, "withdrawn_consents": 0, "support_needs_inactive": 0}
+    counts = apply_retention(now=now + timedelta(days=366))
+    assert counts["access_log"] == 1 and counts["withdrawn_consents"] == 0
+    counts = apply_retention(now=now + timedelta(days=5 * 365 + 1))
+    assert counts["withdrawn_consents"] == 1
+    assert counts["support_needs_inactive"] == person_with_needs
+    assert not AccessLogEntry.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_runs_retention_and_queues_the_next_day() -> None:
+    assert schedule_retention() is True
+    assert schedule_retention() is False, "never two waiting runs"
+    call_command("db_worker", "--batch", verbosity=0)
+    done = DBTaskResult.objects.filter(status="SUCCESSFUL", task_path__endswith="retention_daily")
+    waiting = DBTaskResult.objects.filter(status="READY", task_path__endswith="retention_daily")
+    assert done.count() == 1
+    assert waiting.count() == 1
+    next_run = waiting.get().run_after
+    assert next_run is not None and next_run > timezone.now() + timedelta(hours=23)

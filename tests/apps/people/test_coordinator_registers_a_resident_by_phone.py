@@ -1,0 +1,168 @@
+"""A coordinator on the phone registers a resident without an account, with consent recorded first."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+
+from apps.access.models import AccessLogEntry
+from apps.people.models import Consent, Person, Purpose
+
+pytestmark = pytest.mark.django_db
+
+FORM = {
+    "first_name": "Georgette",
+    "last_name": "Vermeersch",
+    "address": "Korenmarkt 1",
+    "phone": "09 266 11 11",
+    "contact_preference": "phone",
+    "languages": ["nl", "fr"],
+    "support_needs": "Boodschappen op vrijdag.",
+    "consents": [Purpose.CARE_MATCHING, Purpose.CONTACT_PHONE],
+}
+
+
+def test_register_with_consents_by_phone(client_as: Callable[[str], Client]) -> None:
+    client = client_as("coordinator")
+    response = client.post("/nl/persons/new/", FORM)
+    assert response.status_code == 302
+    person = Person.objects.get(last_name="Vermeersch")
+    assert response["Location"] == f"/nl/persons/{person.pk}/"
+    assert person.user is None
+    assert person.phone == "+3292661111"
+    assert person.district is not None and person.district.number == 1
+    assert person.languages == ["fr", "nl"]
+    consents = {c.purpose: c for c in person.consents.all()}
+    assert set(consents) == {Purpose.CARE_MATCHING, Purpose.CONTACT_PHONE}
+    assert all(c.method == Consent.Method.PHONE and c.recorded_by is not None for c in consents.values())
+    assert all(c.text_version == "2026-11" for c in consents.values())
+
+
+def test_support_needs_without_consent_are_refused(client_as: Callable[[str], Client]) -> None:
+    response = client_as("coordinator").post("/nl/persons/new/", {**FORM, "consents": [Purpose.CONTACT_PHONE]})
+    assert response.status_code == 200
+    assert "Vraag toestemming voor het zoeken van hulp" in response.content.decode()
+    assert not Person.objects.filter(last_name="Vermeersch").exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("address", "Nergensstraat 4", "Energiestraat"),
+        ("phone", "12345", "telefoonnummer"),
+        ("address", "Korenmarkt", "huisnummer"),
+    ],
+)
+def test_bad_input_is_explained_and_changes_nothing(
+    client_as: Callable[[str], Client], field: str, value: str, message: str
+) -> None:
+    before = Person.objects.count()
+    response = client_as("coordinator").post("/nl/persons/new/", {**FORM, field: value})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "aria-invalid" in html or "errorlist" in html
+    assert message in html
+    assert Person.objects.count() == before
+
+
+def test_an_address_in_another_district_is_refused(client_as: Callable[[str], Client]) -> None:
+    response = client_as("coordinator").post("/nl/persons/new/", {**FORM, "address": "Kerkstraat 1 9050"})
+    assert response.status_code == 200
+    assert not Person.objects.filter(last_name="Vermeersch").exists()
+
+
+def test_search_shows_only_the_coordinators_districts(
+    client_as: Callable[[str], Client], resident_in_coordinators_district: Person, resident_elsewhere: Person
+) -> None:
+    client = client_as("coordinator")
+    html = client.get("/nl/persons/", {"q": ""}).content.decode()
+    assert f"/nl/persons/{resident_in_coordinators_district.pk}/" in html
+    assert f"/nl/persons/{resident_elsewhere.pk}/" not in html
+    api = client.get("/api/v1/persons").json()
+    districts = {p["district_number"] for p in api}
+    assert districts == {1}
+
+
+def test_another_districts_person_is_the_same_404_as_a_missing_one(
+    client_as: Callable[[str], Client], resident_elsewhere: Person
+) -> None:
+    client = client_as("coordinator")
+    missing = Person.objects.order_by("-pk").first().pk + 1000  # type: ignore[union-attr]
+    for url in ("/nl/persons/{}/", "/api/v1/persons/{}", "/nl/persons/{}/export/"):
+        forbidden = client.get(url.format(resident_elsewhere.pk))
+        absent = client.get(url.format(missing))
+        assert forbidden.status_code == absent.status_code == 404
+        assert forbidden.content == absent.content
+
+
+def test_reading_support_needs_writes_exactly_one_log_entry(
+    client_as: Callable[[str], Client], resident_in_coordinators_district: Person
+) -> None:
+    resident = resident_in_coordinators_district
+    before = AccessLogEntry.objects.count()
+    html = client_as("coordinator").get(f"/nl/persons/{resident.pk}/").content.decode()
+    assert resident.support_needs in html
+    entries = list(AccessLogEntry.objects.all()[: AccessLogEntry.objects.count() - before])
+    assert len(entries) == 1
+    entry = entries[0]
+    assert (entry.actor_role, entry.subject_person_id, entry.action, entry.outcome, entry.purpose) == (
+        "coordinator",
+        resident.pk,
+        "read",
+        "allowed",
+        "care_matching",
+    )
+    assert entry.via == "GET people:person_detail"
+    assert resident.support_needs not in str(entry.__dict__), "the log never holds the data itself"
+
+
+def test_api_read_is_logged_too(client_as: Callable[[str], Client], resident_in_coordinators_district: Person) -> None:
+    before = AccessLogEntry.objects.count()
+    body = client_as("coordinator").get(f"/api/v1/persons/{resident_in_coordinators_district.pk}").json()
+    assert body["support_needs"] == resident_in_coordinators_district.support_needs
+    assert AccessLogEntry.objects.count() == before + 1
+    assert AccessLogEntry.objects.first().via == "GET api:get_person"  # type: ignore[union-attr]
+
+
+def test_withdrawn_consent_hides_support_needs_at_once(
+    client_as: Callable[[str], Client], resident_in_coordinators_district: Person
+) -> None:
+    resident = resident_in_coordinators_district
+    client = client_as("coordinator")
+    assert resident.support_needs in client.get(f"/nl/persons/{resident.pk}/").content.decode()
+    response = client.post(f"/nl/persons/{resident.pk}/", {"purpose": "care_matching", "action": "withdraw"})
+    assert response.status_code == 302
+    html = client.get(f"/nl/persons/{resident.pk}/").content.decode()
+    assert resident.support_needs not in html
+    assert client.get(f"/api/v1/persons/{resident.pk}").json()["support_needs"] is None
+    denied = AccessLogEntry.objects.filter(subject_person_id=resident.pk, outcome="denied")
+    assert denied.count() == 2, "refused reads are logged as well"
+
+
+def test_consent_recorded_on_behalf_by_phone(
+    client_as: Callable[[str], Client], resident_in_coordinators_district: Person
+) -> None:
+    resident = resident_in_coordinators_district
+    client = client_as("coordinator")
+    client.post(f"/nl/persons/{resident.pk}/", {"purpose": "contact_sms", "action": "give", "method": "paper"})
+    consent = resident.consents.get(purpose="contact_sms", withdrawn_at__isnull=True)
+    assert consent.method == "paper"
+    online = client.post(
+        f"/api/v1/persons/{resident.pk}/consents",
+        {"purpose": "contact_email", "method": "online"},
+        content_type="application/json",
+    )
+    assert online.status_code == 422, "only the person can consent online"
+
+
+def test_pages_and_api_with_care_data_are_never_stored(
+    client_as: Callable[[str], Client], resident_in_coordinators_district: Person
+) -> None:
+    client = client_as("coordinator")
+    for url in (
+        f"/nl/persons/{resident_in_coordinators_district.pk}/",
+        f"/api/v1/persons/{resident_in_coordinators_district.pk}",
+    ):
+        assert "no-store" in client.get(url)["Cache-Control"]

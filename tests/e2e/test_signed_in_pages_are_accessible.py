@@ -1,0 +1,99 @@
+"""The pages behind a login pass axe-core too, for residents, coordinators and auditors, on a phone."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+from playwright.sync_api import Browser, BrowserContext, Page, expect
+
+from apps.people.demo import DEMO_ACCOUNTS
+from apps.people.models import Person, Role
+from tests.e2e.axe import assert_accessible
+
+
+def signed_in_context(browser: Browser, site: Any, role: str, **options: Any) -> BrowserContext:
+    account = next(a for a in DEMO_ACCOUNTS if a.role.value == role)
+    client = Client()
+    client.force_login(get_user_model().objects.get(username=account.email))
+    context = browser.new_context(locale="nl-BE", bypass_csp=True, viewport={"width": 375, "height": 740}, **options)
+    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": site.url}])
+    return context
+
+
+def open_checked(page: Page, url: str) -> None:
+    response = page.goto(url)
+    assert response is not None and response.status == 200, f"{url}: {response and response.status}"
+    assert_accessible(page)
+
+
+def test_my_pages(browser: Browser, site: Any) -> None:
+    page = signed_in_context(browser, site, "resident").new_page()
+    for path in (
+        "/nl/me/",
+        "/nl/me/roles/",
+        "/nl/me/consents/",
+        "/nl/me/reads/",
+        "/nl/me/data/",
+        "/nl/accounts/sessions/",
+        "/nl/accounts/2fa/",
+        "/nl/accounts/email/",
+        "/en/me/",
+        "/fr/me/consents/",
+    ):
+        open_checked(page, site.url + path)
+
+
+def test_coordinator_pages(browser: Browser, site: Any) -> None:
+    page = signed_in_context(browser, site, "coordinator").new_page()
+    coordinator = Person.objects.get(user__username="coordinator@demo.cityofpeople.example")
+    district = coordinator.roles.get(role=Role.COORDINATOR).district_id
+    resident = Person.objects.filter(district_id=district, user__isnull=True).first()
+    assert resident is not None
+    for path in (
+        "/nl/persons/",
+        "/nl/persons/?q=a",
+        "/nl/persons/new/",
+        f"/nl/persons/{resident.pk}/",
+        f"/nl/persons/{resident.pk}/erase/",
+    ):
+        open_checked(page, site.url + path)
+
+
+def test_auditor_and_sign_up_pages(browser: Browser, site: Any) -> None:
+    page = signed_in_context(browser, site, "auditor").new_page()
+    open_checked(page, site.url + "/nl/audit/")
+    anonymous = browser.new_context(locale="nl-BE", bypass_csp=True).new_page()
+    for path in ("/nl/signup/phone/", "/nl/accounts/login/code/"):
+        open_checked(anonymous, site.url + path)
+
+
+def test_coordinator_registers_a_resident_with_the_keyboard(browser: Browser, site: Any) -> None:
+    page = signed_in_context(browser, site, "coordinator").new_page()
+    page.goto(site.url + "/nl/persons/new/")
+    page.get_by_label("Voornaam").focus()
+    page.keyboard.type("Georgette")
+    page.keyboard.press("Tab")
+    page.keyboard.type("Vermeersch")
+    page.keyboard.press("Tab")
+    page.keyboard.type("Korenmarkt 1")
+    page.get_by_label("Telefoon").focus()
+    page.keyboard.type("09 266 11 11")
+    page.get_by_label("Een helper zoeken voor mijn hulpvraag").focus()
+    page.keyboard.press("Space")
+    page.get_by_role("button", name="Registreren").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("h1")).to_have_text("Georgette Vermeersch")
+    assert_accessible(page)
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_resident_withdraws_a_consent(browser: Browser, site: Any, javascript: bool) -> None:
+    page = signed_in_context(browser, site, "resident", java_script_enabled=javascript).new_page()
+    page.goto(site.url + "/nl/me/consents/")
+    page.get_by_role("button", name="Toestemming geven: Een e-mail krijgen").click()
+    expect(page.get_by_role("button", name="Toestemming intrekken: Een e-mail krijgen")).to_be_visible()
+    page.get_by_role("button", name="Toestemming intrekken: Een e-mail krijgen").click()
+    expect(page.get_by_role("button", name="Toestemming geven: Een e-mail krijgen")).to_be_visible()
