@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from allauth.account.forms import LoginForm as AllauthLoginForm
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -117,3 +118,12 @@ class EraseForm(forms.Form):
     confirm = forms.BooleanField(
         label=_("I understand that all personal data will be removed and cannot be brought back."), required=True
     )
+
+
+class LoginForm(AllauthLoginForm):
+    """allauth calls the field just "Login"; say what to type."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["login"].label = _("Email address or mobile number")
+        self.fields["login"].widget.attrs.update({"autocomplete": "username", "placeholder": ""})

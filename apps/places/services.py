@@ -8,6 +8,7 @@ from pathlib import Path
 from django.db import transaction
 from django.db.models import ProtectedError
 from django.utils.text import slugify
+
 from domain.geo import districts as geo_districts
 
 from .models import District

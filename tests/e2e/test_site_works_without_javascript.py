@@ -53,7 +53,7 @@ def test_log_in_with_a_demo_account_without_javascript(page_without_js: Page, si
     account = DEMO_ACCOUNTS[0]
     page = page_without_js
     page.goto(f"{site.url}/nl/accounts/login/")
-    page.get_by_label("E-mail").fill(account.email)
+    page.get_by_label("E-mailadres of gsm-nummer").fill(account.email)
     page.get_by_label("Wachtwoord").fill(demo_password(account))
     page.get_by_role("button", name="Aanmelden").click()
     expect(page.get_by_role("button", name="Afmelden")).to_be_visible()
