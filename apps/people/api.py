@@ -19,7 +19,18 @@ from apps.access.services import log_request_access
 
 from . import selectors, services
 from .models import Person, RoleAssignment
-from .schemas import ConsentIn, ConsentOut, MessageOut, PersonDetailOut, PersonIn, PersonOut, ReadOut, RoleOut
+from .schemas import (
+    ConsentIn,
+    ConsentOut,
+    MessageOut,
+    PersonDetailOut,
+    PersonIn,
+    PersonOut,
+    ProfileIn,
+    ReadOut,
+    RoleIn,
+    RoleOut,
+)
 
 router = Router(tags=["people"], auth=django_auth)
 ERRORS: dict[int, Any] = {401: MessageOut, 403: MessageOut, 404: MessageOut, 422: MessageOut}
@@ -69,6 +80,19 @@ def _unprocessable(error: ValidationError) -> HttpError:
 def me(request: HttpRequest) -> Any:
     """My own record, including what I told about the help I need."""
     person = _me(request)
+    return {**_person_out(person), "support_needs": person.support_needs}
+
+
+@router.patch("/me", response={200: PersonDetailOut, **ERRORS})
+def update_me(request: HttpRequest, payload: ProfileIn) -> Any:
+    """Change my own profile; an address is looked up in the register and must lie in the city."""
+    person = _me(request)
+    fields = payload.dict(exclude_unset=True)
+    address = fields.pop("address", None)
+    try:
+        services.person_update(actor=actor_for(request), person=person, address=address, **fields)
+    except ValidationError as error:
+        raise _unprocessable(error) from error
     return {**_person_out(person), "support_needs": person.support_needs}
 
 
@@ -168,6 +192,21 @@ def withdraw_consent(request: HttpRequest, person_id: int, purpose: str) -> Any:
     if not services.consent_withdraw(actor=actor_for(request), person=person, purpose=purpose):
         raise HttpError(404, _("There is no active consent for this purpose."))
     return Status(204, None)
+
+
+@router.post("/persons/{person_id}/roles", response={201: RoleOut, **ERRORS})
+def grant_role(request: HttpRequest, person_id: int, payload: RoleIn) -> Any:
+    """Coordinators grant helper or resident roles in their districts; administrators any role."""
+    person = selectors.person_for(actor_for(request), person_id)
+    try:
+        assignment = services.role_grant(
+            actor=actor_for(request), person=person, role=payload.role, district=person.district
+        )
+    except ValidationError as error:
+        raise _unprocessable(error) from error
+    except PermissionDenied:
+        raise HttpError(403, _("You may not grant this role.")) from None
+    return Status(201, _role_out(assignment))
 
 
 @router.get("/persons/{person_id}/export", response={200: dict[str, list[dict[str, Any]]], **ERRORS})

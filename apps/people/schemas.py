@@ -72,3 +72,18 @@ class ReadOut(Schema):
 
 class MessageOut(Schema):
     detail: str
+
+
+class ProfileIn(Schema):
+    first_name: str | None = Field(None, min_length=1, max_length=100)
+    last_name: str | None = Field(None, min_length=1, max_length=100)
+    address: str | None = Field(None, min_length=3, max_length=200)
+    phone: str | None = Field(None, max_length=30)
+    email: str | None = Field(None, max_length=254)
+    languages: list[str] | None = Field(None, max_length=20)
+    birth_date: date | None = None
+    contact_preference: str | None = Field(None, pattern="^(phone|sms|email|post|visit)$")
+
+
+class RoleIn(Schema):
+    role: str = Field(pattern="^[a-z_]{1,30}$")

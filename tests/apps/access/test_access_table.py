@@ -148,6 +148,8 @@ TABLE: dict[str, tuple[dict[str, Any], dict[str, int]]] = {
     "api:give_my_consent": ({}, signed_in(200, anonymous=401)),
     "api:register_person": ({}, only({"coordinator"}, anonymous=401)),
     "api:record_consent": ({"person_id": "@resident"}, only({"coordinator"}, others=404, anonymous=401)),
+    "api:update_me": ({}, signed_in(200, anonymous=401)),
+    "api:grant_role": ({"person_id": "@resident"}, everyone(405)),
 }
 
 

@@ -49,3 +49,21 @@ def test_withdrawn_role_no_longer_opens_pages(
     assert client.get("/nl/persons/").status_code == 200
     person_of("coordinator").roles.filter(role=Role.COORDINATOR).update(withdrawn_at="2026-11-01T00:00Z")
     assert client.get("/nl/persons/").status_code == 403
+
+
+def test_roles_and_profile_through_the_api(
+    client_as: Callable[[str], Client], resident_in_coordinators_district: Person
+) -> None:
+    coordinator = client_as("coordinator")
+    url = f"/api/v1/persons/{resident_in_coordinators_district.pk}/roles"
+    assert coordinator.post(url, {"role": "helper"}, content_type="application/json").status_code == 201
+    assert coordinator.post(url, {"role": "administrator"}, content_type="application/json").status_code == 403
+    assert client_as("helper").post(url, {"role": "helper"}, content_type="application/json").status_code == 404
+    resident = client_as("resident")
+    changed = resident.patch(
+        "/api/v1/me", {"first_name": "Roza", "address": "Korenmarkt 1"}, content_type="application/json"
+    )
+    assert changed.status_code == 200 and changed.json()["first_name"] == "Roza"
+    outside = resident.patch("/api/v1/me", {"address": "Nergensstraat 4"}, content_type="application/json")
+    assert outside.status_code == 422 and outside.json()["detail"]
+    assert resident.get("/api/v1/me").json()["street"] == "Korenmarkt"
