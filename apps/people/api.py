@@ -163,20 +163,20 @@ def register_person(request: HttpRequest, payload: PersonIn) -> Any:
 @router.get("/persons/{person_id}", response={200: PersonDetailOut, **ERRORS})
 def get_person(request: HttpRequest, person_id: int) -> Any:
     """Another person's id and an id that does not exist give the same 404."""
-    person = selectors.person_for(actor_for(request), person_id)
+    person = selectors.person_for(actor_for(request), person_id, request=request)
     return {**_person_out(person), "support_needs": selectors.support_needs_read(request, person)}
 
 
 @router.get("/persons/{person_id}/consents", response={200: list[ConsentOut], **ERRORS})
 def person_consents(request: HttpRequest, person_id: int) -> Any:
-    person = selectors.person_for(actor_for(request), person_id, rule="people.record_consent")
+    person = selectors.person_for(actor_for(request), person_id, rule="people.record_consent", request=request)
     return list(selectors.consent_history(person))
 
 
 @router.post("/persons/{person_id}/consents", response={201: ConsentOut, **ERRORS})
 def record_consent(request: HttpRequest, person_id: int, payload: ConsentIn) -> Any:
     """Coordinators: record a consent given by phone or on paper."""
-    person = selectors.person_for(actor_for(request), person_id, rule="people.record_consent")
+    person = selectors.person_for(actor_for(request), person_id, rule="people.record_consent", request=request)
     try:
         consent = services.consent_give(
             actor=actor_for(request), person=person, purpose=payload.purpose, method=payload.method
@@ -188,7 +188,7 @@ def record_consent(request: HttpRequest, person_id: int, payload: ConsentIn) -> 
 
 @router.delete("/persons/{person_id}/consents/{purpose}", response={204: None, **ERRORS})
 def withdraw_consent(request: HttpRequest, person_id: int, purpose: str) -> Any:
-    person = selectors.person_for(actor_for(request), person_id, rule="people.record_consent")
+    person = selectors.person_for(actor_for(request), person_id, rule="people.record_consent", request=request)
     if not services.consent_withdraw(actor=actor_for(request), person=person, purpose=purpose):
         raise HttpError(404, _("There is no active consent for this purpose."))
     return Status(204, None)
@@ -197,7 +197,7 @@ def withdraw_consent(request: HttpRequest, person_id: int, purpose: str) -> Any:
 @router.post("/persons/{person_id}/roles", response={201: RoleOut, **ERRORS})
 def grant_role(request: HttpRequest, person_id: int, payload: RoleIn) -> Any:
     """Coordinators grant helper or resident roles in their districts; administrators any role."""
-    person = selectors.person_for(actor_for(request), person_id)
+    person = selectors.person_for(actor_for(request), person_id, request=request)
     try:
         assignment = services.role_grant(
             actor=actor_for(request), person=person, role=payload.role, district=person.district
@@ -211,7 +211,7 @@ def grant_role(request: HttpRequest, person_id: int, payload: RoleIn) -> Any:
 
 @router.get("/persons/{person_id}/export", response={200: dict[str, list[dict[str, Any]]], **ERRORS})
 def person_export(request: HttpRequest, person_id: int) -> Any:
-    person = selectors.person_for(actor_for(request), person_id, rule="people.export_data")
+    person = selectors.person_for(actor_for(request), person_id, rule="people.export_data", request=request)
     log_request_access(
         request,
         subject_person_id=person.pk,

@@ -12,9 +12,28 @@ from apps.access.services import log_request_access
 from .models import Consent, Person, Purpose, Role, RoleAssignment
 
 
-def person_for(actor: Actor, person_id: int, rule: str = "people.view_person") -> Person:
+def person_for(
+    actor: Actor, person_id: int, rule: str = "people.view_person", request: HttpRequest | None = None
+) -> Person:
+    """The person, if the rule allows; otherwise the same 404 as for an id that does not exist.
+
+    A refused attempt on an existing person is written to the access log (their
+    record holds care needs), so probing shows up for the auditor.
+    """
     person = Person.objects.select_related("district", "user").filter(pk=person_id, erased_at__isnull=True).first()
-    if person is None or not can(actor, rule, person):
+    if person is None:
+        raise Http404
+    if not can(actor, rule, person):
+        if request is not None:
+            log_request_access(
+                request,
+                subject_person_id=person.pk,
+                record_type="people.Person",
+                record_id=person.pk,
+                action="read",
+                purpose=rule,
+                allowed=False,
+            )
         raise Http404
     return person
 

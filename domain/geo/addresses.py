@@ -183,7 +183,8 @@ class CrabGeocoder:
         for gram in _trigrams(key):
             for candidate in self.trigram_index.get(gram, ()):
                 counts[candidate] += 1
-        shortlist = sorted(counts, key=lambda c: -counts[c])[:60]
+        # ties broken by name: the same query always gives the same suggestions, whatever the hash seed
+        shortlist = sorted(counts, key=lambda c: (-counts[c], c))[:200]
         scored = [(similarity(key, c), c) for c in shortlist]
         if any(c.startswith(key) for c in self.by_street) and len(key) >= 4:
             scored += [(0.8, c) for c in self.by_street if c.startswith(key) and c not in shortlist]

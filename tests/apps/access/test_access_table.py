@@ -77,9 +77,9 @@ TABLE: dict[str, tuple[dict[str, Any], dict[str, int]]] = {
     "people:my_export": ({}, signed_in(200)),
     "people:person_search": ({}, only({"coordinator"})),
     "people:person_register": ({}, only({"coordinator"})),
-    "people:person_detail": ({"person_id": "@resident"}, only({"coordinator"}, others=403)),
-    "people:person_export": ({"person_id": "@resident"}, only({"coordinator"}, others=403)),
-    "people:person_erase": ({"person_id": "@resident"}, only({"coordinator"}, others=403)),
+    "people:person_detail": ({"person_id": "@resident"}, only({"coordinator"}, others=404)),
+    "people:person_export": ({"person_id": "@resident"}, only({"coordinator"}, others=404)),
+    "people:person_erase": ({"person_id": "@resident"}, only({"coordinator"}, others=404)),
     "access:log_search": ({}, only({"auditor"})),
     # allauth: pages for signing in are for visitors; signed-in people are sent on
     "account_login": ({}, anonymous_only()),

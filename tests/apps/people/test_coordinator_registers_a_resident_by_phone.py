@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pytest
@@ -63,7 +64,7 @@ def test_bad_input_is_explained_and_changes_nothing(
     assert response.status_code == 200
     html = response.content.decode()
     assert "aria-invalid" in html or "errorlist" in html
-    assert message in html
+    assert message in html, re.findall(r"errorlist[^>]*>(.*?)</ul>", html, re.S)
     assert Person.objects.count() == before
 
 
@@ -166,3 +167,19 @@ def test_pages_and_api_with_care_data_are_never_stored(
         f"/api/v1/persons/{resident_in_coordinators_district.pk}",
     ):
         assert "no-store" in client.get(url)["Cache-Control"]
+
+
+def test_a_refused_attempt_on_someones_record_is_logged(
+    client_as: Callable[[str], Client], resident_in_coordinators_district: Person
+) -> None:
+    before = AccessLogEntry.objects.count()
+    for url in (
+        f"/nl/persons/{resident_in_coordinators_district.pk}/",
+        f"/api/v1/persons/{resident_in_coordinators_district.pk}",
+    ):
+        assert client_as("helper").get(url).status_code == 404
+    entries = AccessLogEntry.objects.all()[:2]
+    assert AccessLogEntry.objects.count() == before + 2
+    assert {(e.outcome, e.actor_role, e.subject_person_id) for e in entries} == {
+        ("denied", "helper", resident_in_coordinators_district.pk)
+    }

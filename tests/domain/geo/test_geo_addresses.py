@@ -114,3 +114,22 @@ def test_every_sampled_register_address_is_found_exactly() -> None:
 def test_junk_never_crashes(text: str) -> None:
     result = finder().find(text)
     assert result.found or result.reason is not None
+
+
+def test_suggestions_are_the_same_whatever_the_hash_seed() -> None:
+    import os
+    import subprocess
+    import sys
+
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-m", "cityofpeople.cli", "address", "find", "Nergensstraat 4"],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            check=False,
+        ).stderr
+        for seed in ("1", "2", "3")
+    }
+    assert len(outputs) == 1
+    assert "did you mean" in outputs.pop()
