@@ -13,6 +13,8 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from apps.access.api import router as access_router
+from apps.care.api import router as care_router
+from apps.organisations.api import router as organisations_router
 from apps.people.api import router as people_router
 from apps.places.api import router as places_router
 
@@ -20,14 +22,16 @@ api = NinjaAPI(
     title="City of People API",
     version="1",
     description=(
-        "Open JSON API of City of People: districts, places and addresses, and later care matching, "
-        "wellbeing and community life. Errors are JSON objects with a `detail` message."
+        "Open JSON API of City of People: districts, places and addresses, persons, organisations, care matching, "
+        "and later wellbeing and community life. Errors are JSON objects with a `detail` message."
     ),
     urls_namespace="api",
 )
 api.add_router("/", places_router)
 api.add_router("/", people_router)
+api.add_router("/", organisations_router)
 api.add_router("/", access_router)
+api.add_router("/", care_router)
 
 
 @api.exception_handler(PermissionDenied)

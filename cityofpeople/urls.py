@@ -1,5 +1,7 @@
 """Top-level URLs.  Pages are under a language prefix (/nl/, /en/, /fr/); the API is not."""
 
+from allauth.account.decorators import reauthentication_required
+from allauth.usersessions.views import list_usersessions
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path, re_path
@@ -18,7 +20,15 @@ urlpatterns += i18n_patterns(
     path("", include("apps.core.urls")),
     path("districts/", include("apps.places.urls")),
     path("", include("apps.people.urls")),
+    path("", include("apps.organisations.urls")),
     path("audit/", include("apps.access.urls")),
+    path("", include("apps.care.urls")),
+    # "sign out everywhere" needs a fresh sign-in (ASVS 7.5.2): allauth's page, same name, in front of its own
+    path(
+        "accounts/sessions/",
+        reauthentication_required(list_usersessions, allow_get=True, app=""),
+        name="usersessions_list",
+    ),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 )

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import Q
 from django.http import HttpRequest
 
 from apps.people.models import Person, Role, RoleAssignment
@@ -18,6 +19,7 @@ class Grant:
     role: str
     district_id: int | None = None
     place_id: int | None = None
+    organisation_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,10 @@ class Actor:
     def district_scope(self, role: str) -> frozenset[int]:
         """Districts in which this actor holds ``role``; empty when none (never "all" by omission)."""
         return frozenset(g.district_id for g in self.grants if g.role == role and g.district_id is not None)
+
+    def organisation_scope(self, role: str) -> frozenset[int]:
+        """Organisations for which this actor holds ``role``; empty when none."""
+        return frozenset(g.organisation_id for g in self.grants if g.role == role and g.organisation_id is not None)
 
     def main_role(self) -> str:
         """The role written in the access log: the most powerful one held."""
@@ -66,11 +72,12 @@ def actor_for_user(user: Any) -> Actor:
     person = Person.objects.filter(user_id=user.pk, erased_at__isnull=True).only("id").first()
     grants: tuple[Grant, ...] = ()
     if person is not None:
+        # a role for an organisation that is no longer active gives nothing
         grants = tuple(
-            Grant(role, district_id, place_id)
-            for role, district_id, place_id in RoleAssignment.objects.filter(
-                person=person, withdrawn_at__isnull=True
-            ).values_list("role", "district_id", "place_id")
+            Grant(role, district_id, place_id, organisation_id)
+            for role, district_id, place_id, organisation_id in RoleAssignment.objects.filter(
+                Q(organisation__isnull=True) | Q(organisation__active=True), person=person, withdrawn_at__isnull=True
+            ).values_list("role", "district_id", "place_id", "organisation_id")
         )
     return Actor(
         user_id=user.pk, person_id=person.pk if person else None, grants=grants, is_superuser=bool(user.is_superuser)

@@ -31,6 +31,7 @@ class AccessLogQuerySet(models.QuerySet["AccessLogEntry"]):
 class AccessLogEntry(models.Model):
     class Action(models.TextChoices):
         READ = "read", _("read")
+        LIST = "list", _("seen in a list")
         CHANGE = "change", _("change")
         EXPORT = "export", _("export")
         ERASE = "erase", _("erase")

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db.models import Q
 
+from apps.care.privacy import clear_closed_requests
 from apps.people.models import Consent, Person
 
 from .services import access_log_purge
@@ -23,6 +24,7 @@ def apply_retention(*, now: datetime) -> dict[str, int]:
         .update(support_needs="")
     )
     return {
+        "care_closed_requests": clear_closed_requests(before=now - timedelta(days=days["care_closed_requests"])),
         "access_log": access_log_purge(now=now),
         "withdrawn_consents": withdrawn,
         "support_needs_inactive": cleared,

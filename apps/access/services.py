@@ -72,6 +72,42 @@ def log_request_access(
     )
 
 
+def log_request_list(
+    request: HttpRequest, *, records: list[tuple[int | None, str, object]], action: str, purpose: str
+) -> int:
+    """One entry per record shown in a list of special-category data (``(subject person id, type, id)``).
+
+    A worklist that shows a person's name beside the kind of help they asked for reads care data as
+    surely as the detail page does.  One insert for the whole list; the person's own records are not
+    logged, as everywhere else.
+    """
+    actor = actor_for(request)
+    via = via_of(request)
+    seen: set[tuple[str, str]] = set()
+    entries = []
+    for subject_person_id, record_type, record_id in records:
+        key = (record_type, str(record_id))
+        if key in seen or (actor.person_id is not None and actor.person_id == subject_person_id):
+            continue
+        seen.add(key)
+        entries.append(
+            AccessLogEntry(
+                actor_user_id=actor.user_id,
+                actor_person_id=actor.person_id,
+                actor_role=actor.main_role(),
+                subject_person_id=subject_person_id,
+                record_type=record_type,
+                record_id=str(record_id),
+                action=action,
+                purpose=purpose,
+                outcome=AccessLogEntry.Outcome.ALLOWED,
+                via=via,
+            )
+        )
+    AccessLogEntry.objects.bulk_create(entries)
+    return len(entries)
+
+
 def access_log_purge(*, now: timezone.datetime | None = None) -> int:
     """Delete entries older than the retention period (default 12 months); returns how many."""
     cutoff = (now or timezone.now()) - timedelta(days=settings.RETENTION_DAYS["access_log"])

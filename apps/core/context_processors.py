@@ -17,6 +17,10 @@ def site(request: HttpRequest) -> dict[str, Any]:
     menu = {
         "can_search_persons": can(actor, "people.search_persons"),
         "can_search_log": can(actor, "access.search_log"),
+        "can_list_organisations": can(actor, "organisations.list_organisations"),
+        "can_view_own_organisation": can(actor, "organisations.view_own_organisation"),
+        "can_view_worklist": can(actor, "care.view_worklist"),
+        "can_ask_for_help": can(actor, "care.view_my_requests"),  # any signed-in person: ask, or offer help
     }
     return {
         **menu,

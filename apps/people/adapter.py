@@ -6,6 +6,7 @@ from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.fields import PhoneField
+from allauth.account.models import EmailAddress
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
@@ -14,6 +15,7 @@ from apps.core.tasks import send_sms
 from .models import Person
 from .phones import normalise_phone
 from .services import person_link_account
+from .signals import end_other_sessions
 
 
 class FriendlyPhoneField(PhoneField):
@@ -55,9 +57,20 @@ class AccountAdapter(DefaultAccountAdapter):
         return person_link_account(user=user, email=getattr(user, "email", "") or "")
 
     def set_phone(self, user: Any, phone: str, verified: bool) -> None:
+        """allauth calls this once a new number is confirmed with a code (the change needs a fresh sign-in)."""
         person = self._person(user)
+        old_phone, old_verified = person.phone, person.phone_verified
         person.phone, person.phone_verified = normalise_phone(phone), verified
         person.save(update_fields=["phone", "phone_verified", "updated_at"])
+        if old_phone and old_verified and old_phone != person.phone:
+            send_sms(
+                to=old_phone,
+                text=_(
+                    "The mobile number of your City of People account was just changed. "
+                    "If this was not you, contact the city at once."
+                ),
+            )
+            end_other_sessions(getattr(self, "request", None), user)
 
     def get_phone(self, user: Any) -> tuple[str, bool] | None:
         person = Person.objects.filter(user=user).only("phone", "phone_verified").first()
@@ -69,16 +82,36 @@ class AccountAdapter(DefaultAccountAdapter):
         Person.objects.filter(user=user, phone=normalise_phone(phone)).update(phone_verified=True)
 
     def get_user_by_phone(self, phone: str) -> Any:
+        """Only a number confirmed with a code identifies an account: codes go to validated numbers only."""
         person = (
-            Person.objects.filter(phone=normalise_phone(phone), user__isnull=False, erased_at__isnull=True)
+            Person.objects.filter(
+                phone=normalise_phone(phone), phone_verified=True, user__isnull=False, erased_at__isnull=True
+            )
             .select_related("user")
-            .order_by("-phone_verified", "pk")
+            .order_by("pk")
             .first()
         )
         return person.user if person else None
 
     def send_verification_code_sms(self, user: Any, phone: str, code: str, **kwargs: Any) -> None:
-        send_sms(to=phone, text=_("Your City of People code is %(code)s. It is valid for 15 minutes.") % {"code": code})
+        send_sms(to=phone, text=_("Your City of People code is %(code)s. It is valid for 10 minutes.") % {"code": code})
+
+    def send_notification_mail(
+        self, template_prefix: str, user: Any, context: dict[str, Any] | None = None, email: str | None = None
+    ) -> None:
+        """Changes to sign-in details are told by email; accounts without an email address get a text message."""
+        super().send_notification_mail(template_prefix, user, context, email)
+        if email or EmailAddress.objects.filter(user=user).exists():
+            return
+        known = self.get_phone(user)
+        if known and known[1]:
+            send_sms(
+                to=known[0],
+                text=_(
+                    "The sign-in details of your City of People account were just changed. "
+                    "If this was not you, contact the city at once."
+                ),
+            )
 
     def send_unknown_account_sms(self, phone: str, **kwargs: Any) -> None:
         send_sms(

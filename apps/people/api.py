@@ -16,6 +16,7 @@ from apps.access.models import AccessLogEntry
 from apps.access.privacy import export_person
 from apps.access.rules import can
 from apps.access.services import log_request_access
+from apps.organisations.selectors import organisation_by_slug
 
 from . import selectors, services
 from .models import Person, RoleAssignment
@@ -51,6 +52,7 @@ def _person_out(person: Person) -> dict[str, Any]:
         "birth_date": person.birth_date,
         "contact_preference": person.contact_preference,
         "has_account": person.user_id is not None,
+        "organisation_slug": person.organisation.slug if person.organisation else None,
     }
 
 
@@ -59,6 +61,7 @@ def _role_out(role: RoleAssignment) -> dict[str, Any]:
         "role": role.role,
         "district_number": role.district.number if role.district else None,
         "place_slug": role.place.slug if role.place else None,
+        "organisation_slug": role.organisation.slug if role.organisation else None,
         "granted_at": role.granted_at,
         "withdrawn_at": role.withdrawn_at,
     }
@@ -150,9 +153,19 @@ def search_persons(request: HttpRequest, q: str = Query("", max_length=100)) -> 
 
 @router.post("/persons", response={201: PersonDetailOut, **ERRORS})
 def register_person(request: HttpRequest, payload: PersonIn) -> Any:
-    """Coordinators: register a resident by phone, with the consents they gave."""
+    """Coordinators: register a resident by phone, with the consents they gave.
+
+    A coordinator for organisations names the one that follows the person (``organisation``, its slug).
+    """
+    fields = payload.dict()
+    slug = fields.pop("organisation")
+    organisation = organisation_by_slug(slug) if slug else None
+    if slug and organisation is None:
+        raise HttpError(422, _("You do not coordinate for this organisation."))
     try:
-        person = services.person_register(actor=actor_for(request), **payload.dict(), consent_method="phone")
+        person = services.person_register(
+            actor=actor_for(request), **fields, organisation=organisation, consent_method="phone"
+        )
     except PermissionDenied:
         raise HttpError(403, _("You may not register residents.")) from None
     except ValidationError as error:
@@ -197,10 +210,11 @@ def withdraw_consent(request: HttpRequest, person_id: int, purpose: str) -> Any:
 @router.post("/persons/{person_id}/roles", response={201: RoleOut, **ERRORS})
 def grant_role(request: HttpRequest, person_id: int, payload: RoleIn) -> Any:
     """Coordinators grant helper or resident roles in their districts; administrators any role."""
-    person = selectors.person_for(actor_for(request), person_id, request=request)
+    actor = actor_for(request)
+    person = selectors.person_for(actor, person_id, request=request)
     try:
         assignment = services.role_grant(
-            actor=actor_for(request), person=person, role=payload.role, district=person.district
+            actor=actor, person=person, role=payload.role, district=selectors.grant_district(actor, person)
         )
     except ValidationError as error:
         raise _unprocessable(error) from error

@@ -16,6 +16,9 @@ class PeopleConfig(AppConfig):
     def ready(self) -> None:
         from apps.access.privacy import register
 
+        from . import oidc, signals
         from .privacy import SOURCE
 
         register(SOURCE)
+        signals.connect()
+        oidc.install()

@@ -16,6 +16,8 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from apps.organisations.demo import DEMO_ORGANISATION
+from apps.organisations.models import Organisation
 from apps.places.demo import random_address
 from apps.places.models import District, Place
 
@@ -106,6 +108,7 @@ class DemoAccount:
     first_name: str
     last_name: str
     scope: str = ""  # "district", "place" or ""
+    organisation: str = ""  # slug of the organisation the role is held for
 
     @property
     def email(self) -> str:
@@ -119,8 +122,8 @@ class DemoAccount:
 DEMO_ACCOUNTS = [
     DemoAccount(Role.RESIDENT, "Rosa", "Van Acker"),
     DemoAccount(Role.HELPER, "Yasmine", "Haddou"),
-    DemoAccount(Role.COORDINATOR, "Tom", "De Wilde", scope="district"),
-    DemoAccount(Role.ORGANISATION_STAFF, "Ingrid", "Lambrecht"),
+    DemoAccount(Role.COORDINATOR, "Tom", "De Wilde", scope="district", organisation=DEMO_ORGANISATION),
+    DemoAccount(Role.ORGANISATION_STAFF, "Ingrid", "Lambrecht", organisation=DEMO_ORGANISATION),
     DemoAccount(Role.INITIATIVE_STARTER, "Karim", "Azzouzi"),
     DemoAccount(Role.CENTRE_COMMITTEE, "Paula", "Seghers", scope="place"),
     DemoAccount(Role.CITY_STAFF, "Bart", "Vandenberghe", scope="district"),
@@ -168,7 +171,14 @@ def _weighted_districts(generator: random.Random, count: int) -> list[District]:
     return generator.choices(districts, weights=weights, k=count)
 
 
-def _person(generator: random.Random, district: District, key: str, first: str, last: str) -> Person:
+def _person(
+    generator: random.Random,
+    district: District,
+    key: str,
+    first: str,
+    last: str,
+    organisation: Organisation | None = None,
+) -> Person:
     point = random_address(generator, district.number)
     person, _ = Person.objects.update_or_create(
         demo_key=key,
@@ -184,6 +194,7 @@ def _person(generator: random.Random, district: District, key: str, first: str, 
             "languages": generator.choice(LANGUAGE_SETS),
             "phone": normalise_phone(f"+32 47{generator.randint(0, 9)} {generator.randint(100000, 999999)}"),
             "contact_preference": generator.choice(list(Person.ContactPreference)),
+            "organisation": organisation,
         },
     )
     return person
@@ -207,8 +218,18 @@ def _account(generator: random.Random, account: DemoAccount, district: District)
         "district": {"district": district},
         "place": {"place": Place.objects.filter(district=district).order_by("name").first()},
     }.get(account.scope, {})
+    if account.organisation:
+        scope["organisation"] = Organisation.objects.get(slug=account.organisation)
     RoleAssignment.objects.get_or_create(person=person, role=account.role, **scope)
     return person
+
+
+def _followed_by(index: int, organisations: list[Organisation]) -> Organisation | None:
+    """One resident in ten is followed by an organisation, wherever they live.
+
+    No random draw, so the rest of the demo city stays the same.
+    """
+    return organisations[index // 10 % len(organisations)] if organisations and index % 10 == 0 else None
 
 
 def load(generator: random.Random) -> int:
@@ -218,9 +239,15 @@ def load(generator: random.Random) -> int:
         raise RuntimeError(_("Load the districts before the demo people."))
     people = [_account(generator, account, home) for account in DEMO_ACCOUNTS]
     coordinator = next(p for p, a in zip(people, DEMO_ACCOUNTS, strict=True) if a.role == Role.COORDINATOR)
+    organisations = list(Organisation.objects.filter(active=True).order_by("slug"))
     for index, district in enumerate(_weighted_districts(generator, RESIDENTS)):
         person = _person(
-            generator, district, f"resident:{index}", generator.choice(FIRST_NAMES), generator.choice(LAST_NAMES)
+            generator,
+            district,
+            f"resident:{index}",
+            generator.choice(FIRST_NAMES),
+            generator.choice(LAST_NAMES),
+            _followed_by(index, organisations),
         )
         RoleAssignment.objects.get_or_create(person=person, role=Role.RESIDENT)
         needs = generator.choice(SUPPORT_NEEDS)

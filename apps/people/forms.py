@@ -7,7 +7,10 @@ from typing import Any
 from allauth.account.forms import LoginForm as AllauthLoginForm
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+
+from apps.organisations.models import Organisation
 
 from .models import Consent, Person, Purpose, Role
 from .phones import normalise_phone
@@ -70,8 +73,15 @@ class PersonForm(forms.Form):
 
 
 class RegisterPersonForm(PersonForm):
+    organisation = forms.ModelChoiceField(
+        label=_("Followed by organisation"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        empty_label=_("None: they live in a district I coordinate"),
+        help_text=_("The organisation you register them for. Its coordinators can then find them."),
+    )
     support_needs = forms.CharField(
-        label=_("What help do they need? (only you and other coordinators of the district see this)"),
+        label=_("What help do they need? (only coordinators of their district or organisation see this)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
@@ -82,6 +92,21 @@ class RegisterPersonForm(PersonForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+
+    def __init__(self, *args: Any, organisations: QuerySet[Organisation], choose_none: bool, **kwargs: Any) -> None:
+        """``organisations``: those the coordinator registers for; ``choose_none``: they also coordinate districts.
+
+        The field is left out when there is nothing to choose: no organisation,
+        or a single one and no district (the service then takes that one).
+        """
+        super().__init__(*args, **kwargs)
+        field = self.fields["organisation"]
+        field.queryset = organisations
+        count = organisations.count()
+        if count == 0 or (count == 1 and not choose_none):
+            del self.fields["organisation"]
+        elif not choose_none:
+            field.required, field.empty_label = True, None
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

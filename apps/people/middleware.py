@@ -1,4 +1,10 @@
-"""Sessions of staff who can see care or wellbeing data: a second factor, 30 minutes idle, 12 hours in all."""
+"""Session limits (OWASP ASVS 5.0 V7.3, docs/security.md).
+
+Everyone: 12 hours after signing in the session ends, and after an hour
+without any request.  Staff who can see care or wellbeing data: 30 minutes
+idle, and a second factor before anything else.  Both times are kept in the
+server-side session, so a client cannot stretch them.
+"""
 
 from __future__ import annotations
 
@@ -18,7 +24,22 @@ from apps.access.actors import actor_for
 
 SIGNED_IN_AT = "cop_signed_in_at"
 LAST_SEEN = "cop_last_seen"
+LAST_SEEN_RESOLUTION = 60  # seconds: the session is written at most once a minute for this
 ALWAYS_ALLOWED = ("/static/", "/i18n/", "/healthz")
+
+
+def mark_signed_in(session: object) -> None:
+    """Called when someone signs in: the clock of both limits starts now."""
+    now = time.time()
+    session[SIGNED_IN_AT] = now  # type: ignore[index]
+    session[LAST_SEEN] = now  # type: ignore[index]
+
+
+def session_limits(is_staff: bool) -> tuple[int, int]:
+    """(idle, absolute) in seconds."""
+    if is_staff:
+        return settings.STAFF_IDLE_SECONDS, settings.STAFF_ABSOLUTE_SECONDS
+    return settings.SESSION_IDLE_SECONDS, settings.SESSION_ABSOLUTE_SECONDS
 
 
 class StaffSessionMiddleware:
@@ -29,18 +50,21 @@ class StaffSessionMiddleware:
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated or request.path.startswith(ALWAYS_ALLOWED):
             return self.get_response(request)
-        if not actor_for(request).has_role(*settings.STAFF_MFA_ROLES):
-            return self.get_response(request)
+        is_staff = actor_for(request).has_role(*settings.STAFF_MFA_ROLES)
+        idle, absolute = session_limits(is_staff)
         now = time.time()
         session = request.session
         signed_in_at = session.setdefault(SIGNED_IN_AT, now)
         last_seen = session.get(LAST_SEEN, now)
-        if now - last_seen > settings.STAFF_IDLE_SECONDS or now - signed_in_at > settings.STAFF_ABSOLUTE_SECONDS:
-            logout(request)
+        if now - last_seen > idle or now - signed_in_at > absolute:
+            logout(request)  # flushes the session on the server: the old cookie is worth nothing
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": _("Log in first.")}, status=401)
             messages.info(request, _("You were signed out to protect residents' data. Please sign in again."))
             return redirect_to_login(request.get_full_path())
-        session[LAST_SEEN] = now
-        if not self._has_second_factor(user) and not self._is_mfa_setup(request):
+        if LAST_SEEN not in session or now - last_seen >= LAST_SEEN_RESOLUTION:
+            session[LAST_SEEN] = now
+        if is_staff and not self._has_second_factor(user) and not self._is_mfa_setup(request):
             if request.path.startswith("/api/"):
                 return JsonResponse({"detail": _("Set up a second factor (an authenticator app) first.")}, status=403)
             messages.warning(request, _("Your role gives access to sensitive data: set up a second factor first."))

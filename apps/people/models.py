@@ -49,6 +49,15 @@ class Person(models.Model):
     registered_by = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("registered by")
     )
+    # Registered through, and followed by, this organisation: its coordinators find the person wherever they live.
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="persons_followed",
+        verbose_name=_("followed by organisation"),
+    )
     erased_at = models.DateTimeField(_("erased at"), null=True, blank=True)
     demo_key = models.CharField(max_length=60, blank=True, db_index=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -76,7 +85,7 @@ class Role(models.TextChoices):
 
 
 class RoleAssignment(models.Model):
-    """A role held by a person, optionally limited to a district or a place.
+    """A role held by a person, optionally limited to a district, a place or an organisation.
 
     Withdrawal sets ``withdrawn_at`` instead of deleting, so the record of
     who was granted what, and by whom, stays complete.
@@ -86,6 +95,14 @@ class RoleAssignment(models.Model):
     role = models.CharField(_("role"), max_length=30, choices=Role.choices)
     district = models.ForeignKey(District, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("district"))
     place = models.ForeignKey(Place, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("place"))
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="role_assignments",
+        verbose_name=_("organisation"),
+    )
     granted_by = models.ForeignKey(
         Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("granted by")
     )
@@ -102,6 +119,11 @@ class RoleAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} – {self.get_role_display()}"
+
+    @property
+    def scope_names(self) -> list[str]:
+        """Where the role applies: its district, place and organisation, by name."""
+        return [str(scope) for scope in (self.district, self.place, self.organisation) if scope is not None]
 
 
 class Purpose(models.TextChoices):

@@ -15,15 +15,17 @@ import secrets
 import time
 from typing import Any
 
+from allauth.account.utils import perform_login
 from allauth.core import ratelimit
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import get_user_model, login
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -41,7 +43,6 @@ from .services import person_link_account
 SESSION_KEY = "cop_phone_signup"
 CODE_SECONDS = 10 * 60
 MAX_TRIES = 3
-BACKEND = "allauth.account.auth_backends.AuthenticationBackend"
 
 
 class PhoneForm(forms.Form):
@@ -120,9 +121,12 @@ def phone_signup_confirm(request: HttpRequest) -> HttpResponse:
         else:
             del request.session[SESSION_KEY]
             user = _account_for(pending["phone"])
-            login(request, user, backend=BACKEND)
-            messages.success(request, _("Welcome! You are signed in with your mobile number."))
-            return redirect("people:my_profile")
+            # through allauth's login stages, like every other way in: an account with a second
+            # factor is asked for it, an inactive one is refused (ASVS 6.3.4)
+            response = perform_login(request, user, redirect_url=reverse("people:my_profile"))
+            if request.user.is_authenticated:
+                messages.success(request, _("Welcome! You are signed in with your mobile number."))
+            return response
     return render(request, "people/phone_signup_confirm.html", {"form": form, "phone": pending["phone"]})
 
 

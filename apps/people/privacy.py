@@ -39,6 +39,7 @@ def _value(value: Any) -> Any:
 def export(person: Person) -> dict[str, Rows]:
     me = {name: _value(getattr(person, name)) for name in PERSON_FIELDS}
     me["district"] = person.district.name if person.district else None
+    me["organisation"] = person.organisation.name if person.organisation else None
     consents = [
         {
             "purpose": c.purpose,
@@ -54,10 +55,11 @@ def export(person: Person) -> dict[str, Rows]:
             "role": r.role,
             "district": r.district.name if r.district else None,
             "place": r.place.name if r.place else None,
+            "organisation": r.organisation.name if r.organisation else None,
             "granted_at": _value(r.granted_at),
             "withdrawn_at": _value(r.withdrawn_at),
         }
-        for r in person.roles.select_related("district", "place").order_by("granted_at")
+        for r in person.roles.select_related("district", "place", "organisation").order_by("granted_at")
     ]
     reads = [
         {
@@ -74,7 +76,7 @@ def export(person: Person) -> dict[str, Rows]:
 
 
 def erase(person: Person) -> None:
-    """Anonymise every personal field; keep district, dates and role/consent rows so statistics stay whole."""
+    """Anonymise every personal field; keep district, organisation, dates and role/consent rows for statistics."""
     user_id = person.user_id
     Person.objects.filter(pk=person.pk).update(
         first_name="",

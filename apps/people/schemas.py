@@ -22,6 +22,7 @@ class PersonOut(Schema):
     birth_date: date | None
     contact_preference: str
     has_account: bool
+    organisation_slug: str | None = Field(description="The organisation that follows the person, if any")
 
 
 class PersonDetailOut(PersonOut):
@@ -39,6 +40,9 @@ class PersonIn(Schema):
     contact_preference: str = Field("phone", pattern="^(phone|sms|email|post|visit)$")
     support_needs: str = Field("", max_length=2000)
     consents: list[str] = Field(default_factory=list, max_length=10)
+    organisation: str | None = Field(
+        None, max_length=220, description="Slug of the organisation that follows the person (coordinators for one)"
+    )
 
 
 class ConsentOut(Schema):
@@ -58,6 +62,7 @@ class RoleOut(Schema):
     role: str
     district_number: int | None
     place_slug: str | None
+    organisation_slug: str | None
     granted_at: datetime
     withdrawn_at: datetime | None
 

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 
 from apps.access.actors import Actor, actor_for
 from apps.access.rules import can
 from apps.access.services import log_request_access
+from apps.places.models import District
 
 from .models import Consent, Person, Purpose, Role, RoleAssignment
+from .phones import normalise_phone
 
 
 def person_for(
@@ -20,7 +23,11 @@ def person_for(
     A refused attempt on an existing person is written to the access log (their
     record holds care needs), so probing shows up for the auditor.
     """
-    person = Person.objects.select_related("district", "user").filter(pk=person_id, erased_at__isnull=True).first()
+    person = (
+        Person.objects.select_related("district", "organisation", "user")
+        .filter(pk=person_id, erased_at__isnull=True)
+        .first()
+    )
     if person is None:
         raise Http404
     if not can(actor, rule, person):
@@ -38,6 +45,23 @@ def person_for(
     return person
 
 
+def person_with_account(login: str) -> Person | None:
+    """The person whose account signs in with this email address or mobile number, if any."""
+    accounts = Person.objects.filter(user__isnull=False, erased_at__isnull=True)
+    if "@" in login:
+        return accounts.filter(Q(user__email__iexact=login) | Q(email__iexact=login)).order_by("pk").first()
+    try:
+        phone = normalise_phone(login)
+    except ValidationError:
+        return None
+    return accounts.filter(phone=phone).order_by("pk").first()
+
+
+def grant_district(actor: Actor, person: Person) -> District | None:
+    """The district a coordinator's grant is limited to: the person's, when the coordinator coordinates it."""
+    return person.district if person.district_id in actor.district_scope(Role.COORDINATOR) else None
+
+
 def own_person(actor: Actor) -> Person | None:
     if actor.person_id is None:
         return None
@@ -45,9 +69,11 @@ def own_person(actor: Actor) -> Person | None:
 
 
 def persons_search(actor: Actor, query: str = "") -> QuerySet[Person]:
-    """Persons in the coordinator's own districts only, by name, phone or street."""
-    districts = actor.district_scope(Role.COORDINATOR)
-    persons = Person.objects.filter(district_id__in=districts, erased_at__isnull=True).select_related("district")
+    """Persons the coordinator coordinates only (their districts, their organisations), by name, phone or street."""
+    in_scope = Q(district_id__in=actor.district_scope(Role.COORDINATOR)) | Q(
+        organisation_id__in=actor.organisation_scope(Role.COORDINATOR)
+    )
+    persons = Person.objects.filter(in_scope, erased_at__isnull=True).select_related("district", "organisation")
     for word in query.split()[:5]:
         persons = persons.filter(
             Q(first_name__icontains=word)
@@ -83,8 +109,10 @@ def consent_history(person: Person) -> QuerySet[Consent]:
 
 
 def active_roles(person: Person) -> QuerySet[RoleAssignment]:
-    return person.roles.filter(withdrawn_at__isnull=True).select_related("district", "place")
+    return person.roles.filter(withdrawn_at__isnull=True).select_related("district", "place", "organisation")
 
 
 def role_history(person: Person) -> QuerySet[RoleAssignment]:
-    return person.roles.select_related("district", "place", "granted_by", "withdrawn_by").order_by("-granted_at")
+    return person.roles.select_related("district", "place", "organisation", "granted_by", "withdrawn_by").order_by(
+        "-granted_at"
+    )

@@ -12,7 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.access.actors import Actor
-from apps.access.rules import can
+from apps.access.rules import ORGANISATION_ROLES, can
+from apps.organisations.models import Organisation
 from apps.places import geo
 from apps.places.models import District, Place
 
@@ -34,6 +35,8 @@ class LocatedAddress:
 def address_locate(query: str) -> LocatedAddress:
     """Find an address in the register and its district, or raise a ValidationError that says why."""
     found = geo.find_address(query)
+    if found.outside:
+        raise ValidationError(found.message, code="outside_city")
     if not found.found:
         suggestions = ", ".join(found.suggestions[:3])
         message = found.message + (" " + _("Did you mean: %(names)s?") % {"names": suggestions} if suggestions else "")
@@ -62,12 +65,28 @@ def person_register(
     support_needs: str = "",
     consents: list[str] | None = None,
     consent_method: str = Consent.Method.PHONE,
+    organisation: Organisation | None = None,
 ) -> Person:
-    """A coordinator registers a resident who has no account, usually during a phone call."""
+    """A coordinator registers a resident who has no account, usually during a phone call.
+
+    A coordinator for an organisation registers the person as followed by it
+    (chosen when they coordinate for several, or also for districts); such a
+    person may live anywhere in the city.  Otherwise the address must lie in a
+    district the coordinator coordinates.
+    """
     if not can(actor, "people.register_person"):
         raise PermissionDenied
+    organisation = _following_organisation(actor, organisation)
     located = address_locate(address)
-    if located.district.pk not in actor.district_scope(Role.COORDINATOR):
+    if organisation is None and located.district.pk not in actor.district_scope(Role.COORDINATOR):
+        if actor.organisation_scope(Role.COORDINATOR):
+            raise ValidationError(
+                _(
+                    "This address lies in a district you do not coordinate. "
+                    "Choose the organisation that follows this person."
+                ),
+                code="out_of_scope",
+            )
         raise ValidationError(_("This address lies in a district you do not coordinate."), code="out_of_scope")
     coordinator = _actor_person(actor)
     person = Person(
@@ -86,6 +105,7 @@ def person_register(
         contact_preference=contact_preference,
         support_needs=support_needs.strip(),
         registered_by=coordinator,
+        organisation=organisation,
     )
     person.full_clean()
     person.save()
@@ -93,6 +113,18 @@ def person_register(
     for purpose in consents or []:
         consent_give(actor=actor, person=person, purpose=purpose, method=consent_method)
     return person
+
+
+def _following_organisation(actor: Actor, organisation: Organisation | None) -> Organisation | None:
+    """The organisation a new person is registered through: the one chosen, or the coordinator's only scope."""
+    scope = actor.organisation_scope(Role.COORDINATOR)
+    if organisation is None:
+        if len(scope) == 1 and not actor.district_scope(Role.COORDINATOR):
+            return Organisation.objects.filter(pk__in=scope, active=True).first()
+        return None
+    if organisation.pk not in scope or not organisation.active:
+        raise ValidationError(_("You do not coordinate for this organisation."), code="organisation_out_of_scope")
+    return organisation
 
 
 @transaction.atomic
@@ -114,6 +146,16 @@ def person_update(*, actor: Actor, person: Person, address: str | None = None, *
         raise ValueError(f"cannot change {sorted(unknown)}")
     if fields.get("phone"):
         fields["phone"] = normalise_phone(fields["phone"])
+    if "phone" in fields and person.user_id and person.phone_verified and (fields["phone"] or "") != person.phone:
+        # the confirmed number signs this person in: it changes only through the account page, after a fresh
+        # sign-in and with a code sent to the new number (ASVS 7.5.1), never through a profile form or the API
+        raise ValidationError(
+            _(
+                "This is the mobile number you sign in with. Change it under “Sign-in and security”: "
+                "we send a code to the new number."
+            ),
+            code="phone_is_login",
+        )
     for name, value in fields.items():
         setattr(person, name, value)
     changed = list(fields)
@@ -167,25 +209,54 @@ def consent_withdraw(*, actor: Actor, person: Person, purpose: str) -> bool:
     return updated > 0
 
 
-@transaction.atomic
-def role_grant(
-    *, actor: Actor, person: Person, role: str, district: District | None = None, place: Place | None = None
-) -> RoleAssignment:
+def role_scope_check(
+    *, role: str, district: District | None, place: Place | None, organisation: Organisation | None
+) -> None:
+    """Raise a ValidationError that says why, when a role and its scope do not fit together."""
     if role not in Role.values:
         raise ValidationError(_("Unknown role."), code="unknown_role")
-    if not can(actor, "people.grant_role", (person, role, district.pk if district else None)):
+    if role == Role.ORGANISATION_STAFF and organisation is None:
+        raise ValidationError(
+            _("Organisation staff work for an organisation: choose the organisation."), code="organisation_required"
+        )
+    if organisation is not None and role not in ORGANISATION_ROLES:
+        raise ValidationError(
+            _("Only coordinators and organisation staff can work for an organisation."), code="organisation_not_allowed"
+        )
+    if role == Role.ORGANISATION_STAFF and (district is not None or place is not None):
+        raise ValidationError(
+            _("Organisation staff have no district or place: their organisation is their scope."),
+            code="organisation_staff_scope",
+        )
+    if organisation is not None and not organisation.active:
+        raise ValidationError(_("This organisation is no longer active."), code="organisation_inactive")
+
+
+@transaction.atomic
+def role_grant(
+    *,
+    actor: Actor,
+    person: Person,
+    role: str,
+    district: District | None = None,
+    place: Place | None = None,
+    organisation: Organisation | None = None,
+) -> RoleAssignment:
+    """Grant a role with its scope; granting one that is already held changes nothing and returns it."""
+    role_scope_check(role=role, district=district, place=place, organisation=organisation)
+    target = (person, role, district.pk if district else None, organisation.pk if organisation else None)
+    if not can(actor, "people.grant_role", target):
         raise PermissionDenied
-    existing = person.roles.filter(role=role, district=district, place=place, withdrawn_at__isnull=True).first()
+    scope = {"district": district, "place": place, "organisation": organisation}
+    existing = person.roles.filter(role=role, withdrawn_at__isnull=True, **scope).first()
     if existing:
         return existing
-    return RoleAssignment.objects.create(
-        person=person, role=role, district=district, place=place, granted_by=_actor_person(actor)
-    )
+    return RoleAssignment.objects.create(person=person, role=role, granted_by=_actor_person(actor), **scope)
 
 
 @transaction.atomic
 def role_withdraw(*, actor: Actor, assignment: RoleAssignment) -> RoleAssignment:
-    target = (assignment.person, assignment.role, assignment.district_id)
+    target = (assignment.person, assignment.role, assignment.district_id, assignment.organisation_id)
     if not can(actor, "people.grant_role", target):
         raise PermissionDenied
     if assignment.withdrawn_at is None:

@@ -9,7 +9,9 @@ from __future__ import annotations
 import json
 
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,11 +24,12 @@ from apps.access.decorators import requires
 from apps.access.models import AccessLogEntry
 from apps.access.privacy import erase_person, export_as_csv, export_person
 from apps.access.services import log_request_access
+from apps.organisations.selectors import coordinated_organisations
 
 from . import selectors, services
 from .consent_texts import CONSENT_TEXTS
 from .forms import ConsentForm, EraseForm, GrantRoleForm, ProfileForm, RegisterPersonForm, SearchForm
-from .models import Consent, Person, Purpose, Role
+from .models import Consent, Person, Purpose, Role, RoleAssignment
 
 
 def _me(request: HttpRequest) -> Person:
@@ -81,7 +84,7 @@ def my_profile(request: HttpRequest) -> HttpResponse:
                 **data,
             )
         except ValidationError as error:
-            _add_form_errors(form, error, "address")
+            _add_form_errors(form, error, "phone" if getattr(error, "code", None) == "phone_is_login" else "address")
         else:
             messages.success(request, _("Your profile is saved."))
             return redirect("people:my_profile")
@@ -147,6 +150,7 @@ def my_data(request: HttpRequest) -> HttpResponse:
     form = EraseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         _erase(request, person)
+        logout(request)  # the account is gone and so are its sessions (this one included): start a fresh one
         messages.success(request, _("All your personal data has been erased. Your account is closed."))
         return redirect("core:home")
     return render(
@@ -212,11 +216,16 @@ def person_search(request: HttpRequest) -> HttpResponse:
 @requires("people.register_person")
 @require_http_methods(["GET", "POST"])
 def person_register(request: HttpRequest) -> HttpResponse:
-    form = RegisterPersonForm(request.POST or None)
+    actor = actor_for(request)
+    form = RegisterPersonForm(
+        request.POST or None,
+        organisations=coordinated_organisations(actor),
+        choose_none=bool(actor.district_scope(Role.COORDINATOR)),
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
-            person = services.person_register(actor=actor_for(request), **data)
+            person = services.person_register(actor=actor, **data)
         except ValidationError as error:
             _add_form_errors(form, error, "address")
         else:
@@ -256,8 +265,12 @@ def _grant_role(request: HttpRequest, person: Person) -> None:
         messages.error(request, _("Choose a role."))
         return
     try:
+        actor = actor_for(request)
         services.role_grant(
-            actor=actor_for(request), person=person, role=form.cleaned_data["role"], district=person.district
+            actor=actor,
+            person=person,
+            role=form.cleaned_data["role"],
+            district=selectors.grant_district(actor, person),
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
@@ -266,7 +279,13 @@ def _grant_role(request: HttpRequest, person: Person) -> None:
 
 
 def _withdraw_role(request: HttpRequest, person: Person) -> None:
-    assignment = person.roles.filter(pk=request.POST.get("assignment") or 0, withdrawn_at__isnull=True).first()
+    withdraw_role_and_say_so(request, person.roles.all())
+
+
+def withdraw_role_and_say_so(request: HttpRequest, roles: QuerySet[RoleAssignment]) -> None:
+    """Withdraw the role posted as ``assignment``, one of ``roles``, and say how it went (organisation pages too)."""
+    posted = request.POST.get("assignment", "")
+    assignment = roles.filter(pk=int(posted), withdrawn_at__isnull=True).first() if posted.isdigit() else None
     if assignment is None:
         messages.error(request, _("This role does not exist or was already withdrawn."))
         return

@@ -58,6 +58,8 @@ class AddressLookup:
     """What the address finder answers, ready for a page or the API."""
 
     found: bool
+    outside: bool = False
+    """The address lies in another municipality (not merely unknown)."""
     message: str = ""
     suggestions: list[str] = field(default_factory=list)
     street: str = ""
@@ -181,6 +183,7 @@ def _reason_message(reason: addresses.Reason | None) -> str:
         addresses.Reason.UNKNOWN_NUMBER: _("This house number is not in the address register for this street."),
         addresses.Reason.STREET_NOT_IN_POSTCODE: _("This street does not lie in that postcode."),
         addresses.Reason.AMBIGUOUS: _("This address exists more than once. Add the postcode."),
+        addresses.Reason.OUTSIDE_AREA: _("This address lies outside the city: its postcode is not one of the city's."),
     }
     return messages.get(reason, _("Address not found.")) if reason else ""
 
@@ -206,6 +209,7 @@ def lookup_from_result(result: addresses.GeocodeResult) -> AddressLookup:
     if result.address is None:
         return AddressLookup(
             found=False,
+            outside=result.reason is addresses.Reason.OUTSIDE_AREA,
             message=_reason_message(result.reason),
             suggestions=result.suggestions,
             understood=result.understood,

@@ -22,7 +22,7 @@ ALLOWED_HOSTS = env_list("COP_ALLOWED_HOSTS", "127.0.0.1,localhost")
 
 INSTALLED_APPS = [
     "apps.core",  # first: its templates override those of allauth and Django
-    "django.contrib.admin",
+    "apps.access.admin_config.CityAdminConfig",  # the admin, open to administrators only (apps/access/admin_site.py)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -41,7 +41,9 @@ INSTALLED_APPS = [
     "allauth.socialaccount.providers.openid_connect",
     "apps.places",
     "apps.people",
+    "apps.organisations",
     "apps.access",
+    "apps.care",
 ]
 
 MIDDLEWARE = [
@@ -94,12 +96,21 @@ TEMPLATES = [
 DATABASES = {"default": database_from_url(env_str("DATABASE_URL", "sqlite:///var/cityofpeople.sqlite3"), BASE_DIR)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# OWASP ASVS 5.0 V6.2 (docs/security.md): at least 10 characters, no upper limit and no composition rules
+# (an all-digit password is fine when it is long and not common); refused: common, about this site, breached.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "apps.people.passwords.CommonPasswordValidator"},
+    {"NAME": "apps.people.passwords.ContextWordsValidator"},
+    {"NAME": "apps.people.passwords.BreachedPasswordValidator"},
 ]
+COMMON_PASSWORDS_FILE = Path(
+    env_str("COP_COMMON_PASSWORDS_FILE", str(BASE_DIR / "data" / "passwords" / "common-passwords-10-or-more.txt.gz"))
+)
+# the Pwned Passwords range API (k-anonymity: 5 characters of a SHA-1 leave the server); empty: no breach check
+BREACHED_PASSWORDS_URL = env_str("COP_BREACHED_PASSWORDS_URL", "https://api.pwnedpasswords.com/range/")
+PASSWORD_RESET_TIMEOUT = 24 * 60 * 60  # a reset link works once, for one day
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
@@ -114,11 +125,15 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
+# changing the email address, phone number, password or second factor needs a fresh sign-in (ASVS 7.5.1)
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 5 * 60
+ACCOUNT_EMAIL_NOTIFICATIONS = True  # tell people when their sign-in details change (SMS for phone-only accounts)
 ACCOUNT_LOGIN_BY_CODE_ENABLED = True  # a one-time code by email or SMS instead of a password
 ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS = 3
 ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 10 * 60
 ACCOUNT_PHONE_VERIFICATION_MAX_ATTEMPTS = 3
-ACCOUNT_PHONE_VERIFICATION_TIMEOUT = 15 * 60
+ACCOUNT_PHONE_VERIFICATION_TIMEOUT = 10 * 60  # out-of-band codes live at most 10 minutes (ASVS 6.5.5)
 # six digits, easy to type on an old phone (also used for SMS login codes)
 ACCOUNT_PHONE_VERIFICATION_CODE_FORMAT = {"numeric": True, "length": 6, "dashed": False}
 # repeated failures lock the address and the account for a while (allauth's own throttle)
@@ -159,6 +174,9 @@ SOCIALACCOUNT_PROVIDERS = (
 STAFF_MFA_ROLES = ["coordinator", "auditor", "administrator"]
 STAFF_IDLE_SECONDS = 30 * 60
 STAFF_ABSOLUTE_SECONDS = 12 * 60 * 60
+# everyone else: one hour idle, 12 hours in all (and the session cookie ends when the browser closes)
+SESSION_IDLE_SECONDS = 60 * 60
+SESSION_ABSOLUTE_SECONDS = 12 * 60 * 60
 LOGIN_REDIRECT_URL = "core:home"
 ACCOUNT_LOGOUT_REDIRECT_URL = "core:home"
 
@@ -247,4 +265,12 @@ RETENTION_DAYS = {
     "access_log": int(env_str("COP_RETENTION_ACCESS_LOG_DAYS", "365")),
     "withdrawn_consents": int(env_str("COP_RETENTION_WITHDRAWN_CONSENTS_DAYS", str(5 * 365))),
     "support_needs_inactive": int(env_str("COP_RETENTION_SUPPORT_NEEDS_DAYS", str(2 * 365))),
+    # closed care requests keep their row for statistics; what was said in words goes after this
+    "care_closed_requests": int(env_str("COP_RETENTION_CARE_CLOSED_DAYS", str(2 * 365))),
 }
+
+# The public address of the platform, for links in emails and text messages
+SITE_URL = env_str("COP_SITE_URL", "http://127.0.0.1:8000")
+
+# Care matching: how far ahead rounds and suggestions look for common free time (days)
+CARE_HORIZON_DAYS = int(env_str("COP_CARE_HORIZON_DAYS", "14"))

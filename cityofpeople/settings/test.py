@@ -9,4 +9,5 @@ SMS_BACKEND = "apps.core.sms.MemorySmsBackend"
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
 ACCOUNT_RATE_LIMITS = {"login_failed": "5/5m/ip,5/5m/key"}
 DEMO_ALLOWED = True
+BREACHED_PASSWORDS_URL = ""  # no calls to the outside world; the breach test runs its own fake service
 EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -45,6 +45,7 @@ class Reason(Enum):
     UNKNOWN_NUMBER = "unknown_number"
     STREET_NOT_IN_POSTCODE = "street_not_in_postcode"
     AMBIGUOUS = "ambiguous"
+    OUTSIDE_AREA = "outside_area"  # the postcode typed is not one of the register's: another municipality
 
 
 class NoteKind(Enum):
@@ -150,6 +151,7 @@ class CrabGeocoder:
     def __init__(self, points: list[AddressPoint]) -> None:
         self.by_street: dict[str, dict[str, dict[str, AddressPoint]]] = defaultdict(lambda: defaultdict(dict))
         self.display: dict[str, str] = {}
+        self.postcodes: set[str] = {point.postcode for point in points}
         for point in points:
             key = street_key(point.street)
             self.by_street[key][point.postcode][point.house_number.upper()] = point
@@ -215,6 +217,8 @@ class CrabGeocoder:
         box = parsed.group("box")
         postcode_match = POSTCODE.search(parsed.group("rest") or "")
         postcode = postcode_match.group(1) if postcode_match else None
+        if postcode is not None and postcode not in self.postcodes:
+            return GeocodeResult(None, Reason.OUTSIDE_AREA)
 
         key = street_key(typed_street)
         understood = None

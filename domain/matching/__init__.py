@@ -30,11 +30,12 @@ from .greedy import greedy
 from .model import Assignment, Explanation, Helper, Problem, Request, RuleCheck, Solution, SolveStats, Suggestion
 from .parse import ProblemError, load_problem, loads_problem, make_problem, parse_problem, problem_to_dict
 from .solver import solve
-from .suggest import explain, suggest
+from .suggest import Fit, eligible_helper_counts, explain, fitting_requests, suggest
 
 __all__ = [
     "Assignment",
     "Explanation",
+    "Fit",
     "Helper",
     "Problem",
     "ProblemError",
@@ -43,7 +44,9 @@ __all__ = [
     "Solution",
     "SolveStats",
     "Suggestion",
+    "eligible_helper_counts",
     "explain",
+    "fitting_requests",
     "greedy",
     "load_problem",
     "loads_problem",

@@ -8,6 +8,7 @@ milliseconds for 12,000 helpers once the problem is compiled.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import numpy as np
@@ -167,4 +168,58 @@ def explain(problem: Problem, request_id: str, helper_id: str) -> Explanation:
     return Explanation(request.id, helper.id, is_eligible, tuple(checks), distance, score)
 
 
-__all__ = ["explain", "find_helper", "find_request", "moment_of", "suggest"]
+@dataclass(frozen=True, slots=True)
+class Fit:
+    """A request that one helper may serve: what a helper's "near me" list shows."""
+
+    request: str
+    score: float
+    distance_km: float
+    overlap_start: datetime
+    overlap_end: datetime
+
+
+def fitting_requests(problem: Problem, helper_id: str) -> list[Fit]:
+    """The requests one helper may serve, best first (score, then distance, then request order).
+
+    The helper's view of :func:`suggest`, with the same rule functions over all requests.
+    """
+    h = find_helper(problem, helper_id)
+    cp = compile_problem(problem)
+    ri = np.arange(cp.n_r, dtype=np.int64)
+    hi = np.full(cp.n_r, h, dtype=np.int64)
+    dist = distances(cp, ri, hi)
+    ok = np.flatnonzero(eligible(cp, ri, hi, dist))
+    ri, hi, dist = ri[ok], hi[ok], dist[ok]
+    value = scores(cp, ri, hi, dist)
+    order = np.lexsort((ri, dist, -value))
+    ri, hi, dist, value = ri[order], hi[order], dist[order], value[order]
+    _, starts, ends = _window_overlaps(cp, ri, hi)
+    return [
+        Fit(problem.requests[r].id, float(value[k]), float(dist[k]), moment_of(int(starts[k])), moment_of(int(ends[k])))
+        for k, r in enumerate(ri.tolist())
+    ]
+
+
+def eligible_helper_counts(problem: Problem) -> dict[str, int]:
+    """For every request, how many helpers with a free place may serve it (0: nobody fits)."""
+    from .solver import helper_index
+
+    cp = compile_problem(problem)
+    index = helper_index(problem)
+    requests = np.arange(cp.n_r, dtype=np.int64)
+    ri, _, _ = index.search(requests, np.full(cp.n_r, np.inf))
+    counts = np.bincount(ri, minlength=cp.n_r)
+    return {request.id: int(counts[i]) for i, request in enumerate(problem.requests)}
+
+
+__all__ = [
+    "Fit",
+    "eligible_helper_counts",
+    "explain",
+    "find_helper",
+    "find_request",
+    "fitting_requests",
+    "moment_of",
+    "suggest",
+]

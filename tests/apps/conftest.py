@@ -48,8 +48,14 @@ def resident_in_coordinators_district(demo_city: None, person_of: Callable[[str]
 
 @pytest.fixture
 def resident_elsewhere(demo_city: None, person_of: Callable[[str], Person]) -> Person:
+    """A resident the coordinator does not coordinate: in another district, not followed by their organisation."""
     coordinator = person_of(Role.COORDINATOR)
-    district_id = coordinator.roles.get(role=Role.COORDINATOR).district_id
-    resident = Person.objects.exclude(district_id=district_id).filter(user__isnull=True).first()
+    grant = coordinator.roles.get(role=Role.COORDINATOR)
+    resident = (
+        Person.objects.exclude(district_id=grant.district_id)
+        .exclude(organisation_id=grant.organisation_id)
+        .filter(user__isnull=True)
+        .first()
+    )
     assert resident is not None
     return resident

@@ -1,4 +1,4 @@
-"""The pages behind a login pass axe-core too, for residents, coordinators and auditors, on a phone."""
+"""The pages behind a login pass axe-core too, for residents, coordinators, organisations and auditors, on a phone."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
+from apps.organisations.demo import DEMO_ORGANISATION
 from apps.people.demo import DEMO_ACCOUNTS
 from apps.people.models import Person, Role
 from tests.e2e.axe import assert_accessible
@@ -60,6 +61,20 @@ def test_coordinator_pages(browser: Browser, site: Any) -> None:
         f"/nl/persons/{resident.pk}/erase/",
     ):
         open_checked(page, site.url + path)
+
+
+def test_organisation_pages(browser: Browser, site: Any) -> None:
+    """Organisation staff keep their organisation's profile; city staff see the organisations and who works there."""
+    staff = signed_in_context(browser, site, "organisation_staff").new_page()
+    for path in ("/nl/my-organisation/", f"/nl/organisations/{DEMO_ORGANISATION}/edit/", "/fr/my-organisation/"):
+        open_checked(staff, site.url + path)
+    city = signed_in_context(browser, site, "city_staff").new_page()
+    for path in (
+        "/nl/organisations/",
+        f"/nl/organisations/{DEMO_ORGANISATION}/",
+        f"/en/organisations/{DEMO_ORGANISATION}/",
+    ):
+        open_checked(city, site.url + path)
 
 
 def test_auditor_and_sign_up_pages(browser: Browser, site: Any) -> None:

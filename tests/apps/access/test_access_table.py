@@ -15,6 +15,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from apps.organisations.demo import DEMO_ORGANISATION
 from apps.people.models import Person
 from apps.places.models import District, Place
 
@@ -81,6 +82,49 @@ TABLE: dict[str, tuple[dict[str, Any], dict[str, int]]] = {
     "people:person_export": ({"person_id": "@resident"}, only({"coordinator"}, others=404)),
     "people:person_erase": ({"person_id": "@resident"}, only({"coordinator"}, others=404)),
     "access:log_search": ({}, only({"auditor"})),
+    "organisations:my_organisation": ({}, only({"organisation_staff"})),
+    "organisations:organisation_list": ({}, only({"city_staff", "administrator"})),
+    "organisations:organisation_detail": (
+        {"slug": "@organisation"},
+        only({"organisation_staff", "city_staff", "administrator"}, others=404),
+    ),
+    "organisations:organisation_edit": (
+        {"slug": "@organisation"},
+        only({"organisation_staff", "administrator"}, others=404),
+    ),
+    # care matching, the coordinator's pages: object pages of their district are 404 for everyone else
+    "care:worklist": ({}, only({"coordinator"})),
+    "care:take_by_phone": ({"person_pk": "@resident"}, only({"coordinator"}, others=404)),
+    "care:request_detail": ({"pk": "@coordinated_request"}, only({"coordinator"}, others=404)),
+    "care:propose": ({"pk": "@coordinated_request"}, everyone(405)),  # POST only
+    "care:cancel_request": ({"pk": "@coordinated_request"}, only({"coordinator"}, others=404)),
+    "care:coordinator_match": ({"pk": "@coordinated_match"}, only({"coordinator"}, others=404)),
+    "care:rounds": ({}, only({"coordinator"})),
+    "care:round": ({"pk": "@round"}, only({"coordinator"}, others=404)),
+    "care:round_confirm": ({"pk": "@round"}, everyone(405)),  # POST only
+    "care:call_list": ({}, only({"coordinator"})),
+    "care:vetting": ({"pk": "@helper_offer"}, only({"coordinator"}, others=404)),
+    # care matching, the resident's pages (Rosa's open request, Yasmine's proposal for it): her own only
+    "care:my_requests": ({}, signed_in(200)),
+    "care:ask": ({}, signed_in(200)),
+    "care:my_request": ({"pk": "@care_request"}, only({"resident"}, others=404)),
+    "care:cancel_my_request": ({"pk": "@care_request"}, signed_in(405)),  # POST only
+    "care:resident_feedback": ({"pk": "@care_match"}, signed_in(405)),  # POST only
+    "care:messages": ({}, signed_in(200)),
+    # the helper's pages: anyone may look and sign up; the rest is for helpers (with an offer)
+    "care:helper_home": ({}, signed_in(200)),  # without an offer: the invitation to make one
+    "care:offer": ({}, signed_in(200)),
+    "care:away": ({}, only({"helper"}, others=302)),  # without an offer: to the offer page
+    "care:away_remove": ({"pk": 1}, signed_in(405)),  # POST only
+    "care:request_summary": ({"pk": "@care_request"}, only({"helper"})),
+    "care:take": ({"pk": "@care_request"}, only({"helper"}, allowed=405)),  # POST only
+    "care:helper_matches": ({}, only({"helper"})),
+    "care:helper_match": ({"pk": "@care_match"}, only({"helper"})),
+    "care:match_accept": ({"pk": "@care_match"}, only({"helper"}, allowed=405)),
+    "care:match_decline": ({"pk": "@care_match"}, only({"helper"}, allowed=405)),
+    "care:match_plan": ({"pk": "@care_match"}, only({"helper"}, allowed=405)),
+    "care:match_done": ({"pk": "@care_match"}, only({"helper"}, allowed=405)),
+    "care:match_cancel": ({"pk": "@care_match"}, only({"helper"}, allowed=405)),
     # allauth: pages for signing in are for visitors; signed-in people are sent on
     "account_login": ({}, anonymous_only()),
     "account_signup": ({}, anonymous_only()),
@@ -144,13 +188,90 @@ TABLE: dict[str, tuple[dict[str, Any], dict[str, int]]] = {
     "api:withdraw_consent": ({"person_id": "@resident", "purpose": "contact_email"}, everyone(405)),
     "api:person_export": ({"person_id": "@resident"}, only({"coordinator"}, others=404, anonymous=401)),
     "api:search_log": ({}, only({"auditor"}, anonymous=401)),
+    # care matching in the API: Rosa's open request with Yasmine's proposal waiting, in Tom's district
+    "api:care_categories": ({}, everyone(200)),
+    "api:care_my_requests": ({}, signed_in(200, anonymous=401)),
+    "api:care_request_create": ({}, everyone(405)),
+    "api:care_requests_near_me": ({}, only({"helper"}, anonymous=401)),
+    "api:care_request_detail": (
+        {"request_id": "@care_request"},
+        only({"resident", "coordinator"}, others=404, anonymous=401),
+    ),
+    "api:care_request_cancel": ({"request_id": "@care_request"}, everyone(405)),
+    "api:care_request_take": ({"request_id": "@care_request"}, everyone(405)),
+    "api:care_request_suggestions": (
+        {"request_id": "@care_request"},
+        only({"coordinator"}, others=404, anonymous=401),
+    ),
+    "api:care_request_explain": (
+        {"request_id": "@care_request", "helper_id": "@care_helper"},
+        only({"coordinator"}, others=404, anonymous=401),
+    ),
+    "api:care_request_propose": ({"request_id": "@care_request"}, everyone(405)),
+    "api:care_my_matches": ({}, signed_in(200, anonymous=401)),  # empty for those who do not help
+    "api:care_match_detail": (
+        {"match_id": "@care_match"},
+        only({"resident", "helper", "coordinator"}, others=404, anonymous=401),
+    ),
+    "api:care_match_accept": ({"match_id": "@care_match"}, everyone(405)),
+    "api:care_match_decline": ({"match_id": "@care_match"}, everyone(405)),
+    "api:care_match_plan": ({"match_id": "@care_match"}, everyone(405)),
+    "api:care_match_done": ({"match_id": "@care_match"}, everyone(405)),
+    "api:care_match_cancel": ({"match_id": "@care_match"}, everyone(405)),
+    "api:care_match_feedback": ({"match_id": "@care_match"}, everyone(405)),
+    "api:care_my_offer": ({}, only({"helper"}, others=404, anonymous=401)),  # 404: no offer yet
+    "api:care_offer_save": ({}, only({"helper"}, others=404, anonymous=401)),  # GET of the same path
+    "api:care_offer_away": ({}, everyone(405)),
+    "api:care_offer_away_remove": ({"away_id": 1}, everyone(405)),
+    "api:care_rounds": ({}, only({"coordinator"}, anonymous=401)),
+    "api:care_round_start": ({}, only({"coordinator"}, anonymous=401)),  # GET of the same path
+    "api:care_round_detail": ({"round_id": "@care_round"}, only({"coordinator"}, others=404, anonymous=401)),
+    "api:care_round_confirm": ({"round_id": "@care_round"}, everyone(405)),
+    "api:care_worklist": ({}, only({"coordinator"}, anonymous=401)),
+    "api:list_organisations": ({}, signed_in(200, anonymous=401)),  # all, or only the ones they work for
+    "api:get_organisation": (
+        {"slug": "@organisation"},
+        only({"organisation_staff", "city_staff", "administrator"}, others=404, anonymous=401),
+    ),
+    "api:organisation_staff": (
+        {"slug": "@organisation"},
+        {**only({"city_staff", "administrator"}, others=404, anonymous=401), "organisation_staff": 403},
+    ),
+    "api:withdraw_staff_role": ({"slug": "@organisation", "assignment_id": 1}, everyone(405)),
     # POST operations sharing a path with a GET one: the GET answer is checked here, writes in their own tests
     "api:give_my_consent": ({}, signed_in(200, anonymous=401)),
     "api:register_person": ({}, only({"coordinator"}, anonymous=401)),
     "api:record_consent": ({"person_id": "@resident"}, only({"coordinator"}, others=404, anonymous=401)),
     "api:update_me": ({}, signed_in(200, anonymous=401)),
     "api:grant_role": ({"person_id": "@resident"}, everyone(405)),
+    "api:update_organisation": (
+        {"slug": "@organisation"},
+        only({"organisation_staff", "city_staff", "administrator"}, others=404, anonymous=401),
+    ),
+    "api:grant_staff_role": (
+        {"slug": "@organisation"},
+        {**only({"city_staff", "administrator"}, others=404, anonymous=401), "organisation_staff": 403},
+    ),
 }
+
+
+def care_api_samples() -> dict[str, Any]:
+    """Care objects of the demo city: Rosa's open request, Yasmine's proposal for it, a round of Tom's."""
+    from apps.care.models import Match, MatchingRound
+    from apps.people.demo import DEMO_ACCOUNTS
+
+    by_role = {a.role.value: Person.objects.get(user__username=a.email) for a in DEMO_ACCOUNTS}
+    match = Match.objects.get(status="proposed", request__person=by_role["resident"], helper__person=by_role["helper"])
+    coordinator = by_role["coordinator"]
+    matching_round = MatchingRound.objects.create(
+        district_id=coordinator.roles.get(role="coordinator").district_id, started_by=coordinator
+    )
+    return {
+        "@care_request": match.request_id,
+        "@care_match": match.pk,
+        "@care_helper": match.helper_id,
+        "@care_round": matching_round.pk,
+    }
 
 
 def url_names(patterns: list[Any] | None = None, namespace: str = "") -> Iterator[str]:
@@ -175,6 +296,18 @@ def test_every_url_has_a_row() -> None:
     assert stale == [], f"rows for URLs that no longer exist: {stale}"
 
 
+def coordinator_samples(district: District) -> dict[str, Any]:
+    """A request, a match, a helper's offer and a round of the demo coordinator's district."""
+    from apps.care.models import CareRequest, HelperOffer, Match, MatchingRound
+
+    return {
+        "@coordinated_request": CareRequest.objects.filter(district=district).order_by("pk").first().pk,  # type: ignore[union-attr]
+        "@coordinated_match": Match.objects.filter(request__district=district).order_by("pk").first().pk,  # type: ignore[union-attr]
+        "@helper_offer": HelperOffer.objects.filter(person__district=district).order_by("pk").first().pk,  # type: ignore[union-attr]
+        "@round": MatchingRound.objects.create(district=district).pk,
+    }
+
+
 @pytest.fixture
 def samples(demo_city: None, resident_in_coordinators_district: Person) -> dict[str, Any]:
     district = District.objects.get(number=1)
@@ -182,6 +315,9 @@ def samples(demo_city: None, resident_in_coordinators_district: Person) -> dict[
         "@district": district.slug,
         "@place": Place.objects.filter(district=district).first().slug,  # type: ignore[union-attr]
         "@resident": resident_in_coordinators_district.pk,
+        "@organisation": DEMO_ORGANISATION,
+        **care_api_samples(),
+        **coordinator_samples(district),
     }
 
 

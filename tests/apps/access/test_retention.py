@@ -14,6 +14,7 @@ from apps.access.models import AccessLogEntry
 from apps.access.retention import apply_retention
 from apps.access.services import access_log_write
 from apps.access.tasks import schedule_retention
+from apps.care.models import CareRequest
 from apps.people.models import Consent, Person
 
 
@@ -33,13 +34,24 @@ def test_each_kind_is_kept_for_its_own_period(demo_city: None) -> None:
     assert consent is not None
     Consent.objects.filter(pk=consent.pk).update(withdrawn_at=timezone.now())
     person_with_needs = Person.objects.exclude(support_needs="").count()
+    closed_with_words = CareRequest.objects.filter(closed_at__isnull=False).exclude(description="").count()
+    assert closed_with_words > 0, "the demo has a done request"
+    requests_before = CareRequest.objects.count()
     now = timezone.now()
-    assert apply_retention(now=now) == {"access_log": 0, "withdrawn_consents": 0, "support_needs_inactive": 0}
+    assert apply_retention(now=now) == {
+        "care_closed_requests": 0,
+        "access_log": 0,
+        "withdrawn_consents": 0,
+        "support_needs_inactive": 0,
+    }
     counts = apply_retention(now=now + timedelta(days=366))
     assert counts["access_log"] == 1 and counts["withdrawn_consents"] == 0
     counts = apply_retention(now=now + timedelta(days=5 * 365 + 1))
     assert counts["withdrawn_consents"] == 1
     assert counts["support_needs_inactive"] == person_with_needs
+    assert counts["care_closed_requests"] == closed_with_words
+    assert not CareRequest.objects.filter(closed_at__isnull=False).exclude(description="").exists()
+    assert CareRequest.objects.count() == requests_before, "rows stay for the statistics"
     assert not AccessLogEntry.objects.exists()
 
 

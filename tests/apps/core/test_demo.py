@@ -7,6 +7,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import Client
 
+from apps.organisations.demo import DEMO_ORGANISATION, ORGANISATIONS
+from apps.organisations.models import Organisation
 from apps.people.demo import DEMO_ACCOUNTS, demo_password
 from apps.people.models import Person, Role, RoleAssignment
 from apps.places.models import Place, Room
@@ -20,6 +22,7 @@ def counts() -> tuple[int, ...]:
         RoleAssignment.objects.count(),
         Place.objects.count(),
         Room.objects.count(),
+        Organisation.objects.count(),
         get_user_model().objects.count(),
     )
 
@@ -29,6 +32,10 @@ def test_demo_loads_once_and_again_without_duplicates(demo_city: None) -> None:
     call_command("load_demo", verbosity=0)
     assert counts() == first
     assert Place.objects.filter(kind=Place.Kind.NEIGHBOURHOOD_CENTRE).count() == 25
+    assert Organisation.objects.count() == len(ORGANISATIONS)
+    staff = RoleAssignment.objects.get(role=Role.ORGANISATION_STAFF, person__user__username__startswith="organisation")
+    assert staff.organisation is not None and staff.organisation.slug == DEMO_ORGANISATION
+    assert Person.objects.filter(organisation__isnull=False).exists(), "some residents are followed by an organisation"
 
 
 def test_every_role_has_a_demo_login(demo_city: None, client: Client) -> None:

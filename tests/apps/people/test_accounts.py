@@ -186,9 +186,13 @@ def test_sign_out_everywhere(demo_city: None) -> None:
         assert device.login(username=account.email, password=demo_password(account))
         device.get("/nl/me/")
     page = laptop.get("/nl/accounts/sessions/")
-    assert page.status_code == 200
-    laptop.post("/nl/accounts/sessions/", {"action": "logout"})
+    assert page.status_code == 200, "seeing one's sessions needs no new sign-in"
+    asked = laptop.post("/nl/accounts/sessions/", {"action": "logout"})
+    assert asked.status_code == 302 and "/accounts/reauthenticate/" in asked["Location"], "ending them does"
+    assert phone.get("/nl/me/").status_code == 200, "nothing ended before the password was given again"
+    laptop.post(asked["Location"], {"password": demo_password(account)})
     assert phone.get("/nl/me/").status_code == 302, "the other device is signed out"
+    assert laptop.get("/nl/me/").status_code == 200, "this one stays signed in"
 
 
 @committed

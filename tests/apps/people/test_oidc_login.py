@@ -35,6 +35,7 @@ CLIENT_ID, CLIENT_SECRET = "city-of-people", "s3cret-for-tests"
 class FakeProvider:
     def __init__(self) -> None:
         self.key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        self.signing_key: Any = self.key  # a test may sign with another key, or not at all (None)
         self.codes: dict[str, dict[str, Any]] = {}
         self.tokens: dict[str, dict[str, Any]] = {}
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self.handler())
@@ -129,8 +130,8 @@ class FakeProvider:
                 now = int(time.time())
                 id_token = jwt.encode(
                     {**provider.user, "iss": provider.url, "aud": CLIENT_ID, "iat": now, "exp": now + 300},
-                    provider.key,
-                    algorithm="RS256",
+                    provider.signing_key,
+                    algorithm="RS256" if provider.signing_key is not None else "none",
                     headers={"kid": "k1"},
                 )
                 self.reply(
@@ -197,3 +198,74 @@ def test_a_forged_callback_is_refused(client: Client, provider: FakeProvider) ->
     response = client.get("/nl/accounts/oidc/eid/login/callback/", {"code": "made-up", "state": "wrong"})
     assert response.status_code in {200, 400, 401}
     assert "_auth_user_id" not in client.session
+
+
+def sign_in_through_the_provider(client: Client) -> Any:
+    """The browser's round trip: our login page, the provider (auto-approving), back to our callback."""
+    import requests
+
+    start = client.post("/nl/accounts/oidc/eid/login/")
+    back = requests.get(start["Location"], allow_redirects=False, timeout=10)
+    callback = urllib.parse.urlsplit(back.headers["Location"])
+    return client.get(f"{callback.path}?{callback.query}")
+
+
+@pytest.mark.parametrize("signing_key", ["another key", None])
+def test_an_id_token_without_a_valid_signature_is_refused(
+    client: Client, provider: FakeProvider, signing_key: str | None
+) -> None:
+    """ASVS 6.8.2: the signature is checked even though the token came straight from the token endpoint."""
+    provider.signing_key = rsa.generate_private_key(public_exponent=65537, key_size=2048) if signing_key else None
+    sign_in_through_the_provider(client)
+    assert "_auth_user_id" not in client.session
+    assert not get_user_model().objects.filter(email="marie.claes@example.be").exists()
+
+
+def test_the_provider_cannot_take_over_a_local_account_with_the_same_email(
+    client: Client, provider: FakeProvider
+) -> None:
+    """ASVS 6.8.1: the provider's user is its (provider, sub), never an email address that happens to match."""
+    from allauth.account.models import EmailAddress
+
+    local = get_user_model().objects.create_user(
+        username="marie", email="marie.claes@example.be", password="een-lang-eigen-wachtwoord"
+    )
+    EmailAddress.objects.create(user=local, email=local.email, verified=True, primary=True)
+    sign_in_through_the_provider(client)
+    assert client.session.get("_auth_user_id") != str(local.pk)
+
+
+def test_staff_coming_through_the_provider_still_give_their_authenticator_code(
+    demo_city: None, client: Client, provider: FakeProvider
+) -> None:
+    """ASVS 6.8.4 and 6.3.4: the provider's "acr"/"amr" are not trusted as a second factor; ours is asked."""
+    from allauth.socialaccount.models import SocialAccount
+
+    from apps.people.demo import DEMO_ACCOUNTS, demo_totp_code
+
+    coordinator = next(a for a in DEMO_ACCOUNTS if a.role.value == "coordinator")
+    user = get_user_model().objects.get(username=coordinator.email)
+    SocialAccount.objects.create(user=user, provider="eid", uid=provider.user["sub"])
+    done = sign_in_through_the_provider(client)
+    assert done.status_code == 302 and "/accounts/2fa/authenticate/" in done["Location"]
+    assert "_auth_user_id" not in client.session
+    client.post(done["Location"], {"code": demo_totp_code(coordinator)})
+    assert client.session["_auth_user_id"] == str(user.pk)
+
+
+def test_starting_a_provider_sign_in_needs_a_click(client: Client, provider: FakeProvider) -> None:
+    """ASVS 7.6.2: a link or a redirect alone never starts a session: the page asks to continue (POST)."""
+    page = client.get("/nl/accounts/oidc/eid/login/")
+    assert page.status_code == 200 and 'method="post"' in page.content.decode()
+
+
+def test_a_session_from_the_provider_ends_like_any_other(
+    client: Client, provider: FakeProvider, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ASVS 7.6.1: our own limits hold whatever the provider's session does; after them, the provider again."""
+    sign_in_through_the_provider(client)
+    assert client.get("/nl/me/").status_code == 200
+    real = time.time
+    monkeypatch.setattr(time, "time", lambda: real() + 12 * 3600 + 60)
+    response = client.get("/nl/me/")
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]

@@ -15,6 +15,9 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
+from apps.care import demo as care_demo
+from apps.care.services import eligibility_refresh
+from apps.organisations import demo as organisations_demo
 from apps.people import demo as people_demo
 from apps.places import demo as places_demo
 from apps.places.models import District
@@ -23,7 +26,7 @@ DEMO_SEED = 9000  # Ghent's postcode: the demo city is the same on every machine
 
 
 class Command(BaseCommand):
-    help = "Load the demo Ghent: districts, places with rooms, and fictitious people for every role."
+    help = "Load the demo Ghent: districts, places with rooms, organisations, and fictitious people for every role."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--if-empty", action="store_true", help="Do nothing when districts are already loaded.")
@@ -39,6 +42,11 @@ class Command(BaseCommand):
         generator = random.Random(DEMO_SEED)  # noqa: S311 - demo data, not security
         with transaction.atomic():
             places = places_demo.load(generator)
+            organisations = organisations_demo.load(generator)
             people = people_demo.load(generator)
-        self.stdout.write(f"Demo loaded: {places} places, {people} people.")
+            requests = care_demo.load(generator)
+        eligibility_refresh()
+        self.stdout.write(
+            f"Demo loaded: {places} places, {organisations} organisations, {people} people, {requests} care requests."
+        )
         call_command("demo_logins", stdout=self.stdout)

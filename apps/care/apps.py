@@ -1,0 +1,21 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CareConfig(AppConfig):
+    """Care matching (PRODUCT capability 3): requests, helpers, matching rounds and matches.
+
+    The engine that decides who may help whom is ``domain/matching``; this app builds its problem from
+    the database and keeps the lifecycle from a phone call to a done visit.
+    """
+
+    name = "apps.care"
+    label = "care"
+    verbose_name = _("Care matching")
+
+    def ready(self) -> None:
+        from apps.access.privacy import register
+
+        from .privacy import SOURCE
+
+        register(SOURCE)

@@ -1,0 +1,161 @@
+"""What care matching holds about a person, for export and erasure.
+
+Erasure keeps each request's row (category, district, dates, status) so that the counts per district
+and month stay the same, and removes everything that says who, where exactly or what in their words:
+the description, the address (the position moves to the district's own point, also in stored round
+problems), the languages, feedback texts and reasons (on the match and in its history), the referral
+note, the helper's offer details and the in-app messages.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from apps.access.privacy import PersonalDataSource, Rows
+from apps.places import geo
+
+from .models import CareRequest, HelperOffer, Match, MatchEvent, MatchingRound, Message, Referral
+
+
+def _value(value: Any) -> Any:
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def _request_row(request: CareRequest) -> dict[str, Any]:
+    return {
+        "id": request.pk,
+        "category": request.category.code,
+        "description": request.description,
+        "address": f"{request.street} {request.house_number}, {request.postcode}".strip(" ,"),
+        "district": request.district.name,
+        "duration_minutes": request.duration_minutes,
+        "recurrence": request.recurrence,
+        "languages": request.languages,
+        "urgency": request.urgency,
+        "status": request.status,
+        "asked": request.channel,
+        "created_at": _value(request.created_at),
+        "times": [[_value(w.start), _value(w.end)] for w in request.windows.all()],
+    }
+
+
+def _match_row(match: Match, *, as_helper: bool) -> dict[str, Any]:
+    return {
+        "id": match.pk,
+        "request": match.request_id,
+        "role": "helper" if as_helper else "resident",
+        "status": match.status,
+        "planned_start": _value(match.planned_start),
+        "hours": str(match.hours) if match.hours is not None else None,
+        "my_feedback": match.helper_feedback if as_helper else match.resident_feedback,
+        "created_at": _value(match.created_at),
+    }
+
+
+def export(person: Any) -> dict[str, Rows]:
+    requests = CareRequest.objects.filter(person=person).select_related("category", "district")
+    requests = requests.prefetch_related("windows").order_by("created_at")
+    tables: dict[str, Rows] = {"requests": [_request_row(r) for r in requests]}
+    tables["matches"] = [
+        _match_row(m, as_helper=False) for m in Match.objects.filter(request__person=person).order_by("created_at")
+    ]
+    offer = HelperOffer.objects.filter(person=person).first()
+    if offer is not None:
+        tables["helper_offer"] = [
+            {
+                "kind": offer.kind,
+                "categories": sorted(offer.categories.values_list("code", flat=True)),
+                "max_distance_km": str(offer.max_distance_km),
+                "requests_per_week": offer.requests_per_week,
+                "languages": offer.languages,
+                "weekly": [str(a) for a in offer.availability.all()],
+                "away": [str(e) for e in offer.exceptions.all()],
+                "vettings": [str(v) for v in offer.vettings.all()],
+            }
+        ]
+        tables["helped"] = [_match_row(m, as_helper=True) for m in offer.matches.order_by("created_at")]
+    tables["messages"] = [
+        {"text": m.text, "created_at": _value(m.created_at), "read_at": _value(m.read_at)}
+        for m in Message.objects.filter(person=person).order_by("created_at")
+    ]
+    return tables
+
+
+def _district_point(number: int) -> tuple[float, float] | None:
+    for shape in geo.district_index().districts:
+        if shape.number == number:
+            return shape.interior_point
+    return None
+
+
+def _scrub_rounds(since: Any, requests: dict[str, tuple[float, float]], helper: tuple[str, tuple[float, float]] | None
+                  ) -> None:  # fmt: skip
+    """Stored round problems (kept so a round can be solved again) lose the person's exact positions."""
+    if not requests and helper is None:
+        return
+    rounds = MatchingRound.objects.filter(created_at__gte=since).exclude(problem__isnull=True).only("pk", "problem")
+    for matching_round in rounds.iterator():
+        problem = matching_round.problem if isinstance(matching_round.problem, dict) else {}
+        changed = False
+        for item in problem.get("requests", []):
+            if item.get("id") in requests:
+                item["lat"], item["lon"] = requests[item["id"]]
+                changed = True
+        for item in problem.get("helpers", []):
+            if helper is not None and item.get("id") == helper[0]:
+                item["lat"], item["lon"] = helper[1]
+                changed = True
+        if changed:
+            MatchingRound.objects.filter(pk=matching_round.pk).update(problem=problem)
+
+
+def erase(person: Any) -> None:
+    requests = list(CareRequest.objects.filter(person=person).select_related("district"))
+    moved: dict[str, tuple[float, float]] = {}
+    for request in requests:
+        point = _district_point(request.district.number)
+        request.description = ""
+        request.street, request.house_number, request.postcode = "", "", ""
+        request.languages = []
+        if point is not None:
+            request.lat, request.lon = point
+        moved[request.engine_id] = (request.lat, request.lon)
+        request.save(update_fields=["description", "street", "house_number", "postcode", "languages", "lat", "lon"])
+    Referral.objects.filter(request__person=person).update(note="")
+    Match.objects.filter(request__person=person).update(resident_feedback="", decline_reason="", cancel_reason="")
+    # a decline or cancel event keeps the reason in the person's own words
+    reasons = MatchEvent.objects.filter(to_status__in=[Match.Status.DECLINED, Match.Status.CANCELLED])
+    reasons.filter(match__request__person=person).exclude(note="").update(note="")
+    offer = HelperOffer.objects.filter(person=person).first()
+    helper: tuple[str, tuple[float, float]] | None = None
+    if offer is not None:
+        district = getattr(person, "district", None)
+        point = _district_point(district.number) if district is not None else None
+        helper = (offer.engine_id, point or (0.0, 0.0))
+        reasons.filter(match__helper=offer).exclude(note="").update(note="")
+        offer.matches.update(helper_feedback="", decline_reason="", cancel_reason="")
+        offer.availability.all().delete()
+        offer.exceptions.all().delete()
+        offer.vettings.all().delete()
+        HelperOffer.objects.filter(pk=offer.pk).update(active=False, languages=[])
+    Message.objects.filter(person=person).delete()
+    first = min([r.created_at for r in requests] + ([offer.created_at] if offer is not None else []), default=None)
+    if first is not None:
+        _scrub_rounds(first, moved, helper)
+
+
+def clear_closed_requests(*, before: datetime) -> int:
+    """Retention: requests closed before ``before`` lose their words (description, feedback, reasons).
+
+    Their rows, categories, districts and dates stay, so the statistics do not change.
+    """
+    old = CareRequest.objects.filter(closed_at__lt=before).exclude(description="")
+    cleared = old.update(description="")
+    Match.objects.filter(request__closed_at__lt=before).exclude(
+        helper_feedback="", resident_feedback="", decline_reason="", cancel_reason=""
+    ).update(helper_feedback="", resident_feedback="", decline_reason="", cancel_reason="")
+    return int(cleared)
+
+
+SOURCE = PersonalDataSource(name="care", export=export, erase=erase)

@@ -1,0 +1,594 @@
+"""Reads of care matching.  Missing and forbidden both raise Http404; reads of care data are logged.
+
+A request's category and description are special-category data: every read of a whole request by
+someone other than the person who asked writes one access-log entry (``care.CareRequest``), and so
+does every refused attempt on an existing request.  Lists show only what the reader may see, filtered
+in the query (never one rule check per row).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+
+from apps.access.actors import Actor
+from apps.access.rules import can
+from apps.access.services import log_request_access
+from apps.people.models import Consent, Person, Purpose, Role
+from apps.places.models import District
+from domain.matching import Explanation, Fit, Suggestion, explain, fitting_requests, make_problem, suggest
+from domain.matching.compiled import haversine_km
+from domain.matching.model import PREFERRED_BONUS, PRIORITY_WEIGHT, Request
+
+from .models import (
+    CareRequest,
+    HelperOffer,
+    Match,
+    MatchEvent,
+    MatchingRound,
+    Message,
+    RequestWindow,
+    RoundProposal,
+    Urgency,
+    Vetting,
+)
+from .problem import (
+    KM_PER_DEGREE,
+    HelperFacts,
+    Horizon,
+    OfferRow,
+    RequestRow,
+    available_offers,
+    aware_local,
+    build_problem,
+    engine_helpers,
+    engine_requests,
+    helper_facts,
+    offer_pk,
+    offer_rows,
+    offers_near,
+    open_requests,
+    request_facts,
+    request_pk,
+    request_rows,
+)
+
+if TYPE_CHECKING:
+    from .models import AvailabilityException, CareCategory
+
+RECORD = "care.CareRequest"
+
+
+def _log(http: HttpRequest | None, request: CareRequest, action: str, purpose: str, allowed: bool) -> None:
+    if http is not None:
+        log_request_access(
+            http,
+            subject_person_id=request.person_id,
+            record_type=RECORD,
+            record_id=request.pk,
+            action=action,
+            purpose=purpose,
+            allowed=allowed,
+        )
+
+
+def _request_query() -> QuerySet[CareRequest]:
+    # a district's polygon (kilobytes of GeoJSON) is never needed next to a request: leave it in the table
+    return (
+        CareRequest.objects.select_related("person", "category", "district")
+        .defer("district__geometry")
+        .filter(person__erased_at__isnull=True)
+    )
+
+
+def request_for(
+    actor: Actor, pk: int, http: HttpRequest | None, *, rule: str = "care.view_request", action: str = "read"
+) -> CareRequest:
+    """A whole request (who, where, what), if the rule allows; logged for anyone but the person."""
+    request = _request_query().filter(pk=pk).first()
+    if request is None:
+        raise Http404
+    allowed = can(actor, rule, request)
+    if actor.person_id != request.person_id or not allowed:
+        _log(http, request, action, rule, allowed)
+    if not allowed:
+        raise Http404
+    return request
+
+
+class SummaryWindows(tuple):  # type: ignore[type-arg]
+    """The windows of a summary as (start, end) pairs; ``.all()`` as on a related manager, for templates."""
+
+    def all(self) -> SummaryWindows:
+        return self
+
+
+@dataclass(frozen=True)
+class SummaryWindow:
+    start: datetime
+    end: datetime
+
+
+@dataclass(frozen=True)
+class RequestSummary:
+    """An open request as a helper sees it before accepting: what, in which district, when, how long,
+    in which languages — never who, the exact address or the description (those are not even here, so
+    no page can show them by mistake).  Attribute names mirror :class:`CareRequest`."""
+
+    pk: int
+    category: CareCategory
+    district: District
+    duration_minutes: int
+    recurrence: str
+    repeat_until: date | None
+    languages: list[str]
+    urgency: int
+    requires_vetted: bool
+    status: str
+    created_at: datetime
+    windows: SummaryWindows
+
+    @property
+    def id(self) -> int:
+        return self.pk
+
+    @property
+    def engine_id(self) -> str:
+        return f"r{self.pk}"
+
+    def get_urgency_display(self) -> str:
+        return str(Urgency(self.urgency).label)
+
+    def get_recurrence_display(self) -> str:
+        return str(CareRequest.Recurrence(self.recurrence).label)
+
+    def get_status_display(self) -> str:
+        return str(CareRequest.Status(self.status).label)
+
+    @classmethod
+    def of(cls, request: CareRequest) -> RequestSummary:
+        return cls(
+            pk=request.pk, category=request.category, district=request.district,
+            duration_minutes=request.duration_minutes, recurrence=request.recurrence,
+            repeat_until=request.repeat_until, languages=list(request.languages), urgency=request.urgency,
+            requires_vetted=request.requires_vetted, status=request.status, created_at=request.created_at,
+            windows=SummaryWindows(SummaryWindow(w.start, w.end) for w in request.windows.all()),
+        )  # fmt: skip
+
+
+def request_summary_for(actor: Actor, pk: int) -> RequestSummary:
+    """An open request as a helper sees it before accepting (no name, address or description)."""
+    request = _request_query().filter(pk=pk).prefetch_related("windows").first()
+    if request is None or not can(actor, "care.view_request_summary", request):
+        raise Http404
+    return RequestSummary.of(request)
+
+
+def my_requests(actor: Actor) -> QuerySet[CareRequest]:
+    """The person's own requests, newest first, with the helper who holds or held each."""
+    return (
+        CareRequest.objects.filter(person_id=actor.person_id)
+        .select_related("category", "district")
+        .prefetch_related("windows", "matches__helper__person")
+        .order_by("-created_at")
+    )
+
+
+def requests_in_scope(actor: Actor) -> QuerySet[CareRequest]:
+    """Requests a coordinator may handle: their districts or the persons their organisation follows,
+    while the person's consent for care matching holds."""
+    consent = Consent.objects.filter(
+        person_id=OuterRef("person_id"), purpose=Purpose.CARE_MATCHING, withdrawn_at__isnull=True
+    )
+    # both sides of the "or" on the request's own columns, so each can use an index with the status
+    followed = Person.objects.filter(organisation_id__in=actor.organisation_scope(Role.COORDINATOR)).values("pk")
+    scope = Q(district_id__in=actor.district_scope(Role.COORDINATOR)) | Q(person_id__in=followed)
+    return _request_query().filter(scope).filter(Exists(consent))
+
+
+def _matches_in_scope(actor: Actor) -> QuerySet[Match]:
+    """Matches of the requests a coordinator may handle (as ``requests_in_scope``), filtered from the match
+    side: the few proposed or planned matches are found by their status, never by first listing every
+    request in scope, which grows with years of history."""
+    consent = Consent.objects.filter(
+        person_id=OuterRef("request__person_id"), purpose=Purpose.CARE_MATCHING, withdrawn_at__isnull=True
+    )
+    scope = Q(request__district_id__in=actor.district_scope(Role.COORDINATOR)) | Q(
+        request__person__organisation_id__in=actor.organisation_scope(Role.COORDINATOR)
+    )
+    return (
+        Match.objects.filter(scope, request__person__erased_at__isnull=True)
+        .filter(Exists(consent))
+        .defer("request__district__geometry")
+    )
+
+
+NOT_CLOSED = [CareRequest.Status.OPEN, CareRequest.Status.MATCHED, CareRequest.Status.REFERRED]
+"""Every status but done and cancelled, listed so that the status index serves follow-ups."""
+
+
+# ----------------------------------------------------------------------------------------------------------
+# the coordinator's worklist
+
+
+@dataclass(frozen=True)
+class Worklist:
+    new: list[CareRequest]
+    waiting: list[Match]
+    without_helper: list[CareRequest]
+    follow_ups: list[CareRequest]
+    overdue_visits: list[Match]
+    referrals: list[CareRequest]
+
+
+WORKLIST_LIMIT = 50
+"""Rows per section; the sections link to the full lists."""
+
+
+def worklist(actor: Actor, *, now: datetime | None = None) -> Worklist:
+    """What a coordinator should act on today, in a fixed number of queries whatever the city's size."""
+    now = now or timezone.now()
+    scope = requests_in_scope(actor)
+    proposed = _matches_in_scope(actor).filter(status=Match.Status.PROPOSED)
+    open_scope = scope.filter(status=CareRequest.Status.OPEN)
+    new = open_scope.exclude(pk__in=Match.objects.filter(status=Match.Status.PROPOSED).values("request_id"))
+    return Worklist(
+        new=list(new.exclude(eligible_helpers=0).order_by("-urgency", "created_at")[:WORKLIST_LIMIT]),
+        waiting=list(
+            proposed.select_related(
+                "request__category", "request__district", "request__person", "helper__person"
+            ).order_by("created_at")[:WORKLIST_LIMIT]
+        ),
+        without_helper=list(open_scope.filter(eligible_helpers=0).order_by("-urgency", "created_at")[:WORKLIST_LIMIT]),
+        follow_ups=list(
+            scope.filter(follow_up_on__lte=timezone.localdate(now), status__in=NOT_CLOSED).order_by("follow_up_on")[
+                :WORKLIST_LIMIT
+            ]
+        ),
+        overdue_visits=list(
+            _matches_in_scope(actor)
+            .filter(status=Match.Status.PLANNED, planned_end__lt=now - timedelta(days=1))
+            .select_related("request__category", "request__district", "request__person", "helper__person")
+            .order_by("planned_end")[:WORKLIST_LIMIT]
+        ),
+        referrals=list(
+            scope.filter(status=CareRequest.Status.REFERRED, referral__status="to_refer").order_by("created_at")[
+                :WORKLIST_LIMIT
+            ]
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class CallList:
+    visits: list[Match]
+    follow_ups: list[CareRequest]
+    waiting: list[Match]
+
+
+def call_list(actor: Actor, day: datetime | None = None) -> CallList:
+    """The calls of the day for coordinators who work by phone: visits today, follow-ups, unanswered asks."""
+    moment = day or timezone.now()
+    start = timezone.localtime(moment).replace(hour=0, minute=0, second=0, microsecond=0)
+    scope = requests_in_scope(actor)
+    matches = _matches_in_scope(actor).select_related("request__person", "request__category", "helper__person")
+    return CallList(
+        visits=list(
+            matches.filter(
+                status=Match.Status.PLANNED, planned_start__gte=start, planned_start__lt=start + timedelta(1)
+            ).order_by("planned_start")
+        ),
+        follow_ups=list(scope.filter(follow_up_on__lte=start.date(), status__in=NOT_CLOSED).order_by("follow_up_on")),
+        waiting=list(
+            matches.filter(status=Match.Status.PROPOSED, created_at__lt=moment - timedelta(days=2)).order_by(
+                "created_at"
+            )
+        ),
+    )
+
+
+# ----------------------------------------------------------------------------------------------------------
+# the engine, through the database
+
+
+def _horizon() -> Horizon:
+    return Horizon.from_now(days=settings.CARE_HORIZON_DAYS)
+
+
+def suggestions_for(request: CareRequest, top: int | None = 10) -> list[tuple[Suggestion, HelperOffer]]:
+    """The engine's ranked eligible helpers for one request, with their offers (a fixed number of queries).
+
+    Only the helpers who might fit are read (``offers_near``, a superset of the eligible ones), and the
+    engine ranks the nearest of them first (``_nearest_first``): the same suggestions as with the whole
+    city, at a fraction of the cost."""
+    horizon = _horizon()
+    engine_request = request_facts([request], horizon).engine_request(request)
+    if engine_request is None:
+        return []
+    candidates = offer_rows(offers_near(request, horizon))
+    facts = helper_facts([c.pk for c in candidates], horizon)
+    found = _nearest_first(engine_request, candidates, facts, top)
+    offers = HelperOffer.objects.select_related("person").in_bulk([offer_pk(s.helper) for s in found])
+    return [(s, offers[offer_pk(s.helper)]) for s in found if offer_pk(s.helper) in offers]
+
+
+NEAREST_FIRST = 40
+"""How many helpers ``_nearest_first`` builds at first (besides the preferred ones)."""
+
+
+def _nearest_first(
+    request: Request, candidates: list[OfferRow], facts: HelperFacts, top: int | None
+) -> list[Suggestion]:
+    """``suggest`` over the candidates, building the nearest ones first and stopping once no other can rank.
+
+    For one request the engine's score is ``PRIORITY_WEIGHT · priority − distance (+ PREFERRED_BONUS for
+    a preferred helper)``.  Preferred helpers are always built; of the others, a helper farther than
+    every one built scores at most ``PRIORITY_WEIGHT · priority − d`` with ``d`` the distance of the
+    nearest one not built.  Once the ``top``-th suggestion scores more than that (by a margin far beyond
+    rounding), no helper left could enter the list or change its order: it is the list the engine gives
+    for all candidates at once.  Otherwise twice as many are built, up to all of them.
+    """
+    preferred = set(request.preferred_helpers)
+    by_distance = sorted(
+        ((haversine_km(request.lat, request.lon, c.lat, c.lon), c) for c in candidates if c.engine_id not in preferred),
+        key=lambda pair: (pair[0], pair[1].pk),
+    )
+    built = [facts.engine_helper(c) for c in candidates if c.engine_id in preferred]
+    wanted = top if top is not None and top > 0 else 0  # 0: all at once (``suggest`` answers a top <= 0 itself)
+    done, step = 0, max(NEAREST_FIRST, 2 * wanted)
+    while True:
+        chunk = by_distance[done : done + step] if wanted else by_distance[done:]
+        built += [facts.engine_helper(c) for _distance, c in chunk]
+        done += len(chunk)
+        if not built:
+            return []
+        found = suggest(make_problem([request], built), request.id, top=top)
+        if done >= len(by_distance):
+            return found
+        best_left = PRIORITY_WEIGHT * request.priority - by_distance[done][0]
+        if wanted and len(found) >= wanted and found[wanted - 1].score > best_left + 1e-6:
+            return found
+        step *= 2
+
+
+def explanation_for(request: CareRequest, offer: HelperOffer) -> Explanation | None:
+    """Why a named helper does or does not fit; None when the request has no time left in the horizon
+    or the helper is not available for matching."""
+    problem = build_problem(requests=[request], horizon=_horizon(), offers=available_offers().filter(pk=offer.pk))
+    if not problem.requests or offer.engine_id not in {h.id for h in problem.helpers}:
+        return None
+    return explain(problem, request.engine_id, offer.engine_id)
+
+
+NEAR_ME_LIMIT = 30
+NEAR_ME_CANDIDATES = 2000
+
+
+def _urgency_bands(candidates: list[RequestRow], reach_km: float) -> list[list[RequestRow]]:
+    """Candidates (most urgent first) in groups of equal urgency, when the engine's ranking allows it.
+
+    The engine scores a pair ``PRIORITY_WEIGHT · urgency − distance (+ PREFERRED_BONUS)``, and a helper
+    only fits requests within their reach, so while ``PRIORITY_WEIGHT > reach + PREFERRED_BONUS`` every
+    fit of one urgency ranks above every fit of a lower one: the engine can rank one group at a time and
+    stop once the page is full, with exactly the list it would give for all candidates at once (ties
+    keep their order: each group keeps the candidates' order).  Otherwise: one group, all of them.
+    """
+    if reach_km + PREFERRED_BONUS >= PRIORITY_WEIGHT:
+        return [candidates]
+    bands: list[list[RequestRow]] = []
+    for candidate in candidates:
+        if not bands or bands[-1][0].urgency != candidate.urgency:
+            bands.append([])
+        bands[-1].append(candidate)
+    return bands
+
+
+def requests_near(offer: HelperOffer) -> list[tuple[Fit, RequestSummary]]:
+    """Open requests this helper may serve, best first: only those near enough to be worth a look.
+
+    The candidates come from a bounding box around the helper (an index on the table would serve a
+    region); the engine decides which of them fit.
+    """
+    person = offer.person
+    if person.lat is None or person.lon is None:
+        return []
+    # a box that holds the helper's whole reach on the engine's sphere (see ``problem.offers_near``)
+    reach = float(offer.max_distance_km)
+    d_lat = reach / KM_PER_DEGREE + 0.001
+    d_lon = reach / (KM_PER_DEGREE * math.cos(math.radians(min(89.0, abs(person.lat) + 1)))) + 0.001
+    horizon = _horizon()
+    helper = engine_helpers([offer], horizon)[0]
+    if not helper.windows:
+        return []
+    # Left in the table is only what the engine would refuse anyway (so the engine still decides, over
+    # a few hundred candidates instead of a thousand): other categories; no window overlapping the
+    # helper's free time; none of the helper's languages; a vetted helper needed when this one is not.
+    free = Q()
+    for start, end in helper.windows:
+        free |= Q(start__lt=aware_local(end), end__gt=aware_local(start))
+    speaks = Q(languages=[])
+    for code in helper.languages:
+        speaks |= Q(languages__icontains=f'"{code}"')  # a JSON list's text holds each code in quotes
+    near = (
+        open_requests()
+        .filter(
+            lat__range=(person.lat - d_lat, person.lat + d_lat), lon__range=(person.lon - d_lon, person.lon + d_lon)
+        )
+        .filter(category_id__in=offer.categories.values("pk"))
+        .filter(Exists(RequestWindow.objects.filter(free, request_id=OuterRef("pk"))))
+        .filter(speaks)
+        .exclude(person_id=person.pk)
+    )
+    if not helper.vetted:
+        near = near.filter(requires_vetted=False)
+    # most urgent first: the engine ranks by urgency before distance, so a cap keeps the best
+    candidates = request_rows(near.order_by("-urgency", "pk")[:NEAR_ME_CANDIDATES])
+    if not candidates:
+        return []
+    facts = request_facts(candidates, horizon, helper_ids=[offer.pk])
+    fits: list[Fit] = []
+    for band in _urgency_bands(candidates, float(offer.max_distance_km)):
+        built = [found for found in map(facts.engine_request, band) if found is not None]
+        if built:
+            fits += fitting_requests(make_problem(built, [helper]), offer.engine_id)
+        if len(fits) >= NEAR_ME_LIMIT:
+            break
+    fits = fits[:NEAR_ME_LIMIT]
+    shown = _request_query().prefetch_related("windows").in_bulk([request_pk(fit.request) for fit in fits])
+    return [(fit, RequestSummary.of(shown[request_pk(fit.request)])) for fit in fits]
+
+
+# ----------------------------------------------------------------------------------------------------------
+# matches, rounds, messages
+
+
+def match_for(actor: Actor, pk: int, rule: str, http: HttpRequest | None = None) -> Match:
+    match = (
+        Match.objects.select_related("request__person", "request__category", "request__district", "helper__person")
+        .filter(pk=pk)
+        .first()
+    )
+    if match is None:
+        raise Http404
+    allowed = can(actor, rule, match)
+    if (actor.person_id != match.request.person_id and match.helper.person_id != actor.person_id) or not allowed:
+        _log(http, match.request, "read", rule, allowed)
+    if not allowed:
+        raise Http404
+    return match
+
+
+def helper_matches(offer: HelperOffer) -> QuerySet[Match]:
+    return (
+        Match.objects.filter(helper=offer)
+        .exclude(status=Match.Status.CANCELLED)
+        .select_related("request__category", "request__district", "request__person")
+        .order_by("-created_at")
+    )
+
+
+def round_for(actor: Actor, pk: int) -> MatchingRound:
+    matching_round = MatchingRound.objects.select_related("district").filter(pk=pk).first()
+    if matching_round is None or not can(actor, "care.view_round", matching_round):
+        raise Http404
+    return matching_round
+
+
+def round_proposals(matching_round: MatchingRound) -> QuerySet[RoundProposal]:
+    return matching_round.proposals.select_related(
+        "request__category", "request__district", "request__person", "helper__person", "match"
+    ).order_by("-score", "pk")
+
+
+def rounds_of(actor: Actor) -> QuerySet[MatchingRound]:
+    return MatchingRound.objects.filter(
+        Q(district_id__in=actor.district_scope(Role.COORDINATOR)) | Q(started_by_id=actor.person_id)
+    ).select_related("district")[:20]
+
+
+def messages_of(actor: Actor) -> QuerySet[Message]:
+    return Message.objects.filter(person_id=actor.person_id).order_by("-created_at")
+
+
+def offer_of(actor: Actor) -> HelperOffer | None:
+    return HelperOffer.objects.select_related("person").filter(person_id=actor.person_id).first()
+
+
+# ----------------------------------------------------------------------------------------------------------
+# the coordinator's pages
+
+
+def offer_for(actor: Actor, pk: int, rule: str = "care.record_vetting") -> HelperOffer:
+    """A helper's offer as their coordinator sees it; missing and forbidden are the same 404."""
+    offer = (
+        HelperOffer.objects.select_related("person__district")
+        .prefetch_related("categories", "availability")
+        .filter(pk=pk, person__erased_at__isnull=True)
+        .first()
+    )
+    if offer is None or not can(actor, rule, offer):
+        raise Http404
+    return offer
+
+
+def offers_in_scope(actor: Actor) -> QuerySet[HelperOffer]:
+    """Helpers a coordinator coordinates (their districts, their organisations), by name: to choose from."""
+    scope = Q(person__district_id__in=actor.district_scope(Role.COORDINATOR)) | Q(
+        person__organisation_id__in=actor.organisation_scope(Role.COORDINATOR)
+    )
+    return (
+        HelperOffer.objects.filter(scope, person__erased_at__isnull=True)
+        .select_related("person")
+        .order_by("person__first_name", "person__last_name", "pk")
+    )
+
+
+def offer_by_number(pk: int) -> HelperOffer | None:
+    """A helper named by their number (as the suggestions show it), to explain why they fit or not."""
+    return HelperOffer.objects.select_related("person").filter(pk=pk, person__erased_at__isnull=True).first()
+
+
+def coordinated_districts(actor: Actor) -> QuerySet[District]:
+    return District.objects.filter(pk__in=actor.district_scope(Role.COORDINATOR)).order_by("number")
+
+
+def request_matches(request: CareRequest) -> QuerySet[Match]:
+    """Every match of a request with its history (who did what, when), newest first."""
+    return (
+        request.matches.select_related("helper__person", "proposed_by")
+        .prefetch_related(Prefetch("events", queryset=MatchEvent.objects.select_related("actor")))
+        .order_by("-created_at")
+    )
+
+
+def vettings_of(offer: HelperOffer) -> QuerySet[Vetting]:
+    return offer.vettings.select_related("recorded_by").order_by("-expires_on", "-pk")
+
+
+# ----------------------------------------------------------------------------------------------------------
+# the resident's and the helper's pages
+
+
+def care_categories(*, for_helpers: bool = False) -> QuerySet[CareCategory]:
+    """Categories one may choose now: all active ones for a request, only non-professional ones for an offer."""
+    from .models import CareCategory
+
+    categories = CareCategory.objects.filter(active=True)
+    if for_helpers:
+        categories = categories.filter(professional=False)
+    return categories.order_by("order", "code")
+
+
+def fit_for(offer: HelperOffer, request: CareRequest | RequestSummary) -> tuple[Fit | None, float | None]:
+    """How one request fits this helper now: the engine's fit (None when it does not fit, or when it is
+    the helper's own request) and the straight-line distance in km (None without the helper's address).
+
+    Accepts a summary: the helper's pages never hold the whole request before the helper said yes."""
+    from domain.geo.districts import haversine_km
+
+    if isinstance(request, RequestSummary):
+        request = CareRequest.objects.select_related("category").get(pk=request.pk)
+    person = offer.person
+    distance = None
+    if person.lat is not None and person.lon is not None:
+        distance = haversine_km(person.lat, person.lon, request.lat, request.lon)
+    if request.person_id == person.pk:
+        return None, distance
+    horizon = _horizon()
+    problem = make_problem(engine_requests([request], horizon, helper_ids=[offer.pk]), engine_helpers([offer], horizon))
+    if not problem.requests or not problem.helpers:
+        return None, distance
+    found = fitting_requests(problem, offer.engine_id)
+    return (found[0] if found else None), distance
+
+
+def exceptions_of(offer: HelperOffer) -> QuerySet[AvailabilityException]:
+    """The helper's times away that are not over yet, soonest first."""
+    return offer.exceptions.filter(last_day__gte=timezone.localdate()).order_by("first_day", "pk")

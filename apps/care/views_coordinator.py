@@ -1,0 +1,572 @@
+"""Pages for the coordinator: worklist, intake by phone, suggestions, rounds, call list and vetting.
+
+Views parse input and call selectors and services; who may see or do what is decided by the rules in
+``apps/access/rules.py`` (through the selectors, which answer 404 for "missing" and "forbidden" alike,
+and the services, which refuse with PermissionDenied).  Every page works without JavaScript; htmx only
+refreshes a running round's page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, time
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from apps.access.actors import Actor, actor_for
+from apps.access.decorators import requires
+from apps.access.services import log_request_list
+from apps.people import selectors as people_selectors
+from apps.people.consent_texts import CONSENT_TEXTS
+from apps.people.models import Consent, Person, Purpose
+from apps.people.services import consent_give
+
+from . import selectors, services, tasks, wording
+from .forms_coordinator import (
+    VETTING_ERROR_FIELDS,
+    CallListDayForm,
+    ExplainForm,
+    PlanForm,
+    ProposeForm,
+    ReasonForm,
+    ResidentFeedbackForm,
+    RoundStartForm,
+    TakeByPhoneForm,
+    VettingForm,
+    add_service_error,
+)
+from .models import CareRequest, HelperOffer, Match, MatchEvent, MatchingRound
+from .wording import language_names
+
+RULE_LABELS = {
+    1: gettext_lazy("Kind of help"),
+    2: gettext_lazy("Distance"),
+    3: gettext_lazy("Language"),
+    4: gettext_lazy("Vetting"),
+    5: gettext_lazy("Not excluded by the person"),
+    6: gettext_lazy("A common free time"),
+}
+"""The engine's six eligibility rules (docs/matching.md), as a coordinator calls them."""
+
+
+def short_name(person: Person) -> str:
+    """First name and initial: enough to recognise a helper in a list, no more."""
+    initial = f" {person.last_name[:1]}." if person.last_name else ""
+    return f"{person.first_name}{initial}"
+
+
+def _with_labels(events: Iterable[MatchEvent]) -> list[MatchEvent]:
+    """Events with their states in words (``from_label``, ``to_label``), for the history lists."""
+    labels = dict(Match.Status.choices)
+    found = []
+    for event in events:
+        event.from_label = str(labels.get(event.from_status, event.from_status))  # type: ignore[attr-defined]
+        event.to_label = str(labels.get(event.to_status, event.to_status))  # type: ignore[attr-defined]
+        found.append(event)
+    return found
+
+
+def _say_refused(request: HttpRequest, error: ValidationError | PermissionDenied) -> None:
+    if isinstance(error, PermissionDenied):
+        messages.error(request, _("You may not do this for this request."))
+    else:
+        messages.error(request, " ".join(error.messages))
+
+
+# --- the worklist ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Section:
+    """One part of the worklist: a title, what it means, and its rows (requests or matches)."""
+
+    key: str
+    title: str
+    explanation: str
+    requests: list[CareRequest]
+    matches: list[Match]
+
+    @property
+    def count(self) -> int:
+        return len(self.requests) + len(self.matches)
+
+    @property
+    def is_capped(self) -> bool:
+        return self.count >= selectors.WORKLIST_LIMIT
+
+
+def _log_shown(request: HttpRequest, care_requests: list[CareRequest], purpose: str) -> None:
+    """A list with names beside kinds of help reads care data: one access-log entry per request shown."""
+    log_request_list(
+        request,
+        records=[(r.person_id, selectors.RECORD, r.pk) for r in care_requests],
+        action="list",
+        purpose=purpose,
+    )
+
+
+@never_cache
+@requires("care.view_worklist")
+def worklist(request: HttpRequest) -> HttpResponse:
+    """What to act on today, in six sections; only the coordinator's districts and organisations."""
+    actor = actor_for(request)
+    found = selectors.worklist(actor)
+    sections = [
+        Section("new", _("New requests"), _("Open requests nobody has been asked for yet."), found.new, []),
+        Section(
+            "waiting",
+            _("Proposals waiting for an answer"),
+            _("A helper has been asked and has not answered yet."),
+            [],
+            found.waiting,
+        ),
+        Section(
+            "without_helper",
+            _("No helper fits"),
+            _("The engine found no helper with room who fits: call the person, or widen the request."),
+            found.without_helper,
+            [],
+        ),
+        Section(
+            "follow_ups", _("Follow-ups due"), _("Requests to call back about today or earlier."), found.follow_ups, []
+        ),
+        Section(
+            "overdue",
+            _("Visits not closed"),
+            _("Planned visits that ended more than a day ago and were not marked done."),
+            [],
+            found.overdue_visits,
+        ),
+        Section(
+            "referrals",
+            _("To refer to a professional service"),
+            _("Professional care (nursing, hygiene, medication) is never given by volunteers."),
+            found.referrals,
+            [],
+        ),
+    ]
+    _log_shown(
+        request,
+        [r for s in sections for r in s.requests] + [m.request for s in sections for m in s.matches],
+        "care.view_worklist",
+    )
+    context = {
+        "sections": sections,
+        "limit": selectors.WORKLIST_LIMIT,
+        "round_form": RoundStartForm(districts=selectors.coordinated_districts(actor)),
+        "can_run_round": bool(selectors.coordinated_districts(actor).exists()),
+        "now": timezone.now(),
+    }
+    return render(request, "care/coordinator/worklist.html", context)
+
+
+# --- a request taken by phone --------------------------------------------------------------------------
+
+
+@never_cache
+@requires("authenticated")  # the object rule decides: a person the coordinator does not coordinate is a 404
+@require_http_methods(["GET", "POST"])
+def take_by_phone(request: HttpRequest, person_pk: int) -> HttpResponse:
+    """The intake form for a call: consent first when missing, then what, where, when and who may help.
+
+    Consent and request are written in one transaction: a request that is refused leaves no consent
+    behind either, so "nothing saved" holds for every mistake.
+    """
+    actor = actor_for(request)
+    person = people_selectors.person_for(actor, person_pk, rule="care.take_request_by_phone", request=request)
+    needs_consent = Purpose.CARE_MATCHING not in people_selectors.active_consents(person)
+    form = TakeByPhoneForm(
+        request.POST or None, person=person, offers=selectors.offers_in_scope(actor), needs_consent=needs_consent
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                if needs_consent:
+                    consent_give(actor=actor, person=person, purpose=Purpose.CARE_MATCHING,
+                                 method=Consent.Method.PHONE)  # fmt: skip
+                care_request = services.care_request_create(actor=actor, person=person, **form.request_arguments())
+        except ValidationError as error:
+            add_service_error(form, error)
+        except PermissionDenied:
+            form.add_error(None, _("You may not take a request for this person."))
+        else:
+            tasks.queue_eligibility([care_request.pk])
+            if care_request.status == CareRequest.Status.REFERRED:
+                messages.success(request, _("The request is recorded. It is professional care: refer it to a service."))
+            else:
+                messages.success(request, _("The request is recorded. Choose a helper below, or start a round."))
+            return redirect("care:request_detail", pk=care_request.pk)
+    context = {
+        "person": person,
+        "form": form,
+        "consent_text": CONSENT_TEXTS[Purpose.CARE_MATCHING][1],
+        "has_address": person.lat is not None and person.district_id is not None,
+        "languages": language_names(person.languages),
+    }
+    return render(request, "care/coordinator/take_by_phone.html", context)
+
+
+# --- one request ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RuleLine:
+    label: str
+    ok: bool
+    detail: str
+
+
+def _explanation(actor: Actor, care_request: CareRequest, typed: str) -> dict[str, object]:
+    """Why not this helper? Find the helper typed (number, or a name among the coordinator's helpers)."""
+    typed = typed.strip()
+    number = typed.lstrip("#hH").strip()
+    if number.isdigit():
+        offer = selectors.offer_by_number(int(number))
+        if offer is None:
+            return {"error": _("No helper has number %(number)s.") % {"number": number}}
+        return _explained(care_request, offer)
+    offers = selectors.offers_in_scope(actor)
+    for word in typed.split()[:3]:
+        offers = offers.filter(Q(person__first_name__icontains=word) | Q(person__last_name__icontains=word))
+    found = list(offers[:11])
+    if not found:
+        return {"error": _("No helper of your districts is called “%(name)s”. Try the number.") % {"name": typed}}
+    if len(found) > 1:
+        return {"choices": found[:10], "more": len(found) > 10}
+    return _explained(care_request, found[0])
+
+
+def _explained(care_request: CareRequest, offer: HelperOffer) -> dict[str, object]:
+    explanation = selectors.explanation_for(care_request, offer)
+    if explanation is None:
+        if not offer.active:
+            reason = _("This helper has paused their offer.")
+        elif not care_request.windows.filter(end__gt=timezone.now()).exists():
+            reason = _("This request has no time left to help.")
+        else:
+            reason = _(
+                "This helper cannot be matched now (no consent to be listed, no address, or no time in the next "
+                "%(days)d days), or the request has no time in that period."
+            ) % {"days": settings.CARE_HORIZON_DAYS}
+        return {"offer": offer, "unavailable": reason}
+    lines = [
+        RuleLine(
+            str(RULE_LABELS.get(check.rule, check.name)),
+            check.ok,
+            wording.rule_detail(check, care_request, offer, explanation.distance_km),
+        )
+        for check in explanation.rules
+    ]
+    return {"offer": offer, "explanation": explanation, "lines": lines}
+
+
+@never_cache
+@requires("authenticated")  # the object rule decides; refusals are logged and look like 404
+def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Everything about a request, its history, and the engine's suggestions with a "Propose" button."""
+    actor = actor_for(request)
+    care_request = selectors.request_for(actor, pk, request, rule="care.manage_request")
+    looking = care_request.status == CareRequest.Status.OPEN and not care_request.category.professional
+    matches = list(selectors.request_matches(care_request))
+    asked = {m.helper_id for m in matches if m.status == Match.Status.PROPOSED}
+    suggestions = []
+    if looking:
+        suggestions = [
+            {
+                "suggestion": s,
+                "reasons": wording.suggestion_reasons(s, care_request, offer),
+                "offer": offer,
+                "name": short_name(offer.person),
+                "asked": offer.pk in asked,
+            }
+            for s, offer in selectors.suggestions_for(care_request)
+        ]
+    for match in matches:
+        match.history = _with_labels(match.events.all())  # type: ignore[attr-defined]
+    explain_form = ExplainForm(request.GET if "helper" in request.GET else None)
+    explained = (
+        _explanation(actor, care_request, explain_form.cleaned_data["helper"]) if explain_form.is_valid() else None
+    )
+    context = {
+        "care_request": care_request,
+        "windows": list(care_request.windows.all()),
+        "matches": matches,
+        "referral": getattr(care_request, "referral", None),
+        "looking": looking,
+        "suggestions": suggestions,
+        "explain_form": explain_form,
+        "explained": explained,
+        "closed": care_request.status in (CareRequest.Status.DONE, CareRequest.Status.CANCELLED),
+        "horizon_days": settings.CARE_HORIZON_DAYS,
+        "languages": language_names(care_request.languages),
+    }
+    return render(request, "care/coordinator/request_detail.html", context)
+
+
+@require_POST
+@requires("authenticated")
+def propose(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ask a suggested helper (the helper is told at once and answers on their phone)."""
+    actor = actor_for(request)
+    care_request = selectors.request_for(actor, pk, request, rule="care.manage_request", action="change")
+    form = ProposeForm(request.POST)
+    offer = selectors.offer_by_number(form.cleaned_data["offer"]) if form.is_valid() else None
+    if offer is None:
+        messages.error(request, _("Unknown helper: choose one of the suggestions."))
+        return redirect("care:request_detail", pk=care_request.pk)
+    try:
+        services.match_propose(actor=actor, request=care_request, offer=offer)
+    except (ValidationError, PermissionDenied) as error:
+        _say_refused(request, error)
+    else:
+        messages.success(request, _("%(name)s has been asked and gets a message.") % {"name": short_name(offer.person)})
+    return redirect("care:request_detail", pk=care_request.pk)
+
+
+@never_cache
+@requires("authenticated")
+@require_http_methods(["GET", "POST"])
+def cancel_request(request: HttpRequest, pk: int) -> HttpResponse:
+    """Withdraw a request on the person's behalf, with a reason (a helper who had it is told)."""
+    actor = actor_for(request)
+    care_request = selectors.request_for(actor, pk, request, rule="care.manage_request", action="change")
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.care_request_cancel(actor=actor, request=care_request, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            add_service_error(form, error, {"reason": "reason"})
+        except PermissionDenied:
+            form.add_error(None, _("You may not cancel this request."))
+        else:
+            messages.success(request, _("The request is cancelled."))
+            return redirect("care:request_detail", pk=care_request.pk)
+    return render(request, "care/coordinator/cancel_request.html", {"care_request": care_request, "form": form})
+
+
+# --- a match -------------------------------------------------------------------------------------------
+
+
+@never_cache
+@requires("authenticated")  # the object rule decides; refusals are logged and look like 404
+@require_http_methods(["GET", "POST"])
+def coordinator_match(request: HttpRequest, pk: int) -> HttpResponse:
+    """A match as the coordinator handles it: plan, cancel, or note the resident's feedback on their behalf."""
+    actor = actor_for(request)
+    match = selectors.match_for(actor, pk, "care.coordinate_match", request)
+    action = request.POST.get("action") if request.method == "POST" else None
+    plan_form = PlanForm(request.POST if action == "plan" else None, prefix="plan")
+    cancel_form = ReasonForm(request.POST if action == "cancel" else None, prefix="cancel")
+    feedback_form = ResidentFeedbackForm(request.POST if action == "feedback" else None, prefix="feedback")
+    if action is not None:
+        done = _match_action(request, actor, match, action, plan_form, cancel_form, feedback_form)
+        if done:
+            return redirect("care:coordinator_match", pk=match.pk)
+    if not plan_form.is_bound and match.planned_start:
+        start, end = (
+            timezone.localtime(match.planned_start),
+            timezone.localtime(match.planned_end or match.planned_start),
+        )
+        plan_form = PlanForm(initial={"day": start.date(), "start": start.time(), "end": end.time()}, prefix="plan")
+    context = {
+        "match": match,
+        "care_request": match.request,
+        "events": _with_labels(match.events.select_related("actor").order_by("at", "pk")),
+        "plan_form": plan_form,
+        "cancel_form": cancel_form,
+        "feedback_form": feedback_form,
+        "can_plan": match.status in Match.HOLDING,
+        "can_cancel": match.status in (Match.Status.PROPOSED, *Match.HOLDING),
+        "can_feedback": match.status == Match.Status.DONE,
+    }
+    return render(request, "care/coordinator/match.html", context)
+
+
+def _match_action(
+    request: HttpRequest,
+    actor: Actor,
+    match: Match,
+    action: str,
+    plan_form: PlanForm,
+    cancel_form: ReasonForm,
+    feedback_form: ResidentFeedbackForm,
+) -> bool:
+    """Carry out one of the three forms; True when it went through (the page then reloads)."""
+    forms_by_action = {"plan": plan_form, "cancel": cancel_form, "feedback": feedback_form}
+    form = forms_by_action.get(action)
+    if form is None or not form.is_valid():
+        if form is None:
+            messages.error(request, _("Unknown action."))
+        return False
+    data = form.cleaned_data
+    try:
+        if action == "plan":
+            services.match_plan(actor=actor, match=match, start=data["start_at"], end=data["end_at"])
+            messages.success(request, _("The visit is planned; the helper and the person are told."))
+        elif action == "cancel":
+            services.match_cancel(actor=actor, match=match, reason=data["reason"])
+            messages.success(request, _("The match is cancelled; the request looks for a helper again."))
+        else:
+            services.match_resident_feedback(
+                actor=actor, match=match, feedback=data["feedback"], same_helper_again=data["same_helper_again"]
+            )
+            messages.success(request, _("The person's feedback is recorded."))
+    except ValidationError as error:
+        fields = {"window_order": "end", "window_past": "day", "too_long": "end", "reason": "reason"}
+        add_service_error(form, error, fields)
+        return False
+    except PermissionDenied:
+        form.add_error(None, _("You may not change this match."))
+        return False
+    return True
+
+
+# --- matching rounds -------------------------------------------------------------------------------------
+
+
+@never_cache
+@requires("care.view_worklist")
+@require_http_methods(["GET", "POST"])
+def rounds(request: HttpRequest) -> HttpResponse:
+    """Start a round over one district or all of them (a background task), and see the recent ones."""
+    actor = actor_for(request)
+    districts = selectors.coordinated_districts(actor)
+    form = RoundStartForm(request.POST or None, districts=districts)
+    if request.method == "POST" and form.is_valid():
+        try:
+            matching_round = services.round_start(actor=actor, district_id=form.cleaned_data["district"])
+        except PermissionDenied:
+            form.add_error("district", _("You can run rounds only in the districts you coordinate."))
+        else:
+            messages.success(request, _("The round has started. The proposals appear here when it is ready."))
+            return redirect("care:round", pk=matching_round.pk)
+    context = {"form": form, "rounds": list(selectors.rounds_of(actor)), "can_run_round": districts.exists()}
+    return render(request, "care/coordinator/rounds.html", context)
+
+
+@never_cache
+@requires("authenticated")  # the object rule decides: another coordinator's round is a 404
+def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A round: still running (the page says so and refreshes itself with htmx), its error, or its proposals."""
+    actor = actor_for(request)
+    matching_round = selectors.round_for(actor, pk)
+    proposals = (
+        list(selectors.round_proposals(matching_round)) if matching_round.status == MatchingRound.Status.DONE else []
+    )
+    _log_shown(request, [p.request for p in proposals], "care.view_round")
+    context = {
+        "round": matching_round,
+        "proposals": proposals,
+        "open_count": len([p for p in proposals if p.match is None]),
+        "running": matching_round.status in (MatchingRound.Status.QUEUED, MatchingRound.Status.RUNNING),
+    }
+    return render(request, "care/coordinator/round.html", context)
+
+
+@require_POST
+@requires("authenticated")
+def round_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    """Turn the chosen proposals, or all of them, into proposals to the helpers."""
+    actor = actor_for(request)
+    matching_round = selectors.round_for(actor, pk)
+    if request.POST.get("action") == "all":
+        chosen: list[int] | None = None
+    else:
+        chosen = [int(value) for value in request.POST.getlist("proposal") if value.isdigit()]
+        if not chosen:
+            messages.error(request, _("Tick at least one proposal, or confirm them all."))
+            return redirect("care:round", pk=matching_round.pk)
+    try:
+        result = services.round_confirm(actor=actor, matching_round=matching_round, proposal_ids=chosen)
+    except (ValidationError, PermissionDenied) as error:
+        _say_refused(request, error)
+        return redirect("care:round", pk=matching_round.pk)
+    messages.success(
+        request,
+        _("%(confirmed)d confirmed: the helpers have been asked. %(skipped)d skipped.")
+        % {"confirmed": len(result.matches), "skipped": len(result.skipped)},
+    )
+    for proposal, reason in result.skipped:
+        messages.warning(
+            request,
+            _("Skipped: %(category)s for %(person)s with %(helper)s: %(reason)s")
+            % {
+                "category": proposal.request.category.name,
+                "person": proposal.request.person,
+                "helper": short_name(proposal.helper.person),
+                "reason": reason,
+            },
+        )
+    return redirect("care:round", pk=matching_round.pk)
+
+
+# --- the call list ---------------------------------------------------------------------------------------
+
+
+@never_cache
+@requires("care.view_worklist")
+def call_list(request: HttpRequest) -> HttpResponse:
+    """The calls of the day, made to be printed (print stylesheet: no menu, a table with a column to tick)."""
+    actor = actor_for(request)
+    form = CallListDayForm(request.GET or None)
+    day = (form.cleaned_data["day"] if form.is_valid() else None) or timezone.localdate()
+    calls = selectors.call_list(actor, timezone.make_aware(datetime.combine(day, time(12))))
+    shown = [m.request for m in calls.visits] + list(calls.follow_ups) + [m.request for m in calls.waiting]
+    _log_shown(request, shown, "care.view_worklist")
+    context = {"form": form, "day": day, "calls": calls, "is_today": day == timezone.localdate()}
+    return render(request, "care/coordinator/call_list.html", context)
+
+
+# --- vetting -------------------------------------------------------------------------------------------
+
+
+@never_cache
+@requires("authenticated")  # the object rule decides: a helper the coordinator does not coordinate is a 404
+@require_http_methods(["GET", "POST"])
+def vetting(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record a check of a helper (kind, date, valid until) and see the past ones with their expiry."""
+    actor = actor_for(request)
+    offer = selectors.offer_for(actor, pk)
+    form = VettingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.vetting_record(
+                actor=actor,
+                offer=offer,
+                kind=data["kind"],
+                checked_on=data["checked_on"],
+                expires_on=data["expires_on"],
+            )
+        except ValidationError as error:
+            add_service_error(form, error, VETTING_ERROR_FIELDS)
+        except PermissionDenied:
+            form.add_error(None, _("You may not record checks for this helper."))
+        else:
+            messages.success(request, _("The check is recorded."))
+            return redirect("care:vetting", pk=offer.pk)
+    today = timezone.localdate()
+    checks = [
+        {"vetting": v, "expired": v.expires_on < today, "valid": v.checked_on <= today <= v.expires_on}
+        for v in selectors.vettings_of(offer)
+    ]
+    context = {
+        "offer": offer,
+        "form": form,
+        "checks": checks,
+        "vetted": any(c["valid"] for c in checks),
+        "languages": language_names(offer.languages),
+    }
+    return render(request, "care/coordinator/vetting.html", context)

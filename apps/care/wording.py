@@ -1,0 +1,88 @@
+"""The engine's findings in the reader's language.
+
+The engine (``domain/matching``) is plain Python and speaks English on the command line; in the
+platform, what it found is told again here from its structured result (rule numbers, outcomes,
+distance, overlap) and the database rows, through gettext, so a coordinator reads Dutch, French or
+English like the rest of the page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+from apps.people.forms import LANGUAGES
+from domain.matching import RuleCheck, Suggestion
+
+from .models import CareRequest, HelperOffer
+
+LANGUAGE_NAMES = dict(LANGUAGES)
+
+def language_names(codes: Iterable[str]) -> str:
+    """Language codes in words ("Dutch, Arabic"), as the forms offer them."""
+    return ", ".join(str(LANGUAGE_NAMES.get(code, code)) for code in codes)
+
+
+def km(distance: float) -> str:
+    return formats.number_format(round(distance, 1), 1)
+
+
+def when(start: datetime, end: datetime) -> str:
+    """A naive local overlap (the engine's form) in words: "Tue 24 Nov 09:00–12:00"."""
+    return f"{formats.date_format(start, 'D j M')} {start:%H:%M}–{end:%H:%M}"
+
+
+def suggestion_reasons(suggestion: Suggestion, request: CareRequest, offer: HelperOffer) -> list[str]:
+    """Why this helper fits, as a coordinator reads it on the phone."""
+    reasons = [
+        _("helps with %(category)s") % {"category": request.category.name},
+        _("%(distance)s km away (travels up to %(reach)s km)")
+        % {"distance": km(suggestion.distance_km), "reach": km(float(offer.max_distance_km))},
+    ]
+    if request.languages:
+        shared = [code for code in request.languages if code in (offer.languages or [])]
+        reasons.append(_("speaks %(languages)s") % {"languages": language_names(shared)})
+    reasons.append(_("free %(when)s") % {"when": when(suggestion.overlap_start, suggestion.overlap_end)})
+    if request.requires_vetted:
+        reasons.append(_("vetted, as the request requires"))
+    if suggestion.preferred:
+        reasons.append(_("preferred by the person who asked"))
+    return reasons
+
+
+def rule_detail(check: RuleCheck, request: CareRequest, offer: HelperOffer, distance_km: float) -> str:
+    """One rule's outcome for a pair, naming the values that decided it."""
+    category = request.category.name
+    if check.rule == 1:
+        if check.ok:
+            return _("helps with %(category)s") % {"category": category}
+        helps = ", ".join(c.name for c in offer.categories.all()) or _("nothing yet")
+        return _("does not help with %(category)s (helps with: %(helps)s)") % {"category": category, "helps": helps}
+    if check.rule == 2:
+        values = {"distance": km(distance_km), "reach": km(float(offer.max_distance_km))}
+        if check.ok:
+            return _("%(distance)s km away, within the %(reach)s km the helper travels") % values
+        return _("%(distance)s km away, farther than the %(reach)s km the helper travels") % values
+    if check.rule == 3:
+        if not request.languages:
+            return _("any language is fine")
+        if check.ok:
+            shared = [code for code in request.languages if code in (offer.languages or [])]
+            return _("speaks %(languages)s") % {"languages": language_names(shared)}
+        return _("the request needs %(needed)s; the helper speaks %(spoken)s") % {
+            "needed": language_names(request.languages),
+            "spoken": language_names(offer.languages or []) or _("no language listed"),
+        }
+    if check.rule == 4:
+        if not request.requires_vetted:
+            return _("no vetting needed")
+        return _("vetted, as the request requires") if check.ok else _("the request needs a vetted helper")
+    if check.rule == 5:
+        return _("not excluded") if check.ok else _("excluded by the person who asked")
+    minutes = {"minutes": request.duration_minutes}
+    if check.ok:
+        return _("a common free time of at least %(minutes)d minutes") % minutes
+    return _("no common free time of %(minutes)d minutes in the coming days") % minutes
