@@ -20,6 +20,7 @@ from django.utils.translation import ngettext
 from apps.people.forms import LANGUAGES
 from apps.people.models import Person
 
+from .forms_helper import PlanForm as HelperPlanForm
 from .models import CareCategory, CareRequest, HelperOffer, Urgency, Vetting
 from .services import Window
 
@@ -326,25 +327,11 @@ class ReasonForm(forms.Form):
     )
 
 
-class PlanForm(forms.Form):
-    """The date and time agreed with the resident and the helper."""
+class PlanForm(HelperPlanForm):
+    """The date and time agreed with the resident and the helper (the helper's form, in a coordinator's words)."""
 
-    day = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}))
-    start = forms.TimeField(label=_("From"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
-    end = forms.TimeField(label=_("Until"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        day, start, end = data.get("day"), data.get("start"), data.get("end")
-        if day is None or start is None or end is None:
-            return data
-        data["start_at"] = timezone.make_aware(datetime.combine(day, start))
-        data["end_at"] = timezone.make_aware(datetime.combine(day, end))
-        if data["end_at"] <= data["start_at"]:
-            self.add_error("end", _("The end lies before the start."))
-        elif data["start_at"] <= timezone.now():
-            self.add_error("day", _("Choose a moment in the future."))
-        return data
+    end_before_start = _("The end lies before the start.")
+    in_the_past = _("Choose a moment in the future.")
 
 
 class ResidentFeedbackForm(forms.Form):

@@ -177,6 +177,9 @@ class ReasonForm(forms.Form):
 class PlanForm(forms.Form):
     """The day and time agreed with the person; it must lie in the future."""
 
+    end_before_start = _("The end time comes before the start time.")
+    in_the_past = _("This moment has already passed. Choose a day in the future.")
+
     day = forms.DateField(label=_("Day"), widget=date_input())
     start = forms.TimeField(label=_("From"), widget=time_input())
     end = forms.TimeField(label=_("Until"), widget=time_input())
@@ -189,9 +192,9 @@ class PlanForm(forms.Form):
         data["start_at"] = timezone.make_aware(datetime.combine(day, start))
         data["end_at"] = timezone.make_aware(datetime.combine(day, end))
         if data["end_at"] <= data["start_at"]:
-            self.add_error("end", _("The end time comes before the start time."))
+            self.add_error("end", self.end_before_start)
         elif data["start_at"] <= timezone.now():
-            self.add_error("day", _("This moment has already passed. Choose a day in the future."))
+            self.add_error("day", self.in_the_past)
         return data
 
 

@@ -18,7 +18,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from apps.people.models import Person
-from apps.places.models import District
+from apps.places.models import District, OpeningHours
 
 
 class CareCategory(models.Model):
@@ -108,14 +108,7 @@ class HelperOffer(models.Model):
 class WeeklyAvailability(models.Model):
     """A recurring free slot: every <weekday> from <start> to <end>."""
 
-    class Weekday(models.IntegerChoices):
-        MONDAY = 0, _("Monday")
-        TUESDAY = 1, _("Tuesday")
-        WEDNESDAY = 2, _("Wednesday")
-        THURSDAY = 3, _("Thursday")
-        FRIDAY = 4, _("Friday")
-        SATURDAY = 5, _("Saturday")
-        SUNDAY = 6, _("Sunday")
+    Weekday = OpeningHours.Weekday  # the same days as a place's opening hours
 
     offer = models.ForeignKey(HelperOffer, on_delete=models.CASCADE, related_name="availability")
     weekday = models.PositiveSmallIntegerField(_("day"), choices=Weekday.choices)
