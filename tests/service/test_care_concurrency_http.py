@@ -10,28 +10,20 @@ from __future__ import annotations
 
 import http.client
 import json
-import os
 import re
 import secrets
-import socket
 import string
-import subprocess
-import sys
 import threading
-import time
 import urllib.parse
 from collections.abc import Iterator
 from http.cookies import SimpleCookie
-from pathlib import Path
 
 import psycopg
 import pytest
-from django.conf import settings
+
+from tests.service.production import production_service, stop
 
 pytestmark = pytest.mark.postgres
-ROOT = Path(__file__).resolve().parents[2]
-BIN = Path(sys.executable).parent
-DATABASE = "cop_care_race"
 HELPERS = 20
 TAKEN = "Another helper has already accepted this request. Thank you all the same!"
 
@@ -84,68 +76,24 @@ print("RESULT " + json.dumps({"request": request.pk, "sessions": sessions}))
 """
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object]]:
     """gunicorn (3 workers × 4 threads) on its own PostgreSQL database with the demo city."""
-    database = settings.DATABASES["default"]
-    if database["ENGINE"] != "django.db.backends.postgresql":
-        pytest.skip("needs the PostgreSQL server of the database suite")
-    folder = tmp_path_factory.mktemp("care-race")
-    dsn = dict(user=database["USER"], host=database["HOST"], port=database["PORT"], dbname=database["NAME"])
-    with psycopg.connect(**dsn, autocommit=True) as connection:
-        connection.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
-        connection.execute(f"CREATE DATABASE {DATABASE}")
-    port = free_port()
-    env = {
-        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
-        "DJANGO_SETTINGS_MODULE": "cityofpeople.settings.prod",
-        "COP_SECRET_KEY": "care-race-test-" + "k" * 60,
-        "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{DATABASE}",
-        "COP_ALLOWED_HOSTS": "127.0.0.1",
-        "COP_VAR_DIR": str(folder),
-        "COP_ALLOW_DEMO": "true",
-        "COP_EMAIL_DELIVERY_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
-        "COP_EMAIL_FILE_PATH": str(folder / "mail"),
-    }
-    manage = [sys.executable, str(ROOT / "manage.py")]
-    commands = (
-        ["migrate", "--noinput", "-v", "0"],
-        ["createcachetable"],
-        ["collectstatic", "--noinput", "-v", "0"],
-        ["load_demo"],
-    )
-    for command in commands:
-        subprocess.run([*manage, *command], env=env, cwd=ROOT, check=True, capture_output=True, timeout=600)
-    made = subprocess.run(
-        [*manage, "shell", "-c", f"HELPERS = {HELPERS}\n{SETUP}"],
-        env=env, cwd=ROOT, check=True, capture_output=True, text=True, timeout=600,
-    )  # fmt: skip
-    result = json.loads(next(line for line in made.stdout.splitlines() if line.startswith("RESULT "))[7:])
-    web = subprocess.Popen(
-        [str(BIN / "gunicorn"), "cityofpeople.wsgi", "--workers", "3", "--threads", "4",
-         "--bind", f"127.0.0.1:{port}"],
-        env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.2)
-        yield {"port": port, "dsn": {**dsn, "dbname": DATABASE}, **result}
-    finally:
-        web.terminate()
-        web.wait(timeout=30)
-        with psycopg.connect(**dsn, autocommit=True) as connection:
-            connection.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
+    with production_service(tmp_path_factory, "care_race", COP_ALLOW_DEMO="true") as platform:
+        for command in (
+            ["migrate", "--noinput", "-v", "0"],
+            ["createcachetable"],
+            ["collectstatic", "--noinput", "-v", "0"],
+            ["load_demo"],
+        ):
+            platform.manage(*command)
+        made = platform.manage("shell", "-c", f"HELPERS = {HELPERS}\n{SETUP}")
+        result = json.loads(next(line for line in made.splitlines() if line.startswith("RESULT "))[7:])
+        web = platform.start_gunicorn(workers=3, threads=4)
+        try:
+            yield {"port": platform.port, "dsn": platform.dsn, **result}
+        finally:
+            stop(web)
 
 
 class Browser:

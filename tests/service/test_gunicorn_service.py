@@ -9,87 +9,36 @@ from __future__ import annotations
 
 import http.client
 import json
-import os
 import re
-import socket
-import subprocess
-import sys
 import time
 import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
 
-import psycopg
 import pytest
-from django.conf import settings
+
+from tests.service.production import MANAGE, production_service, stop
 
 pytestmark = pytest.mark.postgres
-ROOT = Path(__file__).resolve().parents[2]
-BIN = Path(sys.executable).parent
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
 def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object]]:
-    database = settings.DATABASES["default"]
-    if database["ENGINE"] != "django.db.backends.postgresql":
-        pytest.skip("needs the PostgreSQL server of the database suite")
-    folder = tmp_path_factory.mktemp("service")
-    dsn = dict(user=database["USER"], host=database["HOST"], port=database["PORT"], dbname=database["NAME"])
-    with psycopg.connect(**dsn, autocommit=True) as connection:
-        connection.execute("DROP DATABASE IF EXISTS cop_service")
-        connection.execute("CREATE DATABASE cop_service")
-    port = free_port()
-    env = {
-        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
-        "DJANGO_SETTINGS_MODULE": "cityofpeople.settings.prod",
-        "COP_SECRET_KEY": "service-test-" + "k" * 60,
-        "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/cop_service",
-        "COP_ALLOWED_HOSTS": "127.0.0.1",
-        "COP_VAR_DIR": str(folder),
-        "COP_EMAIL_DELIVERY_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
-        "COP_EMAIL_FILE_PATH": str(folder / "mail"),
-    }
-    manage = [sys.executable, str(ROOT / "manage.py")]
-    commands = (
-        ["migrate", "--noinput", "-v", "0"],
-        ["createcachetable"],
-        ["collectstatic", "--noinput", "-v", "0"],
-        ["load_districts"],
-        ["schedule_retention"],
-    )
-    for command in commands:
-        subprocess.run([*manage, *command], env=env, cwd=ROOT, check=True, capture_output=True, timeout=300)
-    web = subprocess.Popen(
-        [str(BIN / "gunicorn"), "cityofpeople.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{port}"],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    worker = subprocess.Popen(
-        [*manage, "db_worker", "--interval", "0.2"], env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.2)
-        yield {"port": port, "mail": folder / "mail", "web": web}
-    finally:
-        for process in (web, worker):
-            process.terminate()
-            process.wait(timeout=30)
-        with psycopg.connect(**dsn, autocommit=True) as connection:
-            connection.execute("DROP DATABASE IF EXISTS cop_service WITH (FORCE)")
+    with production_service(tmp_path_factory, "service") as platform:
+        for command in (
+            ["migrate", "--noinput", "-v", "0"],
+            ["createcachetable"],
+            ["collectstatic", "--noinput", "-v", "0"],
+            ["load_districts"],
+            ["schedule_retention"],
+        ):
+            platform.manage(*command)
+        web = platform.start_gunicorn(workers=2)
+        worker = platform.start([*MANAGE, "db_worker", "--interval", "0.2"])
+        try:
+            yield {"port": platform.port, "mail": platform.folder / "mail", "web": web}
+        finally:
+            stop(web, worker)
 
 
 def request(
