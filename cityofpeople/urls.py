@@ -7,6 +7,10 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.i18n import set_language
 
+from apps.core.views import security_txt
+from apps.people.mfa import ActivateAuthenticatorView
+from apps.people.reauthentication_views import AuthenticatorStepView, PasswordStepView
+
 from .api import api, api_not_found
 
 urlpatterns = [
@@ -14,6 +18,7 @@ urlpatterns = [
     re_path(r"^api/", api_not_found),
     path("i18n/setlang/", set_language, name="set_language"),
     path("healthz", include("apps.core.health_urls")),
+    path(".well-known/security.txt", security_txt, name="security_txt"),
 ]
 
 urlpatterns += i18n_patterns(
@@ -29,6 +34,10 @@ urlpatterns += i18n_patterns(
         reauthentication_required(list_usersessions, allow_get=True, app=""),
         name="usersessions_list",
     ),
+    # full re-authentication (ASVS 7.5.1) and our hashed recovery codes (6.5.2): allauth's names, in front
+    path("accounts/reauthenticate/", PasswordStepView.as_view(), name="account_reauthenticate"),
+    path("accounts/2fa/reauthenticate/", AuthenticatorStepView.as_view(), name="mfa_reauthenticate"),
+    path("accounts/2fa/totp/activate/", ActivateAuthenticatorView.as_view(), name="mfa_activate_totp"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 )

@@ -240,9 +240,12 @@ def _view_request(actor: Actor, request: Any) -> bool:
         return False
     if is_self(actor, request.person) or coordinates_request(actor, request):
         return True
-    return actor.person_id is not None and request.matches.filter(
-        helper__person_id=actor.person_id, status__in=["accepted", "planned", "done"]
-    ).exists()
+    return (
+        actor.person_id is not None
+        and request.matches.filter(
+            helper__person_id=actor.person_id, status__in=["accepted", "planned", "done"]
+        ).exists()
+    )
 
 
 @rule("care.view_request_summary")
@@ -295,9 +298,7 @@ def _plan(actor: Actor, match: Any) -> bool:
 
 @rule("care.resident_feedback")
 def _resident_feedback(actor: Actor, match: Any) -> bool:
-    return match is not None and (
-        is_self(actor, match.request.person) or coordinates_request(actor, match.request)
-    )
+    return match is not None and (is_self(actor, match.request.person) or coordinates_request(actor, match.request))
 
 
 @rule("care.cancel_match")

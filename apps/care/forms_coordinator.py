@@ -7,7 +7,7 @@ still refuse is put back at a field by ``add_service_error``.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from typing import Any
 
 from django import forms
@@ -21,12 +21,8 @@ from apps.people.forms import LANGUAGES
 from apps.people.models import Person
 
 from .forms_helper import PlanForm as HelperPlanForm
+from .forms_windows import WindowsForm
 from .models import CareCategory, CareRequest, HelperOffer, Urgency, Vetting
-from .services import Window
-
-WINDOW_ROWS = 3
-"""Time windows a coordinator can give in one go (the first one is required)."""
-
 
 DURATIONS = [15, 30, 45, 60, 90, 120, 180, 240]
 
@@ -90,8 +86,15 @@ def add_service_error(
         form.add_error(field, message)
 
 
-class TakeByPhoneForm(forms.Form):
+class TakeByPhoneForm(WindowsForm):
     """A request for help taken by phone on the person's behalf: what, where, when, who may help."""
+
+    window_field_name = "window_{row}_{part}"
+    window_incomplete = _("Give the day, the start and the end of this time.")
+    window_incomplete_at_every_field = True
+    window_ends_before_start = _("This time ends before it starts.")
+    window_past = _("This time lies in the past.")
+    window_default_duration = 60
 
     consent = forms.BooleanField(label=_("The person agreed by phone to this"), required=False)
     category = CategoryChoiceField(
@@ -179,25 +182,9 @@ class TakeByPhoneForm(forms.Form):
             field = self.fields[name]
             assert isinstance(field, forms.ModelChoiceField)
             field.queryset = queryset
-        for row in range(1, WINDOW_ROWS + 1):
-            required = row == 1
-            self.fields[f"window_{row}_date"] = forms.DateField(
-                label=_("Day"), required=required, widget=forms.DateInput(attrs={"type": "date"})
-            )
-            self.fields[f"window_{row}_start"] = forms.TimeField(
-                label=_("From"), required=required, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
-            )
-            self.fields[f"window_{row}_end"] = forms.TimeField(
-                label=_("Until"), required=required, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
-            )
+        self.add_window_fields()
 
     # --- what the template needs -------------------------------------------------------------------
-
-    def window_rows(self) -> list[tuple[int, list[forms.BoundField]]]:
-        return [
-            (row, [self[f"window_{row}_{part}"] for part in ("date", "start", "end")])
-            for row in range(1, WINDOW_ROWS + 1)
-        ]
 
     def main_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in ("category", "description", "address")]
@@ -234,7 +221,7 @@ class TakeByPhoneForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        windows = self._windows(data)
+        windows = self.clean_windows(data)
         data["windows"] = windows
         recurrence = data.get("recurrence")
         until = data.get("repeat_until")
@@ -250,39 +237,10 @@ class TakeByPhoneForm(forms.Form):
             self.add_error("excluded_helpers", _("A helper cannot be both preferred and excluded."))
         return data
 
-    def _windows(self, data: dict[str, Any]) -> list[Window]:
-        """The filled-in rows as aware datetimes; each mistake is reported at its row."""
-        now = timezone.now()
-        duration = data.get("duration_minutes") or 60
-        windows: list[Window] = []
-        for row in range(1, WINDOW_ROWS + 1):
-            names = [f"window_{row}_{part}" for part in ("date", "start", "end")]
-            if any(name in self.errors for name in names):
-                continue
-            day, start, end = (data.get(name) for name in names)
-            if day is None and start is None and end is None:
-                continue
-            missing = [name for name, value in zip(names, (day, start, end), strict=True) if value is None]
-            if missing:
-                for name in missing:
-                    self.add_error(name, _("Give the day, the start and the end of this time."))
-                continue
-            assert isinstance(day, date) and isinstance(start, time) and isinstance(end, time)
-            begin = timezone.make_aware(datetime.combine(day, start))
-            finish = timezone.make_aware(datetime.combine(day, end))
-            if finish <= begin:
-                self.add_error(names[2], _("This time ends before it starts."))
-            elif finish <= now:
-                self.add_error(names[0], _("This time lies in the past."))
-            elif finish - begin < timedelta(minutes=duration):
-                self.add_error(
-                    names[2],
-                    _("This time is shorter than the %(duration)s the help takes.")
-                    % {"duration": duration_label(duration)},
-                )
-            else:
-                windows.append(Window(begin, finish))
-        return windows
+    def window_too_short(self, duration: int) -> str:
+        return str(
+            _("This time is shorter than the %(duration)s the help takes.") % {"duration": duration_label(duration)}
+        )
 
     def request_arguments(self) -> dict[str, Any]:
         """Keyword arguments for ``services.care_request_create``."""

@@ -20,7 +20,8 @@ from apps.people.consent_texts import CONSENT_TEXTS
 from apps.people.forms import LANGUAGES
 from apps.people.models import Purpose
 
-from .forms_resident import YES_NO, date_input, time_input
+from .forms_resident import YES_NO
+from .forms_windows import date_input, time_input
 from .models import CareCategory, HelperOffer, WeeklyAvailability
 from .services import Slot
 

@@ -7,23 +7,18 @@ errors are put back on the field they concern (``ASK_ERROR_FIELDS``).
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
 from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.people.consent_texts import CONSENT_TEXTS
 from apps.people.forms import LANGUAGES
 from apps.people.models import Purpose
 
+from .forms_windows import WindowsForm, date_input
 from .models import CareCategory, CareRequest, Urgency
-from .services import Window
-
-WINDOW_ROWS = 3
-"""Rows for "when" on the form: enough for most people, and the form needs no JavaScript to add one."""
 
 DURATIONS = [
     (30, _("Half an hour")),
@@ -52,14 +47,6 @@ ASK_ERROR_FIELDS = {
 }
 
 
-def date_input() -> forms.DateInput:
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def time_input() -> forms.TimeInput:
-    return forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
-
-
 class CategoryChoiceField(forms.ModelChoiceField):
     """Radio buttons whose label is the category's name in the page's language."""
 
@@ -67,8 +54,15 @@ class CategoryChoiceField(forms.ModelChoiceField):
         return obj.name
 
 
-class AskForm(forms.Form):
+class AskForm(WindowsForm):
     """A resident asks for help online: what, where, when, how long, in which language, how urgent."""
+
+    window_field_name = "{part}_{row}"
+    window_required_messages = {"date": _("Give the day."), "time": _("Give the time.")}
+    window_incomplete = _("Fill in the day, from and until, or leave the whole row empty.")
+    window_incomplete_at_every_field = False
+    window_ends_before_start = _("The end time comes before the start time.")
+    window_past = _("This moment has already passed. Choose a day in the future.")
 
     category = CategoryChoiceField(
         label=_("What do you need help with?"),
@@ -124,17 +118,7 @@ class AskForm(forms.Form):
         """``needs_consent``: the person has not agreed to care matching yet, so the form asks for it."""
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = categories  # type: ignore[attr-defined]
-        for row in range(1, WINDOW_ROWS + 1):
-            first = row == 1
-            self.fields[f"date_{row}"] = forms.DateField(
-                label=_("Day"), required=first, widget=date_input(), error_messages={"required": _("Give the day.")}
-            )
-            self.fields[f"start_{row}"] = forms.TimeField(
-                label=_("From"), required=first, widget=time_input(), error_messages={"required": _("Give the time.")}
-            )
-            self.fields[f"end_{row}"] = forms.TimeField(
-                label=_("Until"), required=first, widget=time_input(), error_messages={"required": _("Give the time.")}
-            )
+        self.add_window_fields()
         if needs_consent:
             self.fields["consent"] = forms.BooleanField(
                 label=CONSENT_TEXTS[Purpose.CARE_MATCHING][1],
@@ -144,44 +128,18 @@ class AskForm(forms.Form):
                 },
             )
 
-    def window_rows(self) -> list[tuple[int, forms.BoundField, forms.BoundField, forms.BoundField]]:
-        """The rows of "when", for the template: (number, day, from, until)."""
-        return [
-            (row, self[f"date_{row}"], self[f"start_{row}"], self[f"end_{row}"]) for row in range(1, WINDOW_ROWS + 1)
-        ]
-
     def main_fields(self) -> list[forms.BoundField]:
         return [
             self[name]
             for name in ("duration_minutes", "recurrence", "repeat_until", "languages", "urgency", "requires_vetted")
         ]
 
+    def window_too_short(self, duration: int) -> str:
+        return str(_("This time is shorter than the help takes. Choose a later end time."))
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        now = timezone.now()
-        duration = data.get("duration_minutes") or 0
-        windows: list[Window] = []
-        for row in range(1, WINDOW_ROWS + 1):
-            day, start, end = data.get(f"date_{row}"), data.get(f"start_{row}"), data.get(f"end_{row}")
-            names = (f"date_{row}", f"start_{row}", f"end_{row}")
-            if any(name in self.errors for name in names):
-                continue
-            if day is None and start is None and end is None:
-                continue
-            if day is None or start is None or end is None:
-                missing = next(name for name, value in zip(names, (day, start, end), strict=True) if value is None)
-                self.add_error(missing, _("Fill in the day, from and until, or leave the whole row empty."))
-                continue
-            begin = timezone.make_aware(datetime.combine(day, start))
-            finish = timezone.make_aware(datetime.combine(day, end))
-            if finish <= begin:
-                self.add_error(f"end_{row}", _("The end time comes before the start time."))
-            elif finish <= now:
-                self.add_error(f"date_{row}", _("This moment has already passed. Choose a day in the future."))
-            elif duration and finish - begin < timedelta(minutes=duration):
-                self.add_error(f"end_{row}", _("This time is shorter than the help takes. Choose a later end time."))
-            else:
-                windows.append(Window(begin, finish))
+        windows = self.clean_windows(data)
         data["windows"] = windows
         if data.get("recurrence") not in (None, CareRequest.Recurrence.NONE) and not data.get("repeat_until"):
             self.add_error("repeat_until", _("Say until when the help should repeat."))

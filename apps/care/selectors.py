@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
@@ -227,43 +227,55 @@ class Worklist:
     overdue_visits: list[Match]
     referrals: list[CareRequest]
 
+    def rows(self, section: str) -> list[Any]:
+        """The rows of a section, by its key on the pages (a key of ``worklist_sections``)."""
+        return list(getattr(self, SECTION_FIELDS.get(section, section)))
+
+
+SECTION_FIELDS = {"overdue": "overdue_visits"}
+"""The sections whose field of ``Worklist`` (and of the API's answer) is not named like the section."""
 
 WORKLIST_LIMIT = 50
-"""Rows per section; the sections link to the full lists."""
+"""Rows per section; the sections link to the full lists (``worklist_sections``, a page each)."""
+
+MATCH_SECTIONS = frozenset({"waiting", "overdue"})
+"""The worklist's sections whose rows are matches; the others list requests."""
+
+
+def worklist_sections(actor: Actor, *, now: datetime | None = None) -> dict[str, QuerySet[Any]]:
+    """Every row of each worklist section, in the order the worklist shows them (unevaluated, unbounded).
+
+    The keys are the sections' keys on the pages: requests for ``new``, ``without_helper``, ``follow_ups``
+    and ``referrals``, matches for ``MATCH_SECTIONS``.  Each order ends with the primary key, so that the
+    pages of a section neither repeat nor skip a row that ties with another.
+    """
+    now = now or timezone.now()
+    scope = requests_in_scope(actor)
+    matches = _matches_in_scope(actor).select_related(
+        "request__category", "request__district", "request__person", "helper__person"
+    )
+    open_scope = scope.filter(status=CareRequest.Status.OPEN)
+    new = open_scope.exclude(pk__in=Match.objects.filter(status=Match.Status.PROPOSED).values("request_id"))
+    return {
+        "new": new.exclude(eligible_helpers=0).order_by("-urgency", "created_at", "pk"),
+        "waiting": matches.filter(status=Match.Status.PROPOSED).order_by("created_at", "pk"),
+        "without_helper": open_scope.filter(eligible_helpers=0).order_by("-urgency", "created_at", "pk"),
+        "follow_ups": scope.filter(follow_up_on__lte=timezone.localdate(now), status__in=NOT_CLOSED).order_by(
+            "follow_up_on", "pk"
+        ),
+        "overdue": matches.filter(status=Match.Status.PLANNED, planned_end__lt=now - timedelta(days=1)).order_by(
+            "planned_end", "pk"
+        ),
+        "referrals": scope.filter(status=CareRequest.Status.REFERRED, referral__status="to_refer").order_by(
+            "created_at", "pk"
+        ),
+    }
 
 
 def worklist(actor: Actor, *, now: datetime | None = None) -> Worklist:
     """What a coordinator should act on today, in a fixed number of queries whatever the city's size."""
-    now = now or timezone.now()
-    scope = requests_in_scope(actor)
-    proposed = _matches_in_scope(actor).filter(status=Match.Status.PROPOSED)
-    open_scope = scope.filter(status=CareRequest.Status.OPEN)
-    new = open_scope.exclude(pk__in=Match.objects.filter(status=Match.Status.PROPOSED).values("request_id"))
-    return Worklist(
-        new=list(new.exclude(eligible_helpers=0).order_by("-urgency", "created_at")[:WORKLIST_LIMIT]),
-        waiting=list(
-            proposed.select_related(
-                "request__category", "request__district", "request__person", "helper__person"
-            ).order_by("created_at")[:WORKLIST_LIMIT]
-        ),
-        without_helper=list(open_scope.filter(eligible_helpers=0).order_by("-urgency", "created_at")[:WORKLIST_LIMIT]),
-        follow_ups=list(
-            scope.filter(follow_up_on__lte=timezone.localdate(now), status__in=NOT_CLOSED).order_by("follow_up_on")[
-                :WORKLIST_LIMIT
-            ]
-        ),
-        overdue_visits=list(
-            _matches_in_scope(actor)
-            .filter(status=Match.Status.PLANNED, planned_end__lt=now - timedelta(days=1))
-            .select_related("request__category", "request__district", "request__person", "helper__person")
-            .order_by("planned_end")[:WORKLIST_LIMIT]
-        ),
-        referrals=list(
-            scope.filter(status=CareRequest.Status.REFERRED, referral__status="to_refer").order_by("created_at")[
-                :WORKLIST_LIMIT
-            ]
-        ),
-    )
+    sections = worklist_sections(actor, now=now)
+    return Worklist(**{SECTION_FIELDS.get(key, key): list(rows[:WORKLIST_LIMIT]) for key, rows in sections.items()})
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""Pages for the coordinator: worklist, intake by phone, suggestions, rounds, call list (views_coordinator.py)."""
+"""Pages for the coordinator: worklist (and each section whole), intake by phone, suggestions, rounds, call list
+(views_coordinator.py)."""
 
 from django.urls import path
 
@@ -6,6 +7,7 @@ from . import views_coordinator as views
 
 urlpatterns = [
     path("coordinate/", views.worklist, name="worklist"),
+    path("coordinate/worklist/<slug:section>/", views.worklist_section, name="worklist_section"),
     path("coordinate/persons/<int:person_pk>/request/", views.take_by_phone, name="take_by_phone"),
     path("coordinate/requests/<int:pk>/", views.request_detail, name="request_detail"),
     path("coordinate/requests/<int:pk>/propose/", views.propose, name="propose"),

@@ -11,13 +11,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, time
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -88,6 +90,32 @@ def _say_refused(request: HttpRequest, error: ValidationError | PermissionDenied
 # --- the worklist ------------------------------------------------------------------------------------
 
 
+SECTION_TEXTS = {
+    "new": (gettext_lazy("New requests"), gettext_lazy("Open requests nobody has been asked for yet.")),
+    "waiting": (
+        gettext_lazy("Proposals waiting for an answer"),
+        gettext_lazy("A helper has been asked and has not answered yet."),
+    ),
+    "without_helper": (
+        gettext_lazy("No helper fits"),
+        gettext_lazy("The engine found no helper with room who fits: call the person, or widen the request."),
+    ),
+    "follow_ups": (gettext_lazy("Follow-ups due"), gettext_lazy("Requests to call back about today or earlier.")),
+    "overdue": (
+        gettext_lazy("Visits not closed"),
+        gettext_lazy("Planned visits that ended more than a day ago and were not marked done."),
+    ),
+    "referrals": (
+        gettext_lazy("To refer to a professional service"),
+        gettext_lazy("Professional care (nursing, hygiene, medication) is never given by volunteers."),
+    ),
+}
+"""The worklist's sections, in the order of the page: their title and what they mean."""
+
+SECTION_PAGE_SIZE = 50
+"""Rows on one page of a whole section."""
+
+
 @dataclass(frozen=True)
 class Section:
     """One part of the worklist: a title, what it means, and its rows (requests or matches)."""
@@ -98,6 +126,14 @@ class Section:
     requests: list[CareRequest]
     matches: list[Match]
 
+    @classmethod
+    def of(cls, key: str, rows: list[Any]) -> Section:
+        """The section ``key`` (of ``SECTION_TEXTS``) with these rows, requests or matches as the key says."""
+        title, explanation = SECTION_TEXTS[key]
+        if key in selectors.MATCH_SECTIONS:
+            return cls(key, str(title), str(explanation), [], rows)
+        return cls(key, str(title), str(explanation), rows, [])
+
     @property
     def count(self) -> int:
         return len(self.requests) + len(self.matches)
@@ -105,6 +141,11 @@ class Section:
     @property
     def is_capped(self) -> bool:
         return self.count >= selectors.WORKLIST_LIMIT
+
+    @property
+    def shown_requests(self) -> list[CareRequest]:
+        """The requests the rows show, a match's included: what the access log records as read."""
+        return self.requests + [m.request for m in self.matches]
 
 
 def _log_shown(request: HttpRequest, care_requests: list[CareRequest], purpose: str) -> None:
@@ -123,45 +164,8 @@ def worklist(request: HttpRequest) -> HttpResponse:
     """What to act on today, in six sections; only the coordinator's districts and organisations."""
     actor = actor_for(request)
     found = selectors.worklist(actor)
-    sections = [
-        Section("new", _("New requests"), _("Open requests nobody has been asked for yet."), found.new, []),
-        Section(
-            "waiting",
-            _("Proposals waiting for an answer"),
-            _("A helper has been asked and has not answered yet."),
-            [],
-            found.waiting,
-        ),
-        Section(
-            "without_helper",
-            _("No helper fits"),
-            _("The engine found no helper with room who fits: call the person, or widen the request."),
-            found.without_helper,
-            [],
-        ),
-        Section(
-            "follow_ups", _("Follow-ups due"), _("Requests to call back about today or earlier."), found.follow_ups, []
-        ),
-        Section(
-            "overdue",
-            _("Visits not closed"),
-            _("Planned visits that ended more than a day ago and were not marked done."),
-            [],
-            found.overdue_visits,
-        ),
-        Section(
-            "referrals",
-            _("To refer to a professional service"),
-            _("Professional care (nursing, hygiene, medication) is never given by volunteers."),
-            found.referrals,
-            [],
-        ),
-    ]
-    _log_shown(
-        request,
-        [r for s in sections for r in s.requests] + [m.request for s in sections for m in s.matches],
-        "care.view_worklist",
-    )
+    sections = [Section.of(key, found.rows(key)) for key in SECTION_TEXTS]
+    _log_shown(request, [r for s in sections for r in s.shown_requests], "care.view_worklist")
     context = {
         "sections": sections,
         "limit": selectors.WORKLIST_LIMIT,
@@ -170,6 +174,24 @@ def worklist(request: HttpRequest) -> HttpResponse:
         "now": timezone.now(),
     }
     return render(request, "care/coordinator/worklist.html", context)
+
+
+@never_cache
+@requires("care.view_worklist")
+def worklist_section(request: HttpRequest, section: str) -> HttpResponse:
+    """Every row of one worklist section, a page at a time: what the worklist leaves out after its first rows.
+
+    The same scope, order and access-log entries as the worklist; the page's rows are read in one query
+    (besides counting them), however many there are.
+    """
+    if section not in SECTION_TEXTS:
+        raise Http404
+    found = selectors.worklist_sections(actor_for(request))[section]
+    page = Paginator(found, SECTION_PAGE_SIZE).get_page(request.GET.get("page"))
+    shown = Section.of(section, list(page.object_list))
+    _log_shown(request, shown.shown_requests, "care.view_worklist")
+    context = {"section": shown, "page_obj": page, "now": timezone.now()}
+    return render(request, "care/coordinator/worklist_section.html", context)
 
 
 # --- a request taken by phone --------------------------------------------------------------------------

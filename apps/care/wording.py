@@ -21,6 +21,7 @@ from .models import CareRequest, HelperOffer
 
 LANGUAGE_NAMES = dict(LANGUAGES)
 
+
 def language_names(codes: Iterable[str]) -> str:
     """Language codes in words ("Dutch, Arabic"), as the forms offer them."""
     return ", ".join(str(LANGUAGE_NAMES.get(code, code)) for code in codes)

@@ -25,7 +25,7 @@ from apps.access.actors import actor_for
 SIGNED_IN_AT = "cop_signed_in_at"
 LAST_SEEN = "cop_last_seen"
 LAST_SEEN_RESOLUTION = 60  # seconds: the session is written at most once a minute for this
-ALWAYS_ALLOWED = ("/static/", "/i18n/", "/healthz")
+ALWAYS_ALLOWED = ("/static/", "/i18n/", "/healthz", "/.well-known/")
 
 
 def mark_signed_in(session: object) -> None:

@@ -173,3 +173,23 @@ class Consent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} – {self.get_purpose_display()}"
+
+
+class RecoveryCode(models.Model):
+    """One recovery code for a lost authenticator, kept only as a salted hash (ASVS 6.5.2).
+
+    The code's first characters are a public lookup, so a typed code is checked against
+    one slow hash instead of all ten; see ``apps.people.recovery``.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="recovery_codes")
+    lookup = models.CharField(max_length=8)
+    secret_hash = models.CharField(max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "lookup"], name="one_recovery_code_per_lookup")]
+
+    def __str__(self) -> str:
+        return f"recovery code {self.lookup}… of user {self.user_id}"

@@ -60,13 +60,18 @@ class PhoneForm(forms.Form):
         return phone
 
 
-class CodeForm(forms.Form):
-    code = forms.CharField(
-        label=gettext_lazy("Code from the text message"),
+def six_digit_code_field(label: str) -> forms.CharField:
+    """The one-time code people type from a text message or email (the phone offers its own keypad)."""
+    return forms.CharField(
+        label=label,
         max_length=6,
         min_length=6,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
+
+
+class CodeForm(forms.Form):
+    code = six_digit_code_field(gettext_lazy("Code from the text message"))
 
 
 def _hash(code: str) -> str:

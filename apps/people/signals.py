@@ -52,6 +52,14 @@ def on_factor_changed(sender: Any, request: HttpRequest | None = None, user: Any
     end_other_sessions(request, user)
 
 
+def on_authenticator_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
+    """Recovery codes stand in for the authenticator app: without the app they go too (however it went)."""
+    from . import recovery
+
+    if instance.type == "totp":
+        recovery.discard(instance.user_id)
+
+
 def on_user_saved(sender: Any, instance: Any, created: bool = False, **kwargs: Any) -> None:
     if not created and not instance.is_active:
         end_sessions(instance.pk)
@@ -66,7 +74,7 @@ def connect() -> None:
     from allauth.mfa import signals as mfa
     from django.contrib.auth import get_user_model
     from django.contrib.auth.signals import user_logged_in
-    from django.db.models.signals import post_save, pre_delete
+    from django.db.models.signals import post_delete, post_save, pre_delete
 
     user_logged_in.connect(on_signed_in, dispatch_uid="cop_signed_in")
     account.authentication_step_completed.connect(on_authentication_step, dispatch_uid="cop_reauthenticated")
@@ -81,6 +89,9 @@ def connect() -> None:
         mfa.authenticator_reset,
     ):
         signal.connect(on_factor_changed, dispatch_uid=f"cop_factor_changed_{id(signal)}")
+    from allauth.mfa.models import Authenticator
+
+    post_delete.connect(on_authenticator_deleted, sender=Authenticator, dispatch_uid="cop_recovery_codes_discarded")
     user_model = get_user_model()
     post_save.connect(on_user_saved, sender=user_model, dispatch_uid="cop_user_disabled")
     pre_delete.connect(on_user_deleted, sender=user_model, dispatch_uid="cop_user_deleted")

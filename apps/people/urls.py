@@ -1,12 +1,14 @@
 from django.urls import path
 
-from . import phone_signup, views
+from . import mfa, phone_signup, reauthentication_views, views
 
 app_name = "people"
 
 urlpatterns = [
     path("signup/phone/", phone_signup.phone_signup, name="phone_signup"),
     path("signup/phone/code/", phone_signup.phone_signup_confirm, name="phone_signup_confirm"),
+    path("accounts/2fa/recovery-codes/", mfa.recovery_codes, name="recovery_codes"),
+    path("accounts/reauthenticate/code/", reauthentication_views.CodeStepView.as_view(), name="reauthenticate_code"),
     path("me/", views.my_profile, name="my_profile"),
     path("me/roles/", views.my_roles, name="my_roles"),
     path("me/consents/", views.my_consents, name="my_consents"),

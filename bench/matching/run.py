@@ -57,8 +57,16 @@ def instance(scale: str, seed: int) -> Path:
     if not path.exists():
         CACHE.mkdir(parents=True, exist_ok=True)
         subprocess.run(
-            [str(BIN / "python"), str(ROOT / "bench/matching/generate.py"), "--scale", scale, "--seed", str(seed),
-             "-o", str(path)],
+            [
+                str(BIN / "python"),
+                str(ROOT / "bench/matching/generate.py"),
+                "--scale",
+                scale,
+                "--seed",
+                str(seed),
+                "-o",
+                str(path),
+            ],
             check=True,
         )
     return path
@@ -67,7 +75,9 @@ def instance(scale: str, seed: int) -> Path:
 def check(problem: Path, solution: Path) -> str:
     result = subprocess.run(
         [str(BIN / "cityofpeople"), "match", "check", str(problem), str(solution)],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     return (result.stdout + result.stderr).strip()
 
@@ -106,10 +116,21 @@ def main() -> int:
         sizes = f"{len(data['requests']):,} × {len(data['helpers']):,}"
         del data
         out = CACHE / f"{scale}-{args.seed}"
-        exact = measure([str(BIN / "cityofpeople"), "match", "solve", str(problem), "-o", f"{out}.exact.json",
-                         "--stats"])
-        greedy = measure([str(BIN / "cityofpeople"), "match", "solve", str(problem), "-o", f"{out}.greedy.json",
-                          "--method", "greedy"])
+        exact = measure(
+            [str(BIN / "cityofpeople"), "match", "solve", str(problem), "-o", f"{out}.exact.json", "--stats"]
+        )
+        greedy = measure(
+            [
+                str(BIN / "cityofpeople"),
+                "match",
+                "solve",
+                str(problem),
+                "-o",
+                f"{out}.greedy.json",
+                "--method",
+                "greedy",
+            ]
+        )
         exact_score, greedy_score = score_of(Path(f"{out}.exact.json")), score_of(Path(f"{out}.greedy.json"))
         exact_sol = json.loads(Path(f"{out}.exact.json").read_text())
         greedy_n = len(json.loads(Path(f"{out}.greedy.json").read_text())["assignments"])
@@ -128,8 +149,15 @@ def main() -> int:
             "suggest": f"median {median:.2f} ms, p95 {p95:.2f} ms",
         }
         if args.reference:
-            reference = measure([str(BIN / "python"), str(ROOT / "bench/matching/reference.py"), str(problem),
-                                 "-o", f"{out}.reference.json"])
+            reference = measure(
+                [
+                    str(BIN / "python"),
+                    str(ROOT / "bench/matching/reference.py"),
+                    str(problem),
+                    "-o",
+                    f"{out}.reference.json",
+                ]
+            )
             ref_score = score_of(Path(f"{out}.reference.json"))
             row["reference"] = f"{reference.wall:.2f} s, {reference.peak_mb:,.0f} MB, {ref_score:,.3f}"
             row["reference detail"] = reference.stderr.strip()

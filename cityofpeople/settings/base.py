@@ -142,8 +142,13 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": "20/5m/ip,5/5m/key",
     "request_login_code": "5/15m/ip,3/15m/key",
     "phone_signup": "10/1h/ip,3/15m/key",
+    "reauthenticate_code": "3/15m/key",
+    # allauth's 1/m counts the attempt stopped for re-authentication and its replay afterwards: allow both
+    "change_phone": "3/m/user",
 }
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# allauth's recovery codes are derived from a seed stored in the clear: ours are hashed (apps.people.recovery)
+MFA_SUPPORTED_TYPES = ["totp"]
+MFA_FORMS = {"authenticate": "apps.people.mfa.AuthenticateForm", "reauthenticate": "apps.people.mfa.ReauthenticateForm"}
 MFA_TOTP_ISSUER = "City of People"
 USERSESSIONS_TRACK_ACTIVITY = True
 SOCIALACCOUNT_ONLY = False
@@ -171,6 +176,8 @@ SOCIALACCOUNT_PROVIDERS = (
     else {}
 )
 # staff who can see care or wellbeing data: second factor, short sessions
+# where vulnerabilities are reported (RFC 9116 /.well-known/security.txt; SECURITY.md): each city sets its own
+SECURITY_CONTACT = env_str("COP_SECURITY_CONTACT", "")
 STAFF_MFA_ROLES = ["coordinator", "auditor", "administrator"]
 STAFF_IDLE_SECONDS = 30 * 60
 STAFF_ABSOLUTE_SECONDS = 12 * 60 * 60

@@ -25,10 +25,25 @@ from pathlib import Path
 from typing import Protocol
 
 # Street-name endings and words people abbreviate, on the compact (spaceless) form
-SUFFIXES = [("stwg", "steenweg"), ("stw", "steenweg"), ("str", "straat"), ("ln", "laan"), ("pl", "plein"),
-            ("kaai", "kaai"), ("dr", "dreef"), ("vest", "vest"), ("bvd", "boulevard")]
-PREFIXES = [("st", "sint"), ("olv", "onzelievevrouw"), ("burg", "burgemeester"), ("kon", "koning"),
-            ("prof", "professor"), ("dr", "doctor")]
+SUFFIXES = [
+    ("stwg", "steenweg"),
+    ("stw", "steenweg"),
+    ("str", "straat"),
+    ("ln", "laan"),
+    ("pl", "plein"),
+    ("kaai", "kaai"),
+    ("dr", "dreef"),
+    ("vest", "vest"),
+    ("bvd", "boulevard"),
+]
+PREFIXES = [
+    ("st", "sint"),
+    ("olv", "onzelievevrouw"),
+    ("burg", "burgemeester"),
+    ("kon", "koning"),
+    ("prof", "professor"),
+    ("dr", "doctor"),
+]
 HOUSE_NUMBER = re.compile(
     r"^(?P<street>.*?\D)\s*,?\s*(?P<number>\d+)\s*(?P<letter>[a-zA-Z](?![a-zA-Z]))?"
     r"\s*(?:(?:/|bus|bte|b\.?)\s*(?P<box>\w+))?(?P<rest>.*)$"
@@ -130,7 +145,7 @@ def _stem(key: str) -> str:
 def similarity(typed: str, candidate: str) -> float:
     """How alike two street keys are, judged on what distinguishes them ('nergens' vs 'energie', not 'straat')."""
     whole = difflib.SequenceMatcher(None, typed, candidate).ratio()
-    if typed.endswith(candidate[len(_stem(candidate)):]) and _stem(candidate) != candidate:
+    if typed.endswith(candidate[len(_stem(candidate)) :]) and _stem(candidate) != candidate:
         return min(whole, difflib.SequenceMatcher(None, _stem(typed), _stem(candidate)).ratio())
     return whole
 
@@ -167,8 +182,13 @@ class CrabGeocoder:
         with open(path, newline="", encoding="utf-8") as handle:
             points = [
                 AddressPoint(
-                    row["street"], row["housenumber"], row["postcode"], float(row["lat"]), float(row["lon"]),
-                    int(row["district_nr"]) if row.get("district_nr") else None, row.get("district", ""),
+                    row["street"],
+                    row["housenumber"],
+                    row["postcode"],
+                    float(row["lat"]),
+                    float(row["lon"]),
+                    int(row["district_nr"]) if row.get("district_nr") else None,
+                    row.get("district", ""),
                 )
                 for row in csv.DictReader(handle)
             ]
@@ -230,14 +250,19 @@ class CrabGeocoder:
             understood = self.display[key]
         return self._in_street(key, number, box, postcode, understood)
 
-    def _in_street(self, key: str, number: str, box: str | None, postcode: str | None,
-                   understood: str | None) -> GeocodeResult:
+    def _in_street(
+        self, key: str, number: str, box: str | None, postcode: str | None, understood: str | None
+    ) -> GeocodeResult:
         postcodes = self.by_street[key]
         name = self.display[key]
         if postcode is not None:
             if postcode not in postcodes:
-                return GeocodeResult(None, Reason.STREET_NOT_IN_POSTCODE, understood,
-                                     suggestions=[f"{name}, {code}" for code in sorted(postcodes)])
+                return GeocodeResult(
+                    None,
+                    Reason.STREET_NOT_IN_POSTCODE,
+                    understood,
+                    suggestions=[f"{name}, {code}" for code in sorted(postcodes)],
+                )
             postcodes = {postcode: postcodes[postcode]}
         note = Note(NoteKind.BOX, typed=box) if box else None
         hits = [numbers[number] for numbers in postcodes.values() if number in numbers]
@@ -249,18 +274,29 @@ class CrabGeocoder:
             estimated = [e for e in (_interpolate(numbers, number) for numbers in postcodes.values()) if e]
             if len(estimated) == 1:
                 point, lower, upper = estimated[0]
-                return GeocodeResult(point, understood=understood,
-                                     note=Note(NoteKind.INTERPOLATED, typed=number, lower=lower, upper=upper))
+                return GeocodeResult(
+                    point,
+                    understood=understood,
+                    note=Note(NoteKind.INTERPOLATED, typed=number, lower=lower, upper=upper),
+                )
         if len(hits) == 1:
             return GeocodeResult(hits[0], understood=understood, note=note)
         if len(hits) > 1:
-            return GeocodeResult(None, Reason.AMBIGUOUS, understood,
-                                 suggestions=[f"{h.street} {h.house_number}, {h.postcode}" for h in hits])
+            return GeocodeResult(
+                None,
+                Reason.AMBIGUOUS,
+                understood,
+                suggestions=[f"{h.street} {h.house_number}, {h.postcode}" for h in hits],
+            )
         existing = sorted({n for numbers in postcodes.values() for n in numbers}, key=_number_sort_key)
         wanted = _number_sort_key(number)[0]
         nearest = sorted(existing, key=lambda n: (abs(_number_sort_key(n)[0] - wanted), _number_sort_key(n)))[:5]
-        return GeocodeResult(None, Reason.UNKNOWN_NUMBER, understood,
-                             suggestions=[f"{name} {n}" for n in sorted(nearest, key=_number_sort_key)])
+        return GeocodeResult(
+            None,
+            Reason.UNKNOWN_NUMBER,
+            understood,
+            suggestions=[f"{name} {n}" for n in sorted(nearest, key=_number_sort_key)],
+        )
 
 
 def _interpolate(numbers: dict[str, AddressPoint], number: str) -> tuple[AddressPoint, str, str] | None:
@@ -272,8 +308,11 @@ def _interpolate(numbers: dict[str, AddressPoint], number: str) -> tuple[Address
     """
     wanted = _number_sort_key(number)[0]
     side = sorted(
-        ((_number_sort_key(n)[0], point) for n, point in numbers.items()
-         if _number_sort_key(n)[0] % 2 == wanted % 2 and n.isdigit()),
+        (
+            (_number_sort_key(n)[0], point)
+            for n, point in numbers.items()
+            if _number_sort_key(n)[0] % 2 == wanted % 2 and n.isdigit()
+        ),
         key=lambda pair: pair[0],
     )
     lower = max((pair for pair in side if pair[0] < wanted), default=None, key=lambda pair: pair[0])
@@ -283,8 +322,11 @@ def _interpolate(numbers: dict[str, AddressPoint], number: str) -> tuple[Address
     share = (wanted - lower[0]) / (upper[0] - lower[0])
     low, high = lower[1], upper[1]
     point = AddressPoint(
-        street=low.street, house_number=number, postcode=low.postcode,
-        lat=round(low.lat + share * (high.lat - low.lat), 6), lon=round(low.lon + share * (high.lon - low.lon), 6),
+        street=low.street,
+        house_number=number,
+        postcode=low.postcode,
+        lat=round(low.lat + share * (high.lat - low.lat), 6),
+        lon=round(low.lon + share * (high.lon - low.lon), 6),
         district_number=low.district_number if low.district_number == high.district_number else None,
         district_name=low.district_name if low.district_number == high.district_number else "",
     )

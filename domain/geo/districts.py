@@ -120,8 +120,9 @@ def load_districts(
     seen: dict[int, str] = {}
     for district in districts:
         if district.number in seen:
-            raise DistrictFileError(f"district number {district.number} is used twice ({seen[district.number]}, "
-                                    f"{district.name})")
+            raise DistrictFileError(
+                f"district number {district.number} is used twice ({seen[district.number]}, {district.name})"
+            )
         seen[district.number] = district.name
     return districts
 

@@ -23,6 +23,7 @@ PREFERRED_BONUS = 5.0
 PRIORITY_WEIGHT = 100.0
 """Score per priority point of the request."""
 
+
 @contextmanager
 def paused_gc() -> Iterator[None]:
     """Pause the cyclic garbage collector while building or solving a large problem.

@@ -156,9 +156,7 @@ class HelperIndex:
         counts = np.array([len(p.parts) for p in self.plans], dtype=np.int64)
         self.plan_ptr = np.zeros(len(self.plans) + 1, dtype=np.int64)
         np.cumsum(counts, out=self.plan_ptr[1:])
-        self.plan_parts = (
-            np.concatenate([p.parts for p in self.plans]) if self.plans else np.zeros(0, dtype=np.int64)
-        )
+        self.plan_parts = np.concatenate([p.parts for p in self.plans]) if self.plans else np.zeros(0, dtype=np.int64)
         self.plan_skip = (
             np.concatenate([p.skip for p in self.plans]) if self.plans else np.zeros((0, self.words), np.uint64)
         )

@@ -13,7 +13,7 @@ from django.utils import timezone
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from apps.access.actors import actor_for_user
-from apps.care import services
+from apps.care import selectors, services, views_coordinator
 from apps.care.models import CareCategory, CareRequest, HelperOffer, Match, MatchingRound
 from apps.people.models import Person, Role
 from tests.e2e.axe import assert_accessible
@@ -56,7 +56,9 @@ def local(day: Any, hour: int) -> datetime:
 
 
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
-def test_every_coordinator_page_is_accessible(browser: Browser, site: Any, viewport: str) -> None:
+def test_every_coordinator_page_is_accessible(
+    browser: Browser, site: Any, viewport: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     home = home_district_id()
     actor = actor_for_user(coordinator().user)
     request = CareRequest.objects.filter(district_id=home, status=CareRequest.Status.OPEN).order_by("pk").first()
@@ -95,6 +97,21 @@ def test_every_coordinator_page_is_accessible(browser: Browser, site: Any, viewp
         f"/nl/persons/{person.pk}/",
     ):
         open_checked(page, site.url + path)
+    # each section whole, a page at a time: with one row a page, the worklist links to them and they have pages
+    monkeypatch.setattr(selectors, "WORKLIST_LIMIT", 1)
+    monkeypatch.setattr(views_coordinator, "SECTION_PAGE_SIZE", 1)
+    for path in (
+        "/nl/coordinate/",
+        "/nl/coordinate/worklist/new/",
+        "/nl/coordinate/worklist/new/?page=2",
+        "/nl/coordinate/worklist/waiting/",
+        "/nl/coordinate/worklist/referrals/",
+        "/en/coordinate/worklist/new/?page=2",
+    ):
+        open_checked(page, site.url + path)
+    pages = page.get_by_role("navigation", name="Pages of this list")
+    expect(pages.get_by_role("link", name="Previous page")).to_have_attribute("href", "?page=1")
+    expect(pages.get_by_role("link", name="Next page")).to_have_attribute("href", "?page=3")
     # the pages with their messages at the fields
     page.goto(site.url + f"/en/coordinate/persons/{person.pk}/request/")
     page.get_by_role("button", name="Record the request").click()

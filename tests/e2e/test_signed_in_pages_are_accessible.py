@@ -112,3 +112,29 @@ def test_resident_withdraws_a_consent(browser: Browser, site: Any, javascript: b
     expect(page.get_by_role("button", name="Toestemming intrekken: Een e-mail krijgen")).to_be_visible()
     page.get_by_role("button", name="Toestemming intrekken: Een e-mail krijgen").click()
     expect(page.get_by_role("button", name="Toestemming geven: Een e-mail krijgen")).to_be_visible()
+
+
+def test_coordinator_makes_recovery_codes_after_giving_both_factors_with_the_keyboard(
+    browser: Browser, site: Any
+) -> None:
+    """ASVS 6.5.2 and 7.5.1 as a person meets them: password, then authenticator code, then ten codes shown once."""
+    from apps.people.demo import demo_password, demo_totp_code
+
+    coordinator = next(a for a in DEMO_ACCOUNTS if a.role.value == "coordinator")
+    page = signed_in_context(browser, site, "coordinator").new_page()
+    open_checked(page, site.url + "/nl/accounts/2fa/")
+    page.get_by_role("link", name="Bekijk hoeveel er nog over zijn, of maak nieuwe").click()
+    assert_accessible(page)
+    page.get_by_role("button", name="Maak mijn herstelcodes").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("Stap 1 van 2")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Wachtwoord").fill(demo_password(coordinator))
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("Stap 2 van 2")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Code").fill(demo_totp_code(coordinator))
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Uw nieuwe herstelcodes")).to_be_visible()
+    assert page.locator(".recovery-code-list li").count() == 10
+    assert_accessible(page)

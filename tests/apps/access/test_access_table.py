@@ -63,6 +63,7 @@ def anonymous_only(status: int = 200, signed_in_status: int = 302) -> dict[str, 
 # url name -> (kwargs, {role: status}).  Kwargs strings starting with "@" are filled from the demo city.
 TABLE: dict[str, tuple[dict[str, Any], dict[str, int]]] = {
     "health": ({}, everyone(200)),
+    "security_txt": ({}, everyone(200)),
     "set_language": ({}, everyone(302)),  # GET goes back to the page
     "core:home": ({}, everyone(200)),
     "core:about": ({}, everyone(200)),
@@ -94,6 +95,7 @@ TABLE: dict[str, tuple[dict[str, Any], dict[str, int]]] = {
     ),
     # care matching, the coordinator's pages: object pages of their district are 404 for everyone else
     "care:worklist": ({}, only({"coordinator"})),
+    "care:worklist_section": ({"section": "new"}, only({"coordinator"})),  # every row of a worklist section
     "care:take_by_phone": ({"person_pk": "@resident"}, only({"coordinator"}, others=404)),
     "care:request_detail": ({"pk": "@coordinated_request"}, only({"coordinator"}, others=404)),
     "care:propose": ({"pk": "@coordinated_request"}, everyone(405)),  # POST only
@@ -149,9 +151,10 @@ TABLE: dict[str, tuple[dict[str, Any], dict[str, int]]] = {
     "mfa_activate_totp": ({}, everyone(302)),
     "mfa_authenticate": ({}, everyone(302)),  # only during a sign-in
     "mfa_deactivate_totp": ({}, {**signed_in(404), "anonymous": 302, **dict.fromkeys(STAFF, 302)}),
-    "mfa_download_recovery_codes": ({}, signed_in(404)),
-    "mfa_generate_recovery_codes": ({}, everyone(302)),
-    "mfa_view_recovery_codes": ({}, signed_in(404)),
+    # our hashed recovery codes (allauth's are switched off): they go with an authenticator app
+    "people:recovery_codes": ({}, {**signed_in(302), **dict.fromkeys(STAFF, 200)}),
+    # the code step is only for accounts without password and authenticator: others are sent to their step
+    "people:reauthenticate_code": ({}, everyone(302)),
     "mfa_reauthenticate": ({}, {**signed_in(302), **dict.fromkeys(STAFF, 200)}),
     "usersessions_list": ({}, signed_in(200)),  # "sign out everywhere"
     "people:phone_signup": ({}, everyone(200)),

@@ -35,6 +35,7 @@ ROLES = ("coordinator", "helper", "resident")
 
 EXPECTED = {
     "care:worklist": 19,
+    "care:worklist_section": 13,
     "care:helper_home": 24,
     "care:request_detail": 33,
     "care:call_list": 14,
@@ -69,6 +70,7 @@ def pages(request_pk: int) -> dict[str, tuple[str, str]]:
     with translation.override("nl"):
         found = {
             "care:worklist": ("coordinator", reverse("care:worklist")),
+            "care:worklist_section": ("coordinator", reverse("care:worklist_section", args=["new"])),
             "care:helper_home": ("helper", reverse("care:helper_home")),
             "care:request_detail": ("coordinator", reverse("care:request_detail", args=[request_pk])),
             "care:call_list": ("coordinator", reverse("care:call_list")),

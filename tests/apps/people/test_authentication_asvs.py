@@ -19,7 +19,6 @@ from typing import Any
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
-from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -27,6 +26,7 @@ from django.core import mail
 from django.test import Client, override_settings
 from django.utils import timezone
 
+from apps.people import recovery
 from apps.people.demo import DEMO_ACCOUNTS, demo_password, demo_totp_code, demo_totp_secret
 from apps.people.models import Person
 from apps.people.passwords import CONTEXT_WORDS, CommonPasswordValidator, ContextWordsValidator
@@ -36,26 +36,6 @@ ROOT = Path(__file__).resolve().parents[3]
 CODE = re.compile(r"\b(\d{6})\b")
 SIGNUP = "/nl/accounts/signup/"
 RATE_LIMITS = {"login_failed": "5/5m/ip,5/5m/key", "phone_signup": "10/1h/ip,3/15m/key"}
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits() -> None:
-    from django.core.cache import cache
-
-    cache.clear()
-
-
-@pytest.fixture
-def texts(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
-    """Every text message the pages queue, as (number, text)."""
-    sent: list[tuple[str, str]] = []
-
-    def capture(*, to: str, text: str) -> None:
-        sent.append((to, text))
-
-    for module in ("apps.people.phone_signup", "apps.people.adapter"):
-        monkeypatch.setattr(f"{module}.send_sms", capture)
-    return sent
 
 
 def account(role: str) -> Any:
@@ -358,7 +338,7 @@ def test_a_recovery_code_replaces_a_lost_authenticator_once(demo_city: None) -> 
     """6.4.4 (with the documented procedure) and 6.5.1: each recovery code works one time."""
     coordinator = account("coordinator")
     user = get_user_model().objects.get(username=coordinator.email)
-    code = RecoveryCodes.activate(user).generate_codes()[0]
+    code = recovery.issue(user)[0]
     first = Client()
     step = first.post("/nl/accounts/login/", {"login": coordinator.email, "password": demo_password(coordinator)})
     first.post(step["Location"], {"code": code})
@@ -420,12 +400,13 @@ def test_codes_come_from_the_operating_systems_random_source(
 
 
 def test_codes_have_at_least_20_bits(client: Client, texts: list[tuple[str, str]]) -> None:
-    """6.5.4: six random digits (19.9 bits, the amount ASVS names as enough), eight for recovery codes."""
+    """6.5.4: six random digits (19.9 bits, the amount ASVS names as enough); recovery codes 60 secret bits."""
     assert re.fullmatch(r"\d{6}", phone_code(client, "0470 12 34 56", texts))
     assert settings.ACCOUNT_PHONE_VERIFICATION_CODE_FORMAT["length"] >= 6
     from allauth.mfa import app_settings
 
-    assert app_settings.RECOVERY_CODE_DIGITS >= 8 and app_settings.TOTP_DIGITS >= 6
+    assert app_settings.TOTP_DIGITS >= 6
+    assert recovery.SECRET_LENGTH * 5 >= 60, "twelve characters of a 32-letter alphabet"
 
 
 def test_code_lifetimes_are_ten_minutes_and_thirty_seconds(

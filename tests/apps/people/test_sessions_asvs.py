@@ -20,13 +20,6 @@ from apps.people.models import Person
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def fresh_rate_limits() -> None:
-    from django.core.cache import cache
-
-    cache.clear()
-
-
 def account(role: str) -> Any:
     return next(a for a in DEMO_ACCOUNTS if a.role.value == role)
 
