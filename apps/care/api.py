@@ -68,8 +68,8 @@ ERRORS: dict[int, Any] = {401: MessageOut, 403: MessageOut, 404: MessageOut, 422
 CHANGES: dict[int, Any] = {**ERRORS, 409: MessageOut}
 """Writes may also meet a state that changed meanwhile (409)."""
 
-HOLD_CONFLICTS = frozenset({"taken", "answered", "capacity"})
-MATCH_CONFLICTS = frozenset({"taken", "answered", "capacity", "state"})
+HOLD_CONFLICTS = frozenset({"taken", "answered", "capacity", "not_open"})
+MATCH_CONFLICTS = frozenset({"taken", "answered", "capacity", "state", "not_open"})
 
 
 class Paging(Schema):

@@ -297,10 +297,12 @@ def _lock(request: CareRequest, offer: HelperOffer) -> tuple[CareRequest, Helper
 
 def _ensure_free(request: CareRequest, offer: HelperOffer, *, ignoring: Match | None = None) -> None:
     """Under the locks: the request has no helper yet, and the helper has room."""
-    if request.status != CareRequest.Status.OPEN or request.matches.filter(status__in=Match.HOLDING).exists():
+    if request.matches.filter(status__in=Match.HOLDING).exists():
         raise ValidationError(
             _("Another helper has already accepted this request. Thank you all the same!"), code="taken"
         )
+    if request.status != CareRequest.Status.OPEN:  # called off, referred or done: nobody else took it
+        raise ValidationError(_("This request no longer looks for a helper."), code="not_open")
     carried = offer.matches.filter(status__in=Match.HOLDING)
     if carried.count() >= offer.requests_per_week:
         raise ValidationError(

@@ -136,6 +136,22 @@ def test_i_can_help_on_a_request_already_taken_says_so_and_changes_nothing(
     assert list(fitting.matches.values_list("helper_id", "status")) == [(faster.pk, Match.Status.ACCEPTED)]
 
 
+@pytest.mark.parametrize("htmx", [False, True], ids=["plain", "htmx"])
+def test_i_can_help_on_a_request_called_off_says_it_no_longer_needs_a_helper(
+    client_as: Callable[[str], Client], fitting: CareRequest, htmx: bool
+) -> None:
+    """Not "another helper accepted": nobody did, the resident called it off while the helper was looking."""
+    CareRequest.objects.filter(pk=fitting.pk).update(status=CareRequest.Status.CANCELLED)
+    headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    response = client_as("helper").post(f"/en/help/requests/{fitting.pk}/take/", follow=not htmx, **headers)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "This request no longer looks for a helper." in html and TAKEN not in html
+    assert not fitting.matches.exists()
+    api = client_as("helper").post(f"/api/v1/care/requests/{fitting.pk}/take")
+    assert api.status_code == 409 and api.json()["detail"] == told("This request no longer looks for a helper.")
+
+
 def test_a_stranger_cannot_take_or_read_a_request(client_as: Callable[[str], Client], fitting: CareRequest) -> None:
     for role in ("resident", "coordinator"):
         assert client_as(role).post(f"/en/help/requests/{fitting.pk}/take/").status_code == 403
