@@ -36,7 +36,25 @@ def access_log_write(
     """One entry per access to special-category data by someone other than the person themselves."""
     if allowed and actor.person_id is not None and actor.person_id == subject_person_id:
         return None
-    return AccessLogEntry.objects.create(
+    entry = _entry(actor, subject_person_id, record_type, record_id, action=action, purpose=purpose, via=via)
+    if not allowed:
+        entry.outcome = AccessLogEntry.Outcome.DENIED
+    entry.save(force_insert=True)
+    return entry
+
+
+def _entry(
+    actor: Actor,
+    subject_person_id: int | None,
+    record_type: str,
+    record_id: object,
+    *,
+    action: str,
+    purpose: str,
+    via: str,
+) -> AccessLogEntry:
+    """An unsaved, allowed entry: who, in which role, whose record, what and why, where; never the data itself."""
+    return AccessLogEntry(
         actor_user_id=actor.user_id,
         actor_person_id=actor.person_id,
         actor_role=actor.main_role(),
@@ -45,7 +63,7 @@ def access_log_write(
         record_id=str(record_id),
         action=action,
         purpose=purpose,
-        outcome=AccessLogEntry.Outcome.ALLOWED if allowed else AccessLogEntry.Outcome.DENIED,
+        outcome=AccessLogEntry.Outcome.ALLOWED,
         via=via,
     )
 
@@ -90,20 +108,8 @@ def log_request_list(
         if key in seen or (actor.person_id is not None and actor.person_id == subject_person_id):
             continue
         seen.add(key)
-        entries.append(
-            AccessLogEntry(
-                actor_user_id=actor.user_id,
-                actor_person_id=actor.person_id,
-                actor_role=actor.main_role(),
-                subject_person_id=subject_person_id,
-                record_type=record_type,
-                record_id=str(record_id),
-                action=action,
-                purpose=purpose,
-                outcome=AccessLogEntry.Outcome.ALLOWED,
-                via=via,
-            )
-        )
+        entry = _entry(actor, subject_person_id, record_type, record_id, action=action, purpose=purpose, via=via)
+        entries.append(entry)
     AccessLogEntry.objects.bulk_create(entries)
     return len(entries)
 

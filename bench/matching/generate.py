@@ -33,6 +33,15 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from domain.geo.districts import load_districts  # noqa: E402
+from domain.matching.shares import (  # noqa: E402
+    CAPACITIES,
+    CATEGORY_SHARES,
+    DURATIONS,
+    HELPER_LANGUAGES,
+    PRIORITIES,
+    REQUEST_LANGUAGES,
+    SLOT_PATTERNS,
+)
 
 DATA = ROOT / "data" / "gent"
 
@@ -42,40 +51,7 @@ SCALES = {
     "tiny": {"tiles": (1, 1), "requests": 300, "helpers": 1200},
 }
 
-CATEGORIES = {
-    "shopping": 0.22,
-    "company": 0.20,
-    "transport": 0.14,
-    "administration": 0.10,
-    "digital": 0.10,
-    "small_repairs": 0.08,
-    "meals": 0.07,
-    "gardening": 0.05,
-    "walking": 0.04,
-}
-# request language sets and their shares ([] = any language)
-REQUEST_LANGUAGES: list[tuple[list[str], float]] = [
-    ([], 0.15),
-    (["nl"], 0.47),
-    (["nl", "fr"], 0.08),
-    (["nl", "en"], 0.05),
-    (["fr"], 0.05),
-    (["en"], 0.04),
-    (["ar"], 0.04),
-    (["ar", "nl"], 0.02),
-    (["tr"], 0.04),
-    (["tr", "nl"], 0.02),
-    (["es"], 0.02),
-    (["pl"], 0.01),
-    (["bg"], 0.01),
-]
-HELPER_LANGUAGES = {"nl": 0.92, "en": 0.55, "fr": 0.35, "ar": 0.06, "tr": 0.06, "es": 0.05, "pl": 0.02, "bg": 0.02}
-PRIORITIES = ([1, 2, 3, 4, 5], [0.15, 0.25, 0.30, 0.20, 0.10])
-CAPACITIES = ([1, 2, 3], [0.5, 0.3, 0.2])
-DURATIONS = ([30, 45, 60, 90, 120], [0.15, 0.15, 0.35, 0.2, 0.15])
 WEEK = [f"2026-11-{day:02d}" for day in range(23, 30)]
-# helper availability patterns: (start hour, end hour)
-PATTERNS = [(8, 12), (9, 13), (13, 17), (14, 18), (17, 21), (18, 21), (9, 17), (10, 16)]
 
 
 def _districts() -> tuple[list[Any], np.ndarray]:
@@ -131,7 +107,7 @@ def generate(scale: str, seed: int) -> dict[str, Any]:
             help_pts.append(_points(rng, per_h, geometries, weights) + shift)
     rp, hp = np.concatenate(req_pts), np.concatenate(help_pts)
     n_r, n_h = len(rp), len(hp)
-    cats, cat_w = list(CATEGORIES), np.array(list(CATEGORIES.values()))
+    cats, cat_w = list(CATEGORY_SHARES), np.array(list(CATEGORY_SHARES.values()))
     cat_w = cat_w / cat_w.sum()
 
     # ---- helpers
@@ -150,7 +126,7 @@ def generate(scale: str, seed: int) -> dict[str, Any]:
         days = rng.choice(7, size=int(h_nwin[j]), replace=False)
         windows = []
         for day in sorted(days.tolist()):
-            a, b = PATTERNS[int(rng.integers(len(PATTERNS)))]
+            a, b = SLOT_PATTERNS[int(rng.integers(len(SLOT_PATTERNS)))]
             windows.append([_time(WEEK[day], a * 60), _time(WEEK[day], b * 60)])
         helpers.append(
             {

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 import numpy as np
 
-from .compiled import I64, Compiled, compile_problem, distances, eligible, is_preferred, rule_masks, scores
+from .compiled import F64, I64, Compiled, compile_problem, distances, eligible, is_preferred, rule_masks, scores
 from .compiled import window_overlaps as _window_overlaps
 from .model import RULES, Explanation, Helper, Problem, Request, RuleCheck, Suggestion
 from .parse import ProblemError
@@ -83,6 +83,18 @@ def _reasons(request: Request, helper: Helper, distance: float, preferred: bool,
     return tuple(reasons)
 
 
+def _eligible_pairs(cp: Compiled, ri: I64, hi: I64) -> tuple[I64, I64, F64, F64]:
+    """Of the pairs ``(ri[k], hi[k])``, those the six rules allow, with their distance and score.
+
+    One request against every helper (``suggest``) or one helper against every request
+    (``fitting_requests``): the solver's own rule and score functions, so the three cannot disagree.
+    """
+    dist = distances(cp, ri, hi)
+    ok = np.flatnonzero(eligible(cp, ri, hi, dist))
+    ri, hi, dist = ri[ok], hi[ok], dist[ok]
+    return ri, hi, dist, scores(cp, ri, hi, dist)
+
+
 def suggest(problem: Problem, request_id: str, top: int | None = 10) -> list[Suggestion]:
     """The eligible helpers of one request, best first: score descending, then distance, then helper id.
 
@@ -93,12 +105,7 @@ def suggest(problem: Problem, request_id: str, top: int | None = 10) -> list[Sug
         raise ProblemError(f"top must be 0 or more, got {top}", field="top")
     r = find_request(problem, request_id)
     cp = compile_problem(problem)
-    hi = np.arange(cp.n_h, dtype=np.int64)
-    ri = np.full(cp.n_h, r, dtype=np.int64)
-    dist = distances(cp, ri, hi)
-    ok = np.flatnonzero(eligible(cp, ri, hi, dist))
-    ri, hi, dist = ri[ok], hi[ok], dist[ok]
-    value = scores(cp, ri, hi, dist)
+    ri, hi, dist, value = _eligible_pairs(cp, np.full(cp.n_h, r, dtype=np.int64), np.arange(cp.n_h, dtype=np.int64))
     order = np.lexsort((_helper_id_rank(problem, cp)[hi], dist, -value))
     if top is not None:
         order = order[:top]
@@ -186,12 +193,7 @@ def fitting_requests(problem: Problem, helper_id: str) -> list[Fit]:
     """
     h = find_helper(problem, helper_id)
     cp = compile_problem(problem)
-    ri = np.arange(cp.n_r, dtype=np.int64)
-    hi = np.full(cp.n_r, h, dtype=np.int64)
-    dist = distances(cp, ri, hi)
-    ok = np.flatnonzero(eligible(cp, ri, hi, dist))
-    ri, hi, dist = ri[ok], hi[ok], dist[ok]
-    value = scores(cp, ri, hi, dist)
+    ri, hi, dist, value = _eligible_pairs(cp, np.arange(cp.n_r, dtype=np.int64), np.full(cp.n_r, h, dtype=np.int64))
     order = np.lexsort((ri, dist, -value))
     ri, hi, dist, value = ri[order], hi[order], dist[order], value[order]
     _, starts, ends = _window_overlaps(cp, ri, hi)

@@ -138,3 +138,28 @@ def test_coordinator_makes_recovery_codes_after_giving_both_factors_with_the_key
     expect(page.get_by_role("heading", name="Uw nieuwe herstelcodes")).to_be_visible()
     assert page.locator(".recovery-code-list li").count() == 10
     assert_accessible(page)
+
+
+def test_a_phone_only_resident_confirms_it_is_them_with_a_code_before_changing_their_number(
+    browser: Browser, site: Any
+) -> None:
+    """The code step of ASVS 7.5.1, for an account with neither password nor authenticator."""
+    user = get_user_model().objects.create_user(username="phone-only-e2e")
+    user.set_unusable_password()
+    user.save()
+    Person.objects.create(
+        user=user, first_name="Mariette", last_name="Claeys", phone="+32470123456", phone_verified=True
+    )
+    client = Client()
+    client.force_login(user)
+    context = browser.new_context(locale="nl-BE", bypass_csp=True, viewport={"width": 375, "height": 740})
+    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": site.url}])
+    page = context.new_page()
+    page.goto(site.url + "/nl/accounts/phone/change/")
+    page.locator("input[name=phone]").fill("0470 99 88 77")
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("eindigt op …56")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Stuur mij een code").click()
+    expect(page.get_by_label("Code")).to_be_visible()
+    assert_accessible(page)

@@ -20,8 +20,9 @@ against realistic volumes (``bench/care/run.py``, ``tests/apps/care/test_query_c
 * every asking person's consent for care matching, and every transition of every match in
   ``MatchEvent``.
 
-Shares (categories, languages, urgency, durations, capacities, vetting) are those of the engine's
-benchmark (``bench/matching/generate.py``), which follow what a Ghent volunteer service sees.
+Shares (categories, languages, urgency, durations, capacities) come from ``domain/matching/shares.py``,
+which the engine's benchmark (``bench/matching/generate.py``) draws from too: what a Ghent volunteer
+service sees.
 
 ``--scale 0.1`` makes a tenth of every number (tests use 0.01 and 0.05); ``--seed`` fixes the
 random draws, so the same scale and seed give the same city on every machine.
@@ -81,6 +82,15 @@ from apps.people.models import Consent, Person, Purpose, Role, RoleAssignment
 from apps.places.demo import AddressPoint, addresses_by_district
 from apps.places.models import District
 from domain.matching.compiled import haversine_km
+from domain.matching.shares import (
+    CAPACITIES,
+    CATEGORY_SHARES,
+    DURATIONS,
+    HELPER_LANGUAGES,
+    PRIORITIES,
+    REQUEST_LANGUAGES,
+    SLOT_PATTERNS,
+)
 
 KEY = "city:"
 """``Person.demo_key`` prefix of everyone this command makes: how a second run knows the first."""
@@ -90,40 +100,8 @@ SIZES = {"persons": 20_000, "helpers": 5_000, "open": 3_000, "past": 60_000}
 
 BATCH = 2_000
 
-# shares from bench/matching/generate.py (volunteer categories) and a few professional ones
-CATEGORY_SHARES = {
-    "shopping": 0.22,
-    "company": 0.20,
-    "transport": 0.14,
-    "administration": 0.10,
-    "digital": 0.10,
-    "small_repairs": 0.08,
-    "meals": 0.07,
-    "gardening": 0.05,
-    "walking": 0.04,
-}
 PROFESSIONAL = ["nursing", "personal_hygiene", "medication"]
-REQUEST_LANGUAGES: list[tuple[list[str], float]] = [
-    ([], 0.15),
-    (["nl"], 0.47),
-    (["nl", "fr"], 0.08),
-    (["nl", "en"], 0.05),
-    (["fr"], 0.05),
-    (["en"], 0.04),
-    (["ar"], 0.04),
-    (["ar", "nl"], 0.02),
-    (["tr"], 0.04),
-    (["tr", "nl"], 0.02),
-    (["es"], 0.02),
-    (["pl"], 0.01),
-    (["bg"], 0.01),
-]
-HELPER_LANGUAGES = {"nl": 0.92, "en": 0.55, "fr": 0.35, "ar": 0.06, "tr": 0.06, "es": 0.05, "pl": 0.02, "bg": 0.02}
-URGENCIES = ([1, 2, 3, 4, 5], [0.15, 0.25, 0.30, 0.20, 0.10])
-CAPACITIES = ([1, 2, 3], [0.5, 0.3, 0.2])
-DURATIONS = ([30, 45, 60, 90, 120], [0.15, 0.15, 0.35, 0.2, 0.15])
 SLOT_COUNTS = ([1, 2, 3, 4, 5], [0.15, 0.3, 0.25, 0.2, 0.1])
-SLOT_PATTERNS = [(8, 12), (9, 13), (13, 17), (14, 18), (17, 21), (18, 21), (9, 17), (10, 16)]
 KINDS = (
     [HelperOffer.Kind.NEIGHBOUR, HelperOffer.Kind.VOLUNTEER, HelperOffer.Kind.STUDENT, HelperOffer.Kind.NEWCOMER],
     [0.4, 0.3, 0.2, 0.1],
@@ -515,7 +493,7 @@ class City:
             "duration_minutes": _weighted(generator, *DURATIONS),
             "recurrence": CareRequest.Recurrence.NONE,
             "languages": languages,
-            "urgency": _weighted(generator, *URGENCIES),
+            "urgency": _weighted(generator, *PRIORITIES),
             "requires_vetted": generator.random() < REQUIRES_VETTED_SHARE,
             "status": status,
             "channel": CareRequest.Channel.PHONE if by_phone else CareRequest.Channel.ONLINE,
