@@ -83,10 +83,18 @@ def write_atomically(path: Path, text: str) -> None:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
+        # a temporary file is private (0600); the solution gets the mode any new file would get
+        os.chmod(handle.name, 0o666 & ~_current_umask())
         os.replace(handle.name, path)
     except BaseException:
         Path(handle.name).unlink(missing_ok=True)
         raise
+
+
+def _current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def remove_stale(path: Path | None) -> None:
@@ -95,7 +103,9 @@ def remove_stale(path: Path | None) -> None:
         path.unlink(missing_ok=True)
 
 
-def _check_output_path(path: Path) -> None:
+def _check_output_path(path: Path, problem: Path) -> None:
+    if path.exists() and problem.exists() and path.samefile(problem):
+        raise UsageError(f"{path}: is the problem file itself; give another file name for the solution")
     if path.is_dir():
         raise UsageError(f"{path}: is a directory; give a file name for the solution")
     parent = path.parent if str(path.parent) else Path(".")
@@ -124,9 +134,9 @@ def _print_stats(solution: Solution, seconds: dict[str, float], out: TextIO) -> 
 
 def run_solve(args: argparse.Namespace) -> int:
     output = Path(args.output) if args.output else None
+    if output is not None:
+        _check_output_path(output, Path(args.problem))  # before anything could remove a file
     try:
-        if output is not None:
-            _check_output_path(output)
         started = time.perf_counter()
         problem = load_problem(args.problem)
         parsed = time.perf_counter()
@@ -269,7 +279,7 @@ def check_solution(problem: Problem, pairs: list[tuple[str, str, int]], claimed:
         r, h, i = positions[k]
         return False, f"assignments[{i}]: helper {problem.helpers[h].id} may not serve request {problem.requests[r].id}"
     total = math.fsum(_pair_score(problem, r, h) for r, h, _ in positions)
-    if abs(total - claimed) > SCORE_TOLERANCE * max(1, len(positions)):
+    if not abs(total - claimed) <= SCORE_TOLERANCE * max(1, len(positions)):  # a NaN claim fails too
         return False, f"feasible, but the score is {total:.6f}, not the claimed {claimed}"
     return True, f"feasible: {len(positions)} assignments, score {total:.6f}"
 

@@ -200,7 +200,8 @@ def compile_problem(problem: Problem) -> Compiled:
         h_cats=_bitsets(h_cat_sets, categories),
         h_lang=_bitsets(h_langs, languages),
         h_rad=np.fromiter((h.max_distance_km for h in helpers), dtype=np.float64, count=n_h),
-        h_cap=np.fromiter((h.capacity for h in helpers), dtype=np.int64, count=n_h),
+        # no helper can serve more requests than there are: clamping keeps huge capacities exact in int64
+        h_cap=np.fromiter((min(h.capacity, n_r) for h in helpers), dtype=np.int64, count=n_h),
         h_vet=np.fromiter((h.vetted for h in helpers), dtype=np.bool_, count=n_h),
         h_wptr=h_wptr,
         h_ws=h_ws,

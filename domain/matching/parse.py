@@ -20,6 +20,7 @@ from .model import Helper, Problem, Request, Window, paused_gc
 SUPPORTED_VERSION = 1
 
 _TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(?::[0-9]{2})?")
+_ZONED_TIME = re.compile(_TIME.pattern + r"(?:Z|[+-][0-9]{2}:?[0-9]{2})")
 
 
 class ProblemError(ValueError):
@@ -88,7 +89,10 @@ def _number(value: Any, field: str, where: _Record) -> float:
             where.wrong(field, "a finite number", value)
         return value  # type: ignore[no-any-return]
     if kind is int:
-        return float(value)
+        try:
+            return float(value)
+        except OverflowError:  # an integer of hundreds of digits
+            where.wrong(field, "a finite number", value)
     where.wrong(field, "a number", value)
 
 
@@ -117,7 +121,7 @@ def _time(value: Any, field: str, where: _Record, cache: dict[str, datetime]) ->
     if found is not None:
         return found
     if not _TIME.fullmatch(value):
-        if re.search(r"(Z|[+-][0-9]{2}:?[0-9]{2})$", value) and _TIME.fullmatch(value[:19]):
+        if _ZONED_TIME.fullmatch(value):
             where.fail(field, f"is {_show(value)}: local times only, without a time zone")
         where.fail(field, f'is not a local time "YYYY-MM-DDTHH:MM": {_show(value)}')
     try:

@@ -264,7 +264,9 @@ class HelperIndex:
             idx = np.flatnonzero(keep)
             ri, hi, rho = ri[idx], hi[idx], radius[qi[idx]]
             dist = distances(cp, ri, hi)
-            ok = (dist <= rho) & eligible(cp, ri, hi, dist)
+            # a search that covers the helper's whole radius leaves rule 2 to decide: NumPy's distance may
+            # differ from the spec's (math) by an ulp, and a pair exactly at the radius must not be lost
+            ok = ((dist <= rho) | (rho >= cp.h_rad[hi])) & eligible(cp, ri, hi, dist)
             out_r.append(ri[ok])
             out_h.append(hi[ok])
             out_d.append(dist[ok])
