@@ -73,13 +73,16 @@ def instance(scale: str, seed: int) -> Path:
 
 
 def check(problem: Path, solution: Path) -> str:
-    result = subprocess.run(
+    """The engine's own ``match check``, then the tests' independent checker (standard library only, its own
+    reading of the spec's six rules and score), so that a rule bug shared by solver and ``check`` shows."""
+    verdicts = []
+    for command in (
         [str(BIN / "cityofpeople"), "match", "check", str(problem), str(solution)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    return (result.stdout + result.stderr).strip()
+        [str(BIN / "python"), str(ROOT / "tests/domain/matching/checker.py"), str(problem), str(solution)],
+    ):
+        result = subprocess.run(command, capture_output=True, text=True, check=False)
+        verdicts.append((result.stdout + result.stderr).strip())
+    return "; independent: ".join(verdicts)
 
 
 def score_of(solution: Path) -> float:
