@@ -10,6 +10,6 @@ application = get_wsgi_application()
 
 # The objects made while starting (Django, the URL map, the translations: about 140,000) live as long as
 # the process.  Frozen, the cyclic garbage collector stops scanning them on every full collection, which
-# otherwise adds about 55 ms to one request in a few (bench/care/run.py --gc-freeze shows the 95th
+# otherwise adds about 55 ms to one request in a few (bench/care/run.py --no-gc-freeze shows the 95th
 # percentile of the heavy pages going from 157-207 ms to 89-128 ms).  Memory is still freed as usual.
 gc.freeze()
