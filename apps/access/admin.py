@@ -14,10 +14,18 @@ from .models import AccessLogEntry
 
 @admin.register(AccessLogEntry)
 class AccessLogEntryAdmin(admin.ModelAdmin):
-    """Visible to administrators for oversight; nobody can add, change or delete entries here."""
+    """Closed: nobody adds, changes, deletes or even browses entries here.
 
-    list_display = ["at", "actor_role", "action", "record_type", "outcome", "via"]
-    list_filter = ["action", "outcome", "actor_role"]
+    Who read whose data is itself personal data: only the auditor role searches the log, on the
+    auditor's page (``access:log_search``), where each search is limited by the rule ``access.search_log``.
+    Registered only so that every admin URL of the log answers 403.
+    """
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

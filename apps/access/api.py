@@ -38,6 +38,8 @@ class MessageOut(Schema):
 class LogFilter(Schema):
     subject: int | None = None
     actor: int | None = None
+    role: str | None = None
+    purpose: str | None = None
     action: str | None = None
     outcome: str | None = None
     since: date | None = None

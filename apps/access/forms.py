@@ -1,12 +1,17 @@
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .labels import purpose_choices, role_choices
 from .models import AccessLogEntry
 
 
 class LogSearchForm(forms.Form):
     subject = forms.IntegerField(label=_("Whose data (person number)"), required=False, min_value=1)
     actor = forms.IntegerField(label=_("Account number"), required=False, min_value=1)
+    role = forms.ChoiceField(label=_("Role of who acted"), required=False, choices=[])
+    purpose = forms.ChoiceField(label=_("Purpose"), required=False, choices=[])
     action = forms.ChoiceField(
         label=_("Action"), required=False, choices=[("", _("any")), *list(AccessLogEntry.Action.choices)]
     )
@@ -15,6 +20,11 @@ class LogSearchForm(forms.Form):
     )
     since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     until = forms.DateField(label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [("", _("any")), *role_choices()]
+        self.fields["purpose"].choices = [("", _("any")), *purpose_choices()]
 
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}

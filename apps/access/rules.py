@@ -5,14 +5,19 @@ not declared here does not exist, and asking for it is a programming error.
 Least privilege: city staff and administrators run the city, they do not
 read residents' care needs; coordinators read them only for the persons they
 coordinate (in their districts, or followed by their organisation) and only
-while the person's consent for that purpose holds.  Organisation staff see
+while the person's consent for that purpose holds; their power over persons stops at
+staff accounts (anyone holding a role other than resident or helper).  Organisation staff see
 and edit their own organisation's profile, and nothing of persons.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
+
+from django.db.models import Q
+from django.utils import timezone
 
 from apps.organisations.models import Organisation
 from apps.people.models import Person, Purpose, Role
@@ -30,6 +35,14 @@ GRANTABLE_BY: dict[str, set[str]] = {
 }
 # The roles that can be held for an organisation (organisation staff must have one; a coordinator may)
 ORGANISATION_ROLES = (Role.ORGANISATION_STAFF.value, Role.COORDINATOR.value)
+# Roles that make a person staff: a coordinator has no power over them.  Initiative starters and centre
+# committee members are residents who took something on in their neighbourhood: a coordinator still helps them.
+STAFF_ROLES = frozenset(r.value for r in Role) - {
+    Role.RESIDENT.value,
+    Role.HELPER.value,
+    Role.INITIATIVE_STARTER.value,
+    Role.CENTRE_COMMITTEE.value,
+}
 
 
 def rule(name: str) -> Callable[[Predicate], Predicate]:
@@ -67,9 +80,29 @@ def coordinates(actor: Actor, person: Person | None) -> bool:
     return person.organisation_id is not None and person.organisation_id in actor.organisation_scope(Role.COORDINATOR)
 
 
+def holds_staff_role(person: Person) -> bool:
+    """The person holds a staff role now (administrator, auditor, city staff, a coordinator, ...)."""
+    return person.roles.filter(role__in=STAFF_ROLES, withdrawn_at__isnull=True).exists()
+
+
+def coordinates_resident(actor: Actor, person: Person | None) -> bool:
+    """The actor coordinates the person, and the person is a resident or helper, not staff.
+
+    A coordinator's power over persons (see, change, export, erase, record consent, grant) stops at staff
+    accounts: otherwise a coordinator could read or erase the administrator who lives in their district.
+    """
+    return coordinates(actor, person) and person is not None and not holds_staff_role(person)
+
+
+def roles_grantable(actor: Actor) -> list[str]:
+    """The roles this actor may grant at all, in the order of ``Role`` (forms offer only these)."""
+    grantable = set().union(*(roles for by, roles in GRANTABLE_BY.items() if actor.has_role(by)))
+    return [role.value for role in Role if role.value in grantable]
+
+
 def roles_grantable_for_organisation(actor: Actor) -> list[str]:
     """The roles this actor may grant for an organisation (forms offer only these)."""
-    grantable = set().union(*(roles for by, roles in GRANTABLE_BY.items() if actor.has_role(by)))
+    grantable = roles_grantable(actor)
     return [role for role in ORGANISATION_ROLES if role in grantable]
 
 
@@ -106,12 +139,12 @@ def _search(actor: Actor, obj: Any) -> bool:
 
 @rule("people.view_person")
 def _view_person(actor: Actor, person: Person | None) -> bool:
-    return is_self(actor, person) or coordinates(actor, person)
+    return is_self(actor, person) or coordinates_resident(actor, person)
 
 
 @rule("people.change_person")
 def _change_person(actor: Actor, person: Person | None) -> bool:
-    return is_self(actor, person) or coordinates(actor, person)
+    return is_self(actor, person) or coordinates_resident(actor, person)
 
 
 @rule("people.view_support_needs")
@@ -119,22 +152,24 @@ def _view_needs(actor: Actor, person: Person | None) -> bool:
     """Care needs: the person, or their district's coordinator while consent for care matching holds."""
     if is_self(actor, person):
         return True
-    return coordinates(actor, person) and person is not None and has_active_consent(person, Purpose.CARE_MATCHING)
+    return (
+        person is not None and coordinates_resident(actor, person) and has_active_consent(person, Purpose.CARE_MATCHING)
+    )
 
 
 @rule("people.record_consent")
 def _record_consent(actor: Actor, person: Person | None) -> bool:
-    return is_self(actor, person) or coordinates(actor, person)
+    return is_self(actor, person) or coordinates_resident(actor, person)
 
 
 @rule("people.export_data")
 def _export(actor: Actor, person: Person | None) -> bool:
-    return is_self(actor, person) or coordinates(actor, person)
+    return is_self(actor, person) or coordinates_resident(actor, person)
 
 
 @rule("people.erase_data")
 def _erase(actor: Actor, person: Person | None) -> bool:
-    return is_self(actor, person) or coordinates(actor, person)
+    return is_self(actor, person) or coordinates_resident(actor, person)
 
 
 @rule("people.grant_role")
@@ -154,7 +189,7 @@ def _grant(actor: Actor, target: tuple[Person, str, int | None, int | None] | No
         return True
     if actor.has_role(Role.COORDINATOR) and role in GRANTABLE_BY[Role.COORDINATOR]:
         return (
-            coordinates(actor, person)
+            coordinates_resident(actor, person)
             and (district_id is None or district_id in actor.district_scope(Role.COORDINATOR))
             and (organisation_id is None or organisation_id in actor.organisation_scope(Role.COORDINATOR))
         )
@@ -224,7 +259,7 @@ def _ask_for_help(actor: Actor, person: Person | None) -> bool:
 
 @rule("care.take_request_by_phone")
 def _take_by_phone(actor: Actor, person: Person | None) -> bool:
-    return coordinates(actor, person)
+    return coordinates_resident(actor, person)
 
 
 @rule("care.view_my_requests")
@@ -232,20 +267,34 @@ def _my_requests(actor: Actor, obj: Any) -> bool:
     return actor.person_id is not None
 
 
+CARE_AFTER_VISIT = timedelta(days=7)
+"""How long after a visit its helper still sees the person's address, phone and description."""
+
+
 @rule("care.view_request")
 def _view_request(actor: Actor, request: Any) -> bool:
     """Everything about a request (who, where, what): the person, their coordinator, and the helper
-    who accepted it (only while they hold it or after they helped)."""
+    who accepted it while they hold it, and for a week after the visit.
+
+    Data minimisation (GDPR art. 5(1)(c) and (e); care needs are art. 9 data): a helper needs the exact
+    address and the personal details to go there, and a few days after (a forgotten umbrella, a word
+    about the feedback, the receipt of the shopping), not for years.  So after the visit (the planned
+    end, or when it was logged done if it was never planned) ``CARE_AFTER_VISIT`` more, then the helper
+    keeps only their own match (hours, feedback) and the anonymous card.  Continuity needs no exception:
+    a recurring request that goes on with the same helper gives them a new accepted match, which they
+    hold, so they see the person as long as they keep helping.
+    """
     if request is None:
         return False
     if is_self(actor, request.person) or coordinates_request(actor, request):
         return True
-    return (
-        actor.person_id is not None
-        and request.matches.filter(
-            helper__person_id=actor.person_id, status__in=["accepted", "planned", "done"]
-        ).exists()
-    )
+    if actor.person_id is None:
+        return False
+    since = timezone.now() - CARE_AFTER_VISIT
+    recent_visit = Q(status="done", done_at__gte=since) & (Q(planned_end__isnull=True) | Q(planned_end__gte=since))
+    return request.matches.filter(
+        Q(status__in=["accepted", "planned"]) | recent_visit, helper__person_id=actor.person_id
+    ).exists()
 
 
 @rule("care.view_request_summary")
@@ -291,6 +340,20 @@ def _coordinate_match(actor: Actor, match: Any) -> bool:
     return match is not None and coordinates_request(actor, match.request)
 
 
+@rule("care.respond_for_helper")
+def _respond_for_helper(actor: Actor, match: Any) -> bool:
+    """The coordinator answers a proposal (yes, or no with a reason) or logs the visit (hours, the helper's
+    feedback) for a helper who is not online and told them by phone: only for a match of a request they
+    coordinate (in their districts, or of a person their organisation follows, while consent holds)."""
+    return match is not None and coordinates_request(actor, match.request)
+
+
+@rule("care.answer_match")
+def _answer_match(actor: Actor, match: Any) -> bool:
+    """Accept, decline or mark done: the helper themselves, or their coordinator on their behalf."""
+    return helps_with(actor, match) or _respond_for_helper(actor, match)
+
+
 @rule("care.plan_match")
 def _plan(actor: Actor, match: Any) -> bool:
     return match is not None and (helps_with(actor, match) or coordinates_request(actor, match.request))
@@ -320,12 +383,12 @@ def _view_match(actor: Actor, match: Any) -> bool:
 @rule("care.offer_help")
 def _offer_help(actor: Actor, person: Person | None) -> bool:
     """Anyone signed in may offer help; a coordinator may sign up a helper they coordinate."""
-    return is_self(actor, person) or coordinates(actor, person)
+    return is_self(actor, person) or coordinates_resident(actor, person)
 
 
 @rule("care.change_offer")
 def _change_offer(actor: Actor, offer: Any) -> bool:
-    return offer is not None and (is_self(actor, offer.person) or coordinates(actor, offer.person))
+    return offer is not None and (is_self(actor, offer.person) or coordinates_resident(actor, offer.person))
 
 
 @rule("care.helper_pages")
@@ -335,7 +398,7 @@ def _helper_pages(actor: Actor, obj: Any) -> bool:
 
 @rule("care.record_vetting")
 def _record_vetting(actor: Actor, offer: Any) -> bool:
-    return offer is not None and coordinates(actor, offer.person)
+    return offer is not None and coordinates_resident(actor, offer.person)
 
 
 @rule("care.view_worklist")

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from .labels import purpose_codes
 from .models import AccessLogEntry
 
 
@@ -15,6 +16,10 @@ def access_log_search(filters: dict[str, Any]) -> QuerySet[AccessLogEntry]:
         entries = entries.filter(subject_person_id=filters["subject"])
     if filters.get("actor"):
         entries = entries.filter(actor_user_id=filters["actor"])
+    if filters.get("role"):
+        entries = entries.filter(actor_role=filters["role"])
+    if filters.get("purpose"):
+        entries = entries.filter(purpose__in=purpose_codes(filters["purpose"]))
     if filters.get("action"):
         entries = entries.filter(action=filters["action"])
     if filters.get("outcome"):

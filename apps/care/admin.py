@@ -5,8 +5,15 @@ the rules and write the access log; the admin shows only what a data-protection 
 without reading care details.
 """
 
-from django.contrib import admin
+from typing import Any
 
+from django.contrib import admin
+from django.http import HttpRequest
+from django.utils.translation import ngettext
+
+from apps.access.actors import actor_for
+
+from . import services
 from .models import CareCategory, MatchingRound
 
 
@@ -22,6 +29,24 @@ class CareCategoryAdmin(admin.ModelAdmin):
         ("English", {"fields": ["name_en", "description_en"]}),
         ("Français", {"fields": ["name_fr", "description_fr"]}),
     ]
+
+    def save_model(self, request: HttpRequest, obj: CareCategory, form: Any, change: bool) -> None:
+        """Also in the list (``list_editable``): a category that becomes professional takes its requests
+        away from volunteers (``services.category_became_professional``), in the admin's transaction."""
+        became_professional = change and obj.professional and "professional" in form.changed_data
+        super().save_model(request, obj, form, change)
+        if became_professional:
+            referred = services.category_became_professional(actor=actor_for(request), category=obj)
+            if referred:
+                self.message_user(
+                    request,
+                    ngettext(
+                        "%(n)d request of “%(category)s” became a referral; its volunteer matches are cancelled.",
+                        "%(n)d requests of “%(category)s” became referrals; their volunteer matches are cancelled.",
+                        referred,
+                    )
+                    % {"n": referred, "category": obj.name},
+                )
 
 
 @admin.register(MatchingRound)

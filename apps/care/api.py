@@ -209,7 +209,8 @@ def _visit(request: CareRequest) -> dict[str, Any]:
 def _match_out(http: HttpRequest, match: Match) -> dict[str, Any]:
     """A match as one of its parties sees it.
 
-    The helper sees who and where only once they hold or held the request, and that read goes
+    The helper sees who and where only while they hold the request or for a week after the visit
+    (the rule ``care.view_request``), and that read goes
     through ``request_for`` so it is in the access log; a coordinator's read was logged by
     ``match_for``; the person reads their own request.
     """
@@ -217,7 +218,9 @@ def _match_out(http: HttpRequest, match: Match) -> dict[str, Any]:
     visit = None
     if match.helper.person_id != actor.person_id:
         visit = _visit(match.request)
-    elif match.status in (*Match.HOLDING, Match.Status.DONE):
+    elif match.status in Match.HOLDING or (
+        match.status == Match.Status.DONE and can(actor, "care.view_request", match.request)  # a week after
+    ):
         try:
             visit = _visit(selectors.request_for(actor, match.request_id, http))
         except Http404:
@@ -438,13 +441,17 @@ def care_request_take(request: HttpRequest, request_id: int) -> Any:
     request is shown before the service has accepted the helper.
     """
     actor = actor_for(request)
-    # the service checks, under its lock, whether the request is still open: not the selector
-    found = selectors.request_for(actor, request_id, None, rule="care.take_request")
+    # the service checks, under its lock, whether the request is still open: not the selector.  One
+    # attempt is one entry in the access log, as on the page: a refusal by the rule is logged here, a
+    # refusal by the service below, and a success by the read of the visit that follows.
+    found = selectors.request_for(actor, request_id, request, rule="care.take_request", log_allowed=False)
     try:
         match = services.request_take(actor=actor, request=found)
     except PermissionDenied:
+        selectors.log_attempt(request, found, "care.take_request", allowed=False)
         raise Http404 from None
     except ValidationError as error:
+        selectors.log_attempt(request, found, "care.take_request", allowed=True)
         raise _refused(error, HOLD_CONFLICTS) from error
     return _fresh_match(request, match.pk)
 
@@ -458,10 +465,10 @@ def care_request_suggestions(
     return [
         {
             "helper_id": offer.pk,
-            "helper_name": f"{offer.person.first_name} {offer.person.last_name}",
+            "helper_name": wording.short_name(offer.person),
             "kind": offer.kind,
             "score": suggestion.score,
-            "distance_km": suggestion.distance_km,
+            "distance_km": wording.km_as_shown(suggestion.distance_km),
             "preferred": suggestion.preferred,
             "fits_from": aware_local(suggestion.overlap_start),
             "fits_until": aware_local(suggestion.overlap_end),
@@ -473,16 +480,21 @@ def care_request_suggestions(
 
 @router.get("/care/requests/{request_id}/explain/{helper_id}", response={200: ExplanationOut, **ERRORS})
 def care_request_explain(request: HttpRequest, request_id: int, helper_id: int) -> Any:
-    """Coordinators: each of the engine's six rules for this request and a named helper."""
-    found = selectors.request_for(actor_for(request), request_id, request, rule="care.manage_request")
-    offer = selectors.offer_by_number(helper_id)
+    """Coordinators: each of the engine's six rules for this request and a named helper.
+
+    The helper must be one the coordinator coordinates, one already part of this request, or one who
+    fits it; any other number answers 404 like a number that does not exist.
+    """
+    actor = actor_for(request)
+    found = selectors.request_for(actor, request_id, request, rule="care.manage_request")
+    offer = selectors.offer_to_explain(actor, found, helper_id)
     if offer is None:
         raise HttpError(404, _("There is no helper with this number."))
     explanation = selectors.explanation_for(found, offer)
     answer: dict[str, Any] = {
         "request_id": found.pk,
         "helper_id": offer.pk,
-        "helper_name": f"{offer.person.first_name} {offer.person.last_name}",
+        "helper_name": wording.short_name(offer.person),
         "eligible": False,
         "score": None,
         "distance_km": None,
@@ -496,7 +508,7 @@ def care_request_explain(request: HttpRequest, request_id: int, helper_id: int) 
         answer.update(
             eligible=explanation.eligible,
             score=explanation.score,
-            distance_km=explanation.distance_km,
+            distance_km=wording.km_as_shown(explanation.distance_km),
             rules=[
                 {
                     "rule": c.rule,
@@ -559,9 +571,10 @@ def care_match_detail(request: HttpRequest, match_id: int) -> Any:
 
 @router.post("/care/matches/{match_id}/accept", response={200: MatchOut, **CHANGES})
 def care_match_accept(request: HttpRequest, match_id: int) -> Any:
-    """The helper says yes.  Exactly one helper can hold a request: a later one gets 409."""
+    """The helper says yes (or their coordinator for them, told by phone).  Exactly one helper can hold a
+    request: a later one gets 409."""
     actor = actor_for(request)
-    match = selectors.match_for(actor, match_id, "care.respond_to_match", request)
+    match = selectors.match_for(actor, match_id, "care.answer_match", request)
     try:
         services.match_accept(actor=actor, match=match)
     except ValidationError as error:
@@ -571,9 +584,9 @@ def care_match_accept(request: HttpRequest, match_id: int) -> Any:
 
 @router.post("/care/matches/{match_id}/decline", response={200: MatchOut, **CHANGES})
 def care_match_decline(request: HttpRequest, match_id: int, payload: DeclineIn) -> Any:
-    """The helper says no, with a short reason for the coordinator."""
+    """The helper says no, with a short reason for the coordinator (or the coordinator for them, by phone)."""
     actor = actor_for(request)
-    match = selectors.match_for(actor, match_id, "care.respond_to_match", request)
+    match = selectors.match_for(actor, match_id, "care.answer_match", request)
     try:
         services.match_decline(actor=actor, match=match, reason=payload.reason)
     except ValidationError as error:
@@ -595,9 +608,10 @@ def care_match_plan(request: HttpRequest, match_id: int, payload: PlanIn) -> Any
 
 @router.post("/care/matches/{match_id}/done", response={200: MatchOut, **CHANGES})
 def care_match_done(request: HttpRequest, match_id: int, payload: DoneIn) -> Any:
-    """The helper logs the visit: hours, a short word, and whether they would come again."""
+    """The helper logs the visit: hours, a short word, and whether they would come again (or their
+    coordinator for them, as the helper told it by phone)."""
     actor = actor_for(request)
-    match = selectors.match_for(actor, match_id, "care.respond_to_match", request)
+    match = selectors.match_for(actor, match_id, "care.answer_match", request)
     try:
         services.match_done(
             actor=actor,
@@ -741,7 +755,7 @@ def care_round_detail(request: HttpRequest, round_id: int, paging: Query[Paging]
                 "urgency": p.request.urgency,
                 "helper": _helper(p.helper),
                 "score": p.score,
-                "distance_km": p.distance_km,
+                "distance_km": wording.km_as_shown(p.distance_km),
                 "match_id": p.match_id,
             }
             for p in page

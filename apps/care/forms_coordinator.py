@@ -311,6 +311,38 @@ class ResidentFeedbackForm(forms.Form):
     )
 
 
+class AcceptForm(forms.Form):
+    """The helper's yes, told by phone: nothing to type; the form carries a refusal's message."""
+
+
+class HelperDoneForm(forms.Form):
+    """The visit as the helper told it on the phone: how long they helped, their word, whether they come again.
+
+    The hours have no bounds here: the service checks them, so its one clear message is the one shown.
+    """
+
+    hours = forms.DecimalField(
+        label=_("How many hours the helper helped"),
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={"step": "0.25", "inputmode": "decimal"}),
+        help_text=_("For example 1.5 for an hour and a half."),
+    )
+    feedback = forms.CharField(
+        label=_("What the helper said about the visit"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    would_come_again = forms.TypedChoiceField(
+        label=_("Would the helper come again?"),
+        choices=[("yes", _("Yes")), ("no", _("No")), ("", _("They did not say"))],
+        coerce=lambda value: {"yes": True, "no": False}.get(value),
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+
+
 class RoundStartForm(forms.Form):
     district = forms.TypedChoiceField(label=_("Where"), coerce=int, empty_value=None, required=False)
 

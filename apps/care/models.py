@@ -222,6 +222,12 @@ class CareRequest(models.Model):
     eligible_helpers = models.PositiveIntegerField(_("helpers who fit"), null=True, blank=True)
     eligibility_checked_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # why, by whom and when it was withdrawn (the person, or their coordinator on their behalf)
+    cancel_reason = models.CharField(_("reason for cancelling"), max_length=300, blank=True)
+    cancelled_by = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("cancelled by")
+    )
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -34,6 +34,7 @@ def _request_row(request: CareRequest) -> dict[str, Any]:
         "languages": request.languages,
         "urgency": request.urgency,
         "status": request.status,
+        "cancel_reason": request.cancel_reason,
         "asked": request.channel,
         "created_at": _value(request.created_at),
         "times": [[_value(w.start), _value(w.end)] for w in request.windows.all()],
@@ -115,13 +116,14 @@ def erase(person: Any) -> None:
     moved: dict[str, tuple[float, float]] = {}
     for request in requests:
         point = _district_point(request.district.number)
-        request.description = ""
+        request.description, request.cancel_reason = "", ""
         request.street, request.house_number, request.postcode = "", "", ""
         request.languages = []
         if point is not None:
             request.lat, request.lon = point
         moved[request.engine_id] = (request.lat, request.lon)
-        request.save(update_fields=["description", "street", "house_number", "postcode", "languages", "lat", "lon"])
+        words = ["description", "cancel_reason", "street", "house_number", "postcode", "languages"]
+        request.save(update_fields=[*words, "lat", "lon"])
     Referral.objects.filter(request__person=person).update(note="")
     Match.objects.filter(request__person=person).update(resident_feedback="", decline_reason="", cancel_reason="")
     # a decline or cancel event keeps the reason in the person's own words
@@ -150,6 +152,7 @@ def clear_closed_requests(*, before: datetime) -> int:
 
     Their rows, categories, districts and dates stay, so the statistics do not change.
     """
+    CareRequest.objects.filter(closed_at__lt=before).exclude(cancel_reason="").update(cancel_reason="")
     old = CareRequest.objects.filter(closed_at__lt=before).exclude(description="")
     cleared = old.update(description="")
     Match.objects.filter(request__closed_at__lt=before).exclude(

@@ -239,10 +239,10 @@ class ProposeIn(Schema):
 
 class SuggestionOut(Schema):
     helper_id: int
-    helper_name: str
+    helper_name: str = Field(description="First name and initial, as the pages show it")
     kind: str
     score: float
-    distance_km: float
+    distance_km: float = Field(description="Rounded to 0.1 km, as the pages show it")
     preferred: bool
     fits_from: datetime
     fits_until: datetime
@@ -259,10 +259,10 @@ class RuleOut(Schema):
 class ExplanationOut(Schema):
     request_id: int
     helper_id: int
-    helper_name: str
+    helper_name: str = Field(description="First name and initial, as the pages show it")
     eligible: bool
     score: float | None
-    distance_km: float | None
+    distance_km: float | None = Field(description="Rounded to 0.1 km, as the pages show it")
     rules: list[RuleOut]
     note: str = Field(description="Why there are no rules to show, when there are none")
 

@@ -79,6 +79,11 @@ def _log(http: HttpRequest | None, request: CareRequest, action: str, purpose: s
         )
 
 
+def log_attempt(http: HttpRequest, request: CareRequest, rule: str, *, allowed: bool, action: str = "read") -> None:
+    """One entry for an attempt on a request that a service then refused (the page's and the API's alike)."""
+    _log(http, request, action, rule, allowed)
+
+
 def _request_query() -> QuerySet[CareRequest]:
     # a district's polygon (kilobytes of GeoJSON) is never needed next to a request: leave it in the table
     return (
@@ -89,14 +94,18 @@ def _request_query() -> QuerySet[CareRequest]:
 
 
 def request_for(
-    actor: Actor, pk: int, http: HttpRequest | None, *, rule: str = "care.view_request", action: str = "read"
-) -> CareRequest:
-    """A whole request (who, where, what), if the rule allows; logged for anyone but the person."""
+    actor: Actor, pk: int, http: HttpRequest | None, *, rule: str = "care.view_request", action: str = "read",
+    log_allowed: bool = True,
+) -> CareRequest:  # fmt: skip
+    """A whole request (who, where, what), if the rule allows; logged for anyone but the person.
+
+    ``log_allowed=False`` logs only a refusal: for a caller that logs what it then shows itself (or the
+    refusal that follows), so that one attempt is one entry."""
     request = _request_query().filter(pk=pk).first()
     if request is None:
         raise Http404
     allowed = can(actor, rule, request)
-    if actor.person_id != request.person_id or not allowed:
+    if not allowed or (log_allowed and actor.person_id != request.person_id):
         _log(http, request, action, rule, allowed)
     if not allowed:
         raise Http404
@@ -320,6 +329,8 @@ def suggestions_for(request: CareRequest, top: int | None = 10) -> list[tuple[Su
     Only the helpers who might fit are read (``offers_near``, a superset of the eligible ones), and the
     engine ranks the nearest of them first (``_nearest_first``): the same suggestions as with the whole
     city, at a fraction of the cost."""
+    if request.category.professional or request.status == CareRequest.Status.REFERRED:
+        return []  # professional care is never offered to volunteers, whatever the helpers' categories say
     horizon = _horizon()
     engine_request = request_facts([request], horizon).engine_request(request)
     if engine_request is None:
@@ -545,6 +556,29 @@ def offers_in_scope(actor: Actor) -> QuerySet[HelperOffer]:
 def offer_by_number(pk: int) -> HelperOffer | None:
     """A helper named by their number (as the suggestions show it), to explain why they fit or not."""
     return HelperOffer.objects.select_related("person").filter(pk=pk, person__erased_at__isnull=True).first()
+
+
+def offer_to_explain(actor: Actor, request: CareRequest, pk: int) -> HelperOffer | None:
+    """A helper a coordinator may ask "why (not) this one?" about for this request, or None.
+
+    Not every helper of the city: a coordinator could otherwise learn, number by number, where helpers
+    far away live and when they are free.  Allowed are the helpers the coordinator coordinates (their
+    districts and organisations), the helpers already part of this request (asked, preferred, excluded)
+    and any helper who fits it (those the suggestions would list anyway).  Anyone else answers exactly
+    like a number that does not exist.
+    """
+    offer = offer_by_number(pk)
+    if offer is None:
+        return None
+    if (
+        offers_in_scope(actor).filter(pk=pk).exists()
+        or request.matches.filter(helper_id=pk).exists()
+        or request.preferred_helpers.filter(pk=pk).exists()
+        or request.excluded_helpers.filter(pk=pk).exists()
+    ):
+        return offer
+    explanation = explanation_for(request, offer)
+    return offer if explanation is not None and explanation.eligible else None
 
 
 def coordinated_districts(actor: Actor) -> QuerySet[District]:

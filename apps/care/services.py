@@ -1,10 +1,12 @@
 """Writes of care matching.  Keyword-only, validated, one transaction each; bad input changes nothing.
 
 Concurrency ("never twice"): every write that could give a request a second helper, or a helper more
-requests than they offered, locks the request row and then the helper's offer row (always in that
-order, so two writers never wait on each other in a circle) with ``SELECT … FOR UPDATE`` and
-re-checks under the lock.  The partial unique index ``one_holding_match_per_request`` is the last
-line: even a write that skipped the lock cannot give a request two holding matches.
+requests than they offered, locks the request row and then the helper's offer row with
+``SELECT … FOR UPDATE`` and re-checks under the lock.  Every write that changes a match locks in the
+same one order too: the request, then the helper's offer (when it needs it), then the match
+(``_lock_match``), so two writers never wait on each other in a circle (a deadlock on PostgreSQL).
+The partial unique index ``one_holding_match_per_request`` is the last line: even a write that
+skipped the lock cannot give a request two holding matches.
 """
 
 from __future__ import annotations
@@ -222,6 +224,8 @@ def care_request_create(
     request.excluded_helpers.set(excluded)
     if category.professional:
         Referral.objects.create(request=request)
+    else:
+        _recount([request.pk])
     return request
 
 
@@ -235,14 +239,18 @@ def care_request_cancel(*, actor: Actor, request: CareRequest, reason: str) -> C
         raise ValidationError(_("This request is already closed."), code="closed")
     if not reason.strip():
         raise ValidationError(_("Say why the request is cancelled."), code="reason")
-    for match in request.matches.filter(status__in=[Match.Status.PROPOSED, *Match.HOLDING]):
+    live = request.matches.select_for_update().filter(status__in=[Match.Status.PROPOSED, *Match.HOLDING])
+    for match in live.order_by("pk"):
+        if match.status in Match.HOLDING:
+            _recount(offer=match.helper)  # the helper has room again
         _event_for(match, match.status, Match.Status.CANCELLED, actor, reason)
         match.status, match.cancel_reason = Match.Status.CANCELLED, reason.strip()[:300]
         match.save(update_fields=["status", "cancel_reason"])
         _tell_helper(match, lambda: _("A request you had was cancelled."))
     request.status = CareRequest.Status.CANCELLED
-    request.closed_at = timezone.now()
-    request.save(update_fields=["status", "closed_at"])
+    request.closed_at = request.cancelled_at = timezone.now()
+    request.cancel_reason, request.cancelled_by = reason.strip()[:300], _person(actor)
+    request.save(update_fields=["status", "closed_at", "cancelled_at", "cancel_reason", "cancelled_by"])
     return request
 
 
@@ -293,6 +301,22 @@ def _lock(request: CareRequest, offer: HelperOffer) -> tuple[CareRequest, Helper
     locked_request = CareRequest.objects.select_for_update().get(pk=request.pk)
     locked_offer = HelperOffer.objects.select_for_update().get(pk=offer.pk)
     return locked_request, locked_offer
+
+
+def _lock_match(match: Match, *, offer: bool = False) -> tuple[CareRequest, Match]:
+    """Lock the match's request, then (``offer``) the helper's offer, then the match: the one order of every
+    write, so that two of them at once wait for each other in turn instead of in a circle."""
+    request = CareRequest.objects.select_for_update().get(pk=match.request_id)
+    if offer:
+        HelperOffer.objects.select_for_update().get(pk=match.helper_id)
+    locked = Match.objects.select_for_update().get(pk=match.pk)
+    locked.request = request
+    return request, locked
+
+
+def _for_helper(actor: Actor, match: Match) -> str:
+    """The note of an answer given by the coordinator for the helper (by phone); empty for the helper's own."""
+    return "" if actor.person_id == match.helper.person_id else "for the helper, by phone"
 
 
 def _ensure_free(request: CareRequest, offer: HelperOffer, *, ignoring: Match | None = None) -> None:
@@ -367,8 +391,9 @@ def match_propose(
 
 @transaction.atomic
 def match_accept(*, actor: Actor, match: Match) -> Match:
-    """The helper says yes to a proposal.  Exactly one helper can hold a request."""
-    if not can(actor, "care.respond_to_match", match):
+    """The helper (or their coordinator, told by phone) says yes to a proposal.  Exactly one helper can hold
+    a request."""
+    if not can(actor, "care.answer_match", match):
         raise PermissionDenied
     request, offer = _lock(match.request, match.helper)
     match = Match.objects.select_for_update().get(pk=match.pk)
@@ -382,8 +407,10 @@ def match_accept(*, actor: Actor, match: Match) -> Match:
     match.status = Match.Status.ACCEPTED
     match.accepted_at = timezone.now()
     _hold(match, request)
-    _event_for(match, Match.Status.PROPOSED, Match.Status.ACCEPTED, actor)
+    _event_for(match, Match.Status.PROPOSED, Match.Status.ACCEPTED, actor, _for_helper(actor, match))
     _tell_resident(match, lambda: _("Good news: a helper will come for your request."))
+    if _for_helper(actor, match):
+        _tell_helper(match, lambda: _("Your coordinator said yes for you. Here is what you need to know to go there."))
     return match
 
 
@@ -416,17 +443,21 @@ def request_take(*, actor: Actor, request: CareRequest) -> Match:
 
 @transaction.atomic
 def match_decline(*, actor: Actor, match: Match, reason: str) -> Match:
-    if not can(actor, "care.respond_to_match", match):
+    """The helper (or their coordinator, told by phone) says no, with a short reason."""
+    if not can(actor, "care.answer_match", match):
         raise PermissionDenied
-    match = Match.objects.select_for_update().get(pk=match.pk)
+    _request, match = _lock_match(match)
     if match.status != Match.Status.PROPOSED:
         raise ValidationError(_("This proposal has already been answered or withdrawn."), code="answered")
     if not reason.strip():
         raise ValidationError(_("Say briefly why, so the coordinator can find someone else."), code="reason")
-    _event_for(match, match.status, Match.Status.DECLINED, actor, reason)
+    on_behalf = _for_helper(actor, match)
+    note = f"{on_behalf}: {reason.strip()}" if on_behalf else reason
+    _event_for(match, match.status, Match.Status.DECLINED, actor, note)
     match.status = Match.Status.DECLINED
     match.decline_reason = reason.strip()[:300]
     match.save(update_fields=["status", "decline_reason"])
+    _recount([match.request_id])  # back among the new requests, or among those no helper fits
     if match.proposed_by is not None and match.proposed_by_id != actor.person_id:
         _tell(match.proposed_by, lambda: _("A helper said no to a proposal; the request needs someone else."),
               "care:request_detail", match.request_id)  # fmt: skip
@@ -438,7 +469,7 @@ def match_plan(*, actor: Actor, match: Match, start: datetime, end: datetime) ->
     """The date and time agreed between helper and resident (or through the coordinator)."""
     if not can(actor, "care.plan_match", match):
         raise PermissionDenied
-    match = Match.objects.select_for_update().get(pk=match.pk)
+    _request, match = _lock_match(match)
     if match.status not in Match.HOLDING:
         raise ValidationError(_("Only an accepted match can be planned."), code="state")
     if end <= start:
@@ -451,6 +482,9 @@ def match_plan(*, actor: Actor, match: Match, start: datetime, end: datetime) ->
     match.status, match.planned_start, match.planned_end, match.reminded_at = Match.Status.PLANNED, start, end, None
     match.save(update_fields=["status", "planned_start", "planned_end", "reminded_at"])
     _event_for(match, previous, Match.Status.PLANNED, actor, f"{start:%Y-%m-%d %H:%M}")
+    from .tasks import queue_reminder
+
+    queue_reminder(match.pk, start)  # a day before, or at once: the daily run may already have passed
     _tell_resident(match, lambda: _("Your helper comes on %(when)s.") % {"when": _when(start)})
     if actor.person_id != match.helper.person_id:
         _tell_helper(match, lambda: _("Your visit is planned on %(when)s.") % {"when": _when(start)})
@@ -467,13 +501,14 @@ def _when(moment: datetime) -> str:
 def match_done(
     *, actor: Actor, match: Match, hours: Decimal, feedback: str = "", would_come_again: bool | None = None
 ) -> Match:
-    """The helper logs the visit: hours and a short word.  A recurring request continues with them."""
-    if not can(actor, "care.respond_to_match", match):
+    """The helper (or their coordinator, as the helper told them by phone) logs the visit: hours and a short
+    word.  A recurring request continues with them."""
+    if not can(actor, "care.answer_match", match):
         raise PermissionDenied
-    match = Match.objects.select_for_update().get(pk=match.pk)
+    request, match = _lock_match(match, offer=True)
     if match.status not in Match.HOLDING:
         raise ValidationError(_("Only an accepted or planned match can be marked done."), code="state")
-    if not Decimal("0.25") <= hours <= Decimal("12"):
+    if not hours.is_finite() or not Decimal("0.25") <= hours <= Decimal("12"):
         raise ValidationError(_("Hours must be between 0.25 and 12."), code="hours")
     if match.planned_start and match.planned_start > timezone.now():
         raise ValidationError(_("This visit is planned in the future; it cannot be done yet."), code="future")
@@ -481,8 +516,7 @@ def match_done(
     match.status, match.done_at, match.hours = Match.Status.DONE, timezone.now(), hours
     match.helper_feedback, match.helper_continues = feedback.strip()[:500], would_come_again
     match.save()
-    _event_for(match, previous, Match.Status.DONE, actor)
-    request = CareRequest.objects.select_for_update().get(pk=match.request_id)
+    _event_for(match, previous, Match.Status.DONE, actor, _for_helper(actor, match))
     _after_visit(request, match, actor)
     _tell_resident(match, lambda: _("How did it go? Tell us in a few words."))
     return match
@@ -515,7 +549,7 @@ def match_resident_feedback(*, actor: Actor, match: Match, feedback: str, same_h
     """The resident (or their coordinator) says how it went and whether they want the same helper again."""
     if not can(actor, "care.resident_feedback", match):
         raise PermissionDenied
-    match = Match.objects.select_for_update().get(pk=match.pk)
+    _request, match = _lock_match(match)
     if match.status != Match.Status.DONE:
         raise ValidationError(_("Feedback is possible once the visit is done."), code="state")
     match.resident_feedback, match.resident_continues = feedback.strip()[:500], same_helper_again
@@ -540,8 +574,7 @@ def match_cancel(*, actor: Actor, match: Match, reason: str) -> Match:
     """Helper, resident or coordinator calls it off; the request looks for a helper again."""
     if not can(actor, "care.cancel_match", match):
         raise PermissionDenied
-    CareRequest.objects.select_for_update().get(pk=match.request_id)
-    match = Match.objects.select_for_update().get(pk=match.pk)
+    _request, match = _lock_match(match)
     if match.status not in (Match.Status.PROPOSED, *Match.HOLDING):
         raise ValidationError(_("This match is already closed."), code="state")
     if not reason.strip():
@@ -554,6 +587,7 @@ def match_cancel(*, actor: Actor, match: Match, reason: str) -> Match:
         CareRequest.objects.filter(pk=match.request_id, status=CareRequest.Status.MATCHED).update(
             status=CareRequest.Status.OPEN
         )
+        _recount([match.request_id], offer=match.helper)  # the request looks again; the helper has room again
     if actor.person_id != match.helper.person_id:
         # the reason stays in the app: an email or SMS never carries what may be a care detail
         _tell_helper(match, lambda: _("A visit was cancelled."))
@@ -563,6 +597,48 @@ def match_cancel(*, actor: Actor, match: Match, reason: str) -> Match:
         else:
             _tell_resident(match, lambda: _("Your visit was cancelled. We are looking for someone else."))
     return match
+
+
+# ----------------------------------------------------------------------------------------------------------
+# categories
+
+BECAME_PROFESSIONAL = "the kind of help is professional care now"
+"""The reason on the matches a category's change to professional care calls off (as the other notes: not shown
+to residents, kept for the history)."""
+
+
+@transaction.atomic
+def category_became_professional(*, actor: Actor, category: CareCategory) -> int:
+    """An administrator marked an existing category professional: its requests that still look for a
+    volunteer, or have one, become referrals to a professional service, and their live matches are called off
+    (the helpers and the persons are told).  Volunteers support; they never take over professional care.
+
+    Called from the admin's save, which has checked the administrator's permission to change categories.
+    Locks each request, then its matches (the services' one order).  Returns how many requests were referred.
+    """
+    if not CareCategory.objects.filter(pk=category.pk, professional=True).exists():
+        return 0
+    looking = [CareRequest.Status.OPEN, CareRequest.Status.MATCHED]
+    requests = CareRequest.objects.select_for_update().filter(category_id=category.pk, status__in=looking)
+    referred = 0
+    for request in requests.order_by("pk"):
+        live = request.matches.select_for_update().filter(status__in=[Match.Status.PROPOSED, *Match.HOLDING])
+        for match in live.order_by("pk"):
+            _event_for(match, match.status, Match.Status.CANCELLED, actor, BECAME_PROFESSIONAL)
+            match.status, match.cancel_reason = Match.Status.CANCELLED, BECAME_PROFESSIONAL
+            match.save(update_fields=["status", "cancel_reason"])
+            _tell_helper(match, lambda: _("A visit was cancelled."))
+        request.status = CareRequest.Status.REFERRED
+        request.save(update_fields=["status"])
+        Referral.objects.get_or_create(request=request)
+        _tell(
+            request.person,
+            lambda: _("Your request is for professional care: a professional service will help, not a volunteer."),
+            "care:my_request",
+            request.pk,
+        )
+        referred += 1
+    return referred
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -613,6 +689,7 @@ def offer_save(
         raise ValidationError(
             _("Add your address to your profile first, so we can find requests near you."), code="address"
         )
+    before = HelperOffer.objects.filter(person=person).values_list("max_distance_km", flat=True).first()
     offer, _created = HelperOffer.objects.update_or_create(
         person=person,
         defaults={
@@ -632,6 +709,7 @@ def offer_save(
         consent_give(actor=actor, person=person, purpose=Purpose.LISTED_AS_HELPER, method="online")
     if not RoleAssignment.objects.filter(person=person, role=Role.HELPER, withdrawn_at__isnull=True).exists():
         RoleAssignment.objects.create(person=person, role=Role.HELPER, district=person.district, granted_by=person)
+    _recount(offer=offer, reach_km=float(before or 0))  # within the old reach and the new one
     return offer
 
 
@@ -644,6 +722,7 @@ def exception_add(*, actor: Actor, offer: HelperOffer, first_day: date, last_day
     if last_day < timezone.localdate():
         raise ValidationError(_("These days are already past."), code="past")
     AvailabilityException.objects.create(offer=offer, first_day=first_day, last_day=last_day, note=note[:100])
+    _recount(offer=offer)
 
 
 @transaction.atomic
@@ -651,6 +730,7 @@ def exception_remove(*, actor: Actor, exception: AvailabilityException) -> None:
     if not can(actor, "care.change_offer", exception.offer):
         raise PermissionDenied
     exception.delete()
+    _recount(offer=exception.offer)
 
 
 @transaction.atomic
@@ -782,6 +862,36 @@ def eligibility_refresh(*, request_ids: Sequence[int] | None = None) -> int:
         request.eligibility_checked_at = now
     CareRequest.objects.bulk_update(chosen, ["eligible_helpers", "eligibility_checked_at"], batch_size=500)
     return len(chosen)
+
+
+def eligibility_refresh_near(*, offer_id: int, reach_km: float) -> int:
+    """Count again the open requests within ``reach_km`` of a helper (a box, as ``problem.offers_near``):
+    the only ones whose count a change of this helper's offer or room can change."""
+    import math
+
+    from .problem import KM_PER_DEGREE, open_requests
+
+    person = Person.objects.filter(helper_offer__pk=offer_id).values("lat", "lon").first()
+    if person is None or person["lat"] is None or person["lon"] is None:
+        return 0
+    lat, lon = person["lat"], person["lon"]
+    d_lat = reach_km / KM_PER_DEGREE + 0.001
+    d_lon = reach_km / (KM_PER_DEGREE * math.cos(math.radians(min(89.0, abs(lat) + 1)))) + 0.001
+    near = open_requests().filter(lat__range=(lat - d_lat, lat + d_lat), lon__range=(lon - d_lon, lon + d_lon))
+    ids = list(near.values_list("pk", flat=True))
+    return eligibility_refresh(request_ids=ids) if ids else 0
+
+
+def _recount(request_ids: Sequence[int] = (), *, offer: HelperOffer | None = None, reach_km: float = 0.0) -> None:
+    """Once the change is committed, count again in the background the helpers who fit: of the given
+    requests, and of the requests near a helper whose offer or room changed (the worklist's "no helper
+    fits" section stays true between the daily counts)."""
+    from . import tasks
+
+    if request_ids:
+        tasks.queue_eligibility(list(request_ids))
+    if offer is not None:
+        tasks.queue_eligibility_near(offer.pk, max(reach_km, float(offer.max_distance_km)))
 
 
 # ----------------------------------------------------------------------------------------------------------

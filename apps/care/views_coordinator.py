@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, time
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -32,14 +33,16 @@ from apps.access.decorators import requires
 from apps.access.services import log_request_list
 from apps.people import selectors as people_selectors
 from apps.people.consent_texts import CONSENT_TEXTS
-from apps.people.models import Consent, Person, Purpose
+from apps.people.models import Consent, Purpose
 from apps.people.services import consent_give
 
-from . import selectors, services, tasks, wording
+from . import selectors, services, wording
 from .forms_coordinator import (
     VETTING_ERROR_FIELDS,
+    AcceptForm,
     CallListDayForm,
     ExplainForm,
+    HelperDoneForm,
     PlanForm,
     ProposeForm,
     ReasonForm,
@@ -50,7 +53,7 @@ from .forms_coordinator import (
     add_service_error,
 )
 from .models import CareRequest, HelperOffer, Match, MatchEvent, MatchingRound
-from .wording import language_names
+from .wording import language_names, short_name
 
 RULE_LABELS = {
     1: gettext_lazy("Kind of help"),
@@ -61,12 +64,6 @@ RULE_LABELS = {
     6: gettext_lazy("A common free time"),
 }
 """The engine's six eligibility rules (docs/matching.md), as a coordinator calls them."""
-
-
-def short_name(person: Person) -> str:
-    """First name and initial: enough to recognise a helper in a list, no more."""
-    initial = f" {person.last_name[:1]}." if person.last_name else ""
-    return f"{person.first_name}{initial}"
 
 
 def _with_labels(events: Iterable[MatchEvent]) -> list[MatchEvent]:
@@ -224,7 +221,7 @@ def take_by_phone(request: HttpRequest, person_pk: int) -> HttpResponse:
         except PermissionDenied:
             form.add_error(None, _("You may not take a request for this person."))
         else:
-            tasks.queue_eligibility([care_request.pk])
+            # the helpers who fit are counted in the background, queued by the service
             if care_request.status == CareRequest.Status.REFERRED:
                 messages.success(request, _("The request is recorded. It is professional care: refer it to a service."))
             else:
@@ -255,7 +252,8 @@ def _explanation(actor: Actor, care_request: CareRequest, typed: str) -> dict[st
     typed = typed.strip()
     number = typed.lstrip("#hH").strip()
     if number.isdigit():
-        offer = selectors.offer_by_number(int(number))
+        # not any helper of the city: see ``offer_to_explain``; anyone else reads like an unknown number
+        offer = selectors.offer_to_explain(actor, care_request, int(number))
         if offer is None:
             return {"error": _("No helper has number %(number)s.") % {"number": number}}
         return _explained(care_request, offer)
@@ -381,53 +379,79 @@ def cancel_request(request: HttpRequest, pk: int) -> HttpResponse:
 # --- a match -------------------------------------------------------------------------------------------
 
 
+MATCH_ERROR_FIELDS = {
+    "window_order": "end",
+    "window_past": "day",
+    "too_long": "end",
+    "reason": "reason",
+    "hours": "hours",
+}
+"""Where a refusal of the services shows on the match page's forms, by its code."""
+
+
 @never_cache
 @requires("authenticated")  # the object rule decides; refusals are logged and look like 404
 @require_http_methods(["GET", "POST"])
 def coordinator_match(request: HttpRequest, pk: int) -> HttpResponse:
-    """A match as the coordinator handles it: plan, cancel, or note the resident's feedback on their behalf."""
+    """A match as the coordinator handles it: plan, cancel, or note the resident's feedback on their behalf;
+    and for a helper who is not online, what they said on the phone: yes, no (with a reason), or the visit
+    done (hours and their word)."""
     actor = actor_for(request)
     match = selectors.match_for(actor, pk, "care.coordinate_match", request)
     action = request.POST.get("action") if request.method == "POST" else None
-    plan_form = PlanForm(request.POST if action == "plan" else None, prefix="plan")
-    cancel_form = ReasonForm(request.POST if action == "cancel" else None, prefix="cancel")
-    feedback_form = ResidentFeedbackForm(request.POST if action == "feedback" else None, prefix="feedback")
-    if action is not None:
-        done = _match_action(request, actor, match, action, plan_form, cancel_form, feedback_form)
-        if done:
-            return redirect("care:coordinator_match", pk=match.pk)
-    if not plan_form.is_bound and match.planned_start:
+
+    def bound(name: str) -> Any:
+        return request.POST if action == name else None
+
+    forms: dict[str, Any] = {
+        "plan": PlanForm(bound("plan"), prefix="plan"),
+        "cancel": ReasonForm(bound("cancel"), prefix="cancel"),
+        "feedback": ResidentFeedbackForm(bound("feedback"), prefix="feedback"),
+        "decline": ReasonForm(bound("decline"), prefix="decline"),
+        "done": HelperDoneForm(bound("done"), prefix="done", initial={"hours": _visit_hours(match)}),
+        "accept": AcceptForm(bound("accept"), prefix="accept"),
+    }
+    if action is not None and _match_action(request, actor, match, action, forms):
+        return redirect("care:coordinator_match", pk=match.pk)
+    if not forms["plan"].is_bound and match.planned_start:
         start, end = (
             timezone.localtime(match.planned_start),
             timezone.localtime(match.planned_end or match.planned_start),
         )
-        plan_form = PlanForm(initial={"day": start.date(), "start": start.time(), "end": end.time()}, prefix="plan")
+        forms["plan"] = PlanForm(initial={"day": start.date(), "start": start.time(), "end": end.time()}, prefix="plan")
+    holding = match.status in Match.HOLDING
     context = {
         "match": match,
         "care_request": match.request,
         "events": _with_labels(match.events.select_related("actor").order_by("at", "pk")),
-        "plan_form": plan_form,
-        "cancel_form": cancel_form,
-        "feedback_form": feedback_form,
-        "can_plan": match.status in Match.HOLDING,
+        "plan_form": forms["plan"],
+        "cancel_form": forms["cancel"],
+        "feedback_form": forms["feedback"],
+        "decline_form": forms["decline"],
+        "done_form": forms["done"],
+        "accept_form": forms["accept"],
+        "can_plan": holding,
         "can_cancel": match.status in (Match.Status.PROPOSED, *Match.HOLDING),
         "can_feedback": match.status == Match.Status.DONE,
+        "can_answer": match.status == Match.Status.PROPOSED,
+        # a visit planned later is not done yet; a refused try still shows its message
+        "can_mark_done": holding
+        and (match.planned_start is None or match.planned_start <= timezone.now() or forms["done"].is_bound),
     }
     return render(request, "care/coordinator/match.html", context)
 
 
-def _match_action(
-    request: HttpRequest,
-    actor: Actor,
-    match: Match,
-    action: str,
-    plan_form: PlanForm,
-    cancel_form: ReasonForm,
-    feedback_form: ResidentFeedbackForm,
-) -> bool:
-    """Carry out one of the three forms; True when it went through (the page then reloads)."""
-    forms_by_action = {"plan": plan_form, "cancel": cancel_form, "feedback": feedback_form}
-    form = forms_by_action.get(action)
+def _visit_hours(match: Match) -> Decimal | None:
+    """The hours the visit was planned for (a quarter of an hour at most off), to start the form with."""
+    if match.planned_start and match.planned_end:
+        seconds = (match.planned_end - match.planned_start).total_seconds()
+        return Decimal(seconds / 3600).quantize(Decimal("0.25"))
+    return None
+
+
+def _match_action(request: HttpRequest, actor: Actor, match: Match, action: str, forms: dict[str, Any]) -> bool:
+    """Carry out one of the forms; True when it went through (the page then reloads)."""
+    form = forms.get(action)
     if form is None or not form.is_valid():
         if form is None:
             messages.error(request, _("Unknown action."))
@@ -440,14 +464,28 @@ def _match_action(
         elif action == "cancel":
             services.match_cancel(actor=actor, match=match, reason=data["reason"])
             messages.success(request, _("The match is cancelled; the request looks for a helper again."))
-        else:
+        elif action == "feedback":
             services.match_resident_feedback(
                 actor=actor, match=match, feedback=data["feedback"], same_helper_again=data["same_helper_again"]
             )
             messages.success(request, _("The person's feedback is recorded."))
+        elif action == "accept":
+            services.match_accept(actor=actor, match=match)
+            messages.success(request, _("The helper's yes is recorded; the person is told."))
+        elif action == "decline":
+            services.match_decline(actor=actor, match=match, reason=data["reason"])
+            messages.success(request, _("The helper's no is recorded; the request needs someone else."))
+        else:
+            services.match_done(
+                actor=actor,
+                match=match,
+                hours=data["hours"],
+                feedback=data["feedback"],
+                would_come_again=data["would_come_again"],
+            )
+            messages.success(request, _("The visit is recorded as done, with the helper's hours."))
     except ValidationError as error:
-        fields = {"window_order": "end", "window_past": "day", "too_long": "end", "reason": "reason"}
-        add_service_error(form, error, fields)
+        add_service_error(form, error, MATCH_ERROR_FIELDS)
         return False
     except PermissionDenied:
         form.add_error(None, _("You may not change this match."))

@@ -26,6 +26,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from apps.access.actors import actor_for
 from apps.access.decorators import requires
+from apps.access.rules import can
 from apps.people import selectors as people_selectors
 from apps.people.models import Person, Purpose
 from domain.matching import Fit
@@ -325,7 +326,10 @@ def _match_page(http: HttpRequest, match: Match, forms: MatchForms | None = None
     """Before saying yes: the anonymous card.  After: the person, the address, the phone, the times."""
     actor = actor_for(http)
     forms = forms or MatchForms()
-    holds = match.status in (Match.Status.ACCEPTED, Match.Status.PLANNED, Match.Status.DONE)
+    # after a visit, the person's details stay for a week only (the rule ``care.view_request``)
+    holds = match.status in (Match.Status.ACCEPTED, Match.Status.PLANNED, Match.Status.DONE) and (
+        match.status != Match.Status.DONE or can(actor, "care.view_request", match.request)
+    )
     full = selectors.request_for(actor, match.request_id, http) if holds else None
     now = timezone.now()
     context: dict[str, Any] = {"match": match, "status": helper_status(match), "full": full}

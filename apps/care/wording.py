@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 from django.utils import formats
 from django.utils.translation import gettext as _
@@ -29,6 +30,17 @@ def language_names(codes: Iterable[str]) -> str:
 
 def km(distance: float) -> str:
     return formats.number_format(round(distance, 1), 1)
+
+
+def km_as_shown(distance: float | None) -> float | None:
+    """A distance as the coordinator's pages show it (one decimal, ``floatformat:1``), for the API."""
+    return None if distance is None else round(distance, 1)
+
+
+def short_name(person: Any) -> str:
+    """A helper as the coordinator's pages name them: first name and initial, no more."""
+    initial = f" {person.last_name[:1]}." if person.last_name else ""
+    return f"{person.first_name}{initial}"
 
 
 def when(start: datetime, end: datetime) -> str:

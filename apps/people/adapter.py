@@ -17,7 +17,7 @@ from apps.core.tasks import send_sms
 from . import reauthentication
 from .models import Person
 from .phones import normalise_phone
-from .services import person_link_account
+from .services import email_is_verified, person_link_account
 from .signals import end_other_sessions
 
 
@@ -57,7 +57,9 @@ class AccountAdapter(DefaultAccountAdapter):
             raise ValidationError(error.messages[0]) from None
 
     def _person(self, user: Any) -> Person:
-        return person_link_account(user=user, email=getattr(user, "email", "") or "")
+        return person_link_account(
+            user=user, email=getattr(user, "email", "") or "", email_verified=email_is_verified(user)
+        )
 
     def set_phone(self, user: Any, phone: str, verified: bool) -> None:
         """allauth calls this once a new number is confirmed with a code (the change needs a fresh sign-in)."""
@@ -141,8 +143,9 @@ class AccountAdapter(DefaultAccountAdapter):
         )
 
     def save_user(self, request: Any, user: Any, form: Any, commit: bool = True) -> Any:
-        """A new account is linked to the person a coordinator may have registered before (same email)."""
+        """Every account is a person; the one a coordinator may have registered with the same email address
+        is linked only once the address is confirmed (``signals.on_email_confirmed``), never on a typed address."""
         user = super().save_user(request, user, form, commit=commit)
         if commit:
-            person_link_account(user=user, email=user.email or "")
+            person_link_account(user=user, email=user.email or "", email_verified=False)
         return user

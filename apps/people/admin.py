@@ -2,23 +2,42 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.forms import BaseInlineFormSet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from apps.access.actors import actor_for
 
 from .models import Person, RoleAssignment
-from .services import role_scope_check
+from .services import role_grant, role_scope_check, role_withdraw
 
 SCOPE_FIELDS = {"role", "district", "place", "organisation"}
 
 
 class RoleAssignmentForm(forms.ModelForm):
-    """The same check as the service that grants roles: a role and its scope must fit together."""
+    """A new role with its scope (checked like the service that grants roles), or the withdrawal of one held.
+
+    Who granted or withdrew a role, and when, is written by the services, never typed in; a role held is
+    never changed into another or deleted, so the record of who held what stays complete.
+    """
+
+    withdraw = forms.BooleanField(label=_("Withdraw"), required=False)
 
     class Meta:
         model = RoleAssignment
-        fields = ["role", "district", "place", "organisation", "granted_by", "withdrawn_at", "withdrawn_by"]
+        fields = ["role", "district", "place", "organisation"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            for name in SCOPE_FIELDS:
+                self.fields[name].disabled = True
+        if self.instance.pk is None or self.instance.withdrawn_at is not None:
+            self.fields["withdraw"].disabled = True  # a new row, or one already withdrawn
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("role") and SCOPE_FIELDS & set(self.changed_data):
+        if self.instance.pk is None and data.get("role") and SCOPE_FIELDS & set(self.changed_data):
             role_scope_check(
                 role=data["role"],
                 district=data.get("district"),
@@ -33,6 +52,8 @@ class RoleInline(admin.TabularInline):
     form = RoleAssignmentForm
     fk_name = "person"
     extra = 0
+    can_delete = False
+    readonly_fields = ["granted_by", "granted_at", "withdrawn_at", "withdrawn_by"]
 
 
 @admin.register(Person)
@@ -43,3 +64,32 @@ class PersonAdmin(admin.ModelAdmin):
     # care needs are special-category data: administrators run the city, they do not read them (ASVS 8.2.3)
     exclude = ["support_needs"]
     inlines = [RoleInline]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        """Never a hard delete: erasure (the person's page, or their coordinator's) anonymises everywhere."""
+        return False
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: BaseInlineFormSet, change: bool) -> None:
+        """Roles are granted and withdrawn through the services: the rules apply and who did it is recorded."""
+        if formset.model is not RoleAssignment:
+            super().save_formset(request, form, formset, change)
+            return
+        actor = actor_for(request)
+        # what the admin's history message lists (``construct_change_message``)
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for row in formset.forms:
+            if not row.has_changed():
+                continue
+            data = row.cleaned_data
+            if row.instance.pk is None:
+                granted = role_grant(
+                    actor=actor,
+                    person=form.instance,
+                    role=data["role"],
+                    district=data.get("district"),
+                    place=data.get("place"),
+                    organisation=data.get("organisation"),
+                )
+                formset.new_objects.append(granted)
+            elif data.get("withdraw"):
+                formset.changed_objects.append((role_withdraw(actor=actor, assignment=row.instance), ["withdrawn_at"]))

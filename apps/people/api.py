@@ -15,7 +15,7 @@ from apps.access.actors import actor_for
 from apps.access.models import AccessLogEntry
 from apps.access.privacy import export_person
 from apps.access.rules import can
-from apps.access.services import log_request_access
+from apps.access.services import log_request_access, via_of
 from apps.organisations.selectors import organisation_by_slug
 
 from . import selectors, services
@@ -70,7 +70,9 @@ def _role_out(role: RoleAssignment) -> dict[str, Any]:
 def _me(request: HttpRequest) -> Person:
     person = selectors.own_person(actor_for(request))
     if person is None:
-        person = services.person_link_account(user=request.user, email=request.user.email or "")
+        person = services.person_link_account(
+            user=request.user, email=request.user.email or "", email_verified=services.email_is_verified(request.user)
+        )
         request._actor = None  # type: ignore[attr-defined]
     return person
 
@@ -164,7 +166,7 @@ def register_person(request: HttpRequest, payload: PersonIn) -> Any:
         raise HttpError(422, _("You do not coordinate for this organisation."))
     try:
         person = services.person_register(
-            actor=actor_for(request), **fields, organisation=organisation, consent_method="phone"
+            actor=actor_for(request), **fields, organisation=organisation, consent_method="phone", via=via_of(request)
         )
     except PermissionDenied:
         raise HttpError(403, _("You may not register residents.")) from None

@@ -130,7 +130,14 @@ class SearchForm(forms.Form):
 
 
 class GrantRoleForm(forms.Form):
+    """Offers only the roles the actor may grant (``roles_grantable``); the service still decides each grant."""
+
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+
+    def __init__(self, *args: Any, roles: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [(value, label) for value, label in Role.choices if value in roles]
+        self.fields["role"].error_messages["invalid_choice"] = _("You may not grant this role.")
 
     def clean_role(self) -> str:
         role = self.cleaned_data["role"]

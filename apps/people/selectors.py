@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest
 
 from apps.access.actors import Actor, actor_for
-from apps.access.rules import can
+from apps.access.rules import STAFF_ROLES, can
 from apps.access.services import log_request_access
 from apps.places.models import District
 
@@ -69,11 +69,17 @@ def own_person(actor: Actor) -> Person | None:
 
 
 def persons_search(actor: Actor, query: str = "") -> QuerySet[Person]:
-    """Persons the coordinator coordinates only (their districts, their organisations), by name, phone or street."""
+    """Residents the coordinator coordinates only (their districts, their organisations), by name, phone or street."""
     in_scope = Q(district_id__in=actor.district_scope(Role.COORDINATOR)) | Q(
         organisation_id__in=actor.organisation_scope(Role.COORDINATOR)
     )
-    persons = Person.objects.filter(in_scope, erased_at__isnull=True).select_related("district", "organisation")
+    # staff (administrators, auditors, other coordinators, ...) are not "residents of my districts"
+    staff = RoleAssignment.objects.filter(person_id=OuterRef("pk"), role__in=STAFF_ROLES, withdrawn_at__isnull=True)
+    persons = (
+        Person.objects.filter(in_scope, erased_at__isnull=True)
+        .exclude(Exists(staff))
+        .select_related("district", "organisation")
+    )
     for word in query.split()[:5]:
         persons = persons.filter(
             Q(first_name__icontains=word)

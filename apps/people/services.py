@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from apps.access.actors import Actor
 from apps.access.rules import ORGANISATION_ROLES, can
+from apps.access.services import access_log_write
 from apps.organisations.models import Organisation
 from apps.places import geo
 from apps.places.models import District, Place
@@ -66,8 +67,12 @@ def person_register(
     consents: list[str] | None = None,
     consent_method: str = Consent.Method.PHONE,
     organisation: Organisation | None = None,
+    via: str = "internal",
 ) -> Person:
     """A coordinator registers a resident who has no account, usually during a phone call.
+
+    Care needs noted at registration are special-category data written by someone else: one access-log
+    entry (``via``: the page or endpoint, see ``apps.access.services.via_of``).
 
     A coordinator for an organisation registers the person as followed by it
     (chosen when they coordinate for several, or also for districts); such a
@@ -112,7 +117,22 @@ def person_register(
     RoleAssignment.objects.create(person=person, role=Role.RESIDENT, granted_by=coordinator)
     for purpose in consents or []:
         consent_give(actor=actor, person=person, purpose=purpose, method=consent_method)
+    if person.support_needs:
+        _log_support_needs_change(actor, person, via)
     return person
+
+
+def _log_support_needs_change(actor: Actor, person: Person, via: str) -> None:
+    access_log_write(
+        actor=actor,
+        subject_person_id=person.pk,
+        record_type="people.Person.support_needs",
+        record_id=person.pk,
+        action="change",
+        purpose=Purpose.CARE_MATCHING,
+        allowed=True,
+        via=via,
+    )
 
 
 def _following_organisation(actor: Actor, organisation: Organisation | None) -> Organisation | None:
@@ -128,7 +148,9 @@ def _following_organisation(actor: Actor, organisation: Organisation | None) -> 
 
 
 @transaction.atomic
-def person_update(*, actor: Actor, person: Person, address: str | None = None, **fields: Any) -> Person:
+def person_update(
+    *, actor: Actor, person: Person, address: str | None = None, via: str = "internal", **fields: Any
+) -> Person:
     if not can(actor, "people.change_person", person):
         raise PermissionDenied
     allowed = {
@@ -166,6 +188,8 @@ def person_update(*, actor: Actor, person: Person, address: str | None = None, *
         changed += ["street", "house_number", "postcode", "lat", "lon", "district"]
     person.full_clean()
     person.save(update_fields=[*changed, "updated_at"])
+    if "support_needs" in fields:
+        _log_support_needs_change(actor, person, via)  # not logged when it is the person themselves
     return person
 
 
@@ -228,6 +252,16 @@ def role_scope_check(
             _("Organisation staff have no district or place: their organisation is their scope."),
             code="organisation_staff_scope",
         )
+    if role == Role.COORDINATOR and district is None and organisation is None:
+        raise ValidationError(
+            _("A coordinator works for one or more districts or an organisation: choose a district or organisation."),
+            code="coordinator_scope_required",
+        )
+    if role == Role.CENTRE_COMMITTEE and place is None:
+        raise ValidationError(
+            _("A neighbourhood centre committee member belongs to a centre: choose the place."),
+            code="place_required",
+        )
     if organisation is not None and not organisation.active:
         raise ValidationError(_("This organisation is no longer active."), code="organisation_inactive")
 
@@ -266,18 +300,28 @@ def role_withdraw(*, actor: Actor, assignment: RoleAssignment) -> RoleAssignment
     return assignment
 
 
-def person_link_account(*, user: Any, email: str = "", phone: str = "") -> Person:
+def email_is_verified(user: Any) -> bool:
+    """The account's email address is confirmed (allauth's record of it)."""
+    from allauth.account.models import EmailAddress
+
+    email = getattr(user, "email", "") or ""
+    return bool(email) and EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists()
+
+
+def person_link_account(*, user: Any, email: str = "", phone: str = "", email_verified: bool = False) -> Person:
     """After sign-up: link the account to the person a coordinator registered before, or create one.
 
-    Matching is on a verified email address or phone number of a person without
-    an account, so nobody's record is duplicated and nobody takes over another's.
+    Matching is on a verified email address (``email_verified``) or a verified phone number (callers pass
+    one only once its code was given) of a person without an account, so nobody's record is duplicated and
+    nobody takes over another's: an address typed at sign-up links only once it is confirmed
+    (``person_link_confirmed_email``).
     """
     existing = Person.objects.filter(user=user).first()
     if existing:
         return existing
     candidates = Person.objects.filter(user__isnull=True, erased_at__isnull=True)
     match = None
-    if email:
+    if email and email_verified:
         match = candidates.filter(email__iexact=email).order_by("pk").first()
     if match is None and phone:
         match = candidates.filter(phone=normalise_phone(phone)).order_by("pk").first()
@@ -290,3 +334,48 @@ def person_link_account(*, user: Any, email: str = "", phone: str = "") -> Perso
     )
     RoleAssignment.objects.create(person=person, role=Role.RESIDENT)
     return person
+
+
+def _is_blank(person: Person) -> bool:
+    """Made at sign-up and never used: no name, no care needs, nothing anywhere points to it but its resident role."""
+    if person.first_name or person.last_name or person.support_needs or person.street:
+        return False
+    if person.roles.exclude(role=Role.RESIDENT, granted_by__isnull=True, withdrawn_at__isnull=True).exists():
+        return False
+    for relation in Person._meta.get_fields(include_hidden=True):
+        if not relation.auto_created or relation.concrete or relation.related_model is RoleAssignment:
+            continue
+        related = relation.related_model._default_manager.filter(**{relation.field.name: person})  # type: ignore[union-attr]
+        if related.exists():
+            return False
+    return True
+
+
+@transaction.atomic
+def person_link_confirmed_email(*, user: Any, email: str) -> Person:
+    """The account's email address is confirmed: now link the person a coordinator registered with it.
+
+    If the account already has a person that was only made at sign-up and never used (a phone number given
+    then, say), the registered person takes its place, with the account's verified number.  A person that
+    holds anything else is kept as it is: nothing is merged by guesswork.
+    """
+    current = Person.objects.select_for_update().filter(user=user).first()
+    if current is None:
+        return person_link_account(user=user, email=email, email_verified=True)
+    match = (
+        Person.objects.select_for_update()
+        .filter(user__isnull=True, erased_at__isnull=True, email__iexact=email)
+        .order_by("pk")
+        .first()
+    )
+    if match is None or not _is_blank(current):
+        return current
+    phone, phone_verified = current.phone, current.phone_verified
+    current.delete()
+    match.user = user
+    fields = ["user", "updated_at"]
+    if phone and phone_verified:
+        match.phone, match.phone_verified = phone, True
+        fields += ["phone", "phone_verified"]
+    match.save(update_fields=fields)
+    return match

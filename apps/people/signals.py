@@ -69,6 +69,19 @@ def on_user_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
     end_sessions(instance.pk)
 
 
+def on_email_confirmed(
+    sender: Any, request: HttpRequest | None = None, email_address: Any = None, **kwargs: Any
+) -> None:
+    """A confirmed address links the person a coordinator registered with it (never a typed, unconfirmed one)."""
+    from .services import person_link_confirmed_email
+
+    if email_address is None or email_address.user_id is None:
+        return
+    person_link_confirmed_email(user=email_address.user, email=email_address.email)
+    if request is not None:
+        request._actor = None  # type: ignore[attr-defined]  # the actor may now be another person
+
+
 def connect() -> None:
     from allauth.account import signals as account
     from allauth.mfa import signals as mfa
@@ -78,6 +91,7 @@ def connect() -> None:
 
     user_logged_in.connect(on_signed_in, dispatch_uid="cop_signed_in")
     account.authentication_step_completed.connect(on_authentication_step, dispatch_uid="cop_reauthenticated")
+    account.email_confirmed.connect(on_email_confirmed, dispatch_uid="cop_email_confirmed")
     for signal in (
         account.password_changed,
         account.password_set,

@@ -23,7 +23,8 @@ from apps.access.actors import actor_for
 from apps.access.decorators import requires
 from apps.access.models import AccessLogEntry
 from apps.access.privacy import erase_person, export_as_csv, export_person
-from apps.access.services import log_request_access
+from apps.access.rules import roles_grantable
+from apps.access.services import log_request_access, via_of
 from apps.organisations.selectors import coordinated_organisations
 
 from . import selectors, services
@@ -36,7 +37,9 @@ def _me(request: HttpRequest) -> Person:
     actor = actor_for(request)
     person = selectors.own_person(actor)
     if person is None:
-        person = services.person_link_account(user=request.user, email=request.user.email or "")
+        person = services.person_link_account(
+            user=request.user, email=request.user.email or "", email_verified=services.email_is_verified(request.user)
+        )
         request._actor = None  # type: ignore[attr-defined]  # the actor now has a person
     return person
 
@@ -225,7 +228,7 @@ def person_register(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
-            person = services.person_register(actor=actor, **data)
+            person = services.person_register(actor=actor, **data, via=via_of(request))
         except ValidationError as error:
             _add_form_errors(form, error, "address")
         else:
@@ -253,19 +256,19 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
         "support_needs": selectors.support_needs_read(request, person),
         "rows": _consent_rows(person),
         "roles": selectors.active_roles(person),
-        "role_form": GrantRoleForm(),
+        "role_form": GrantRoleForm(roles=roles_grantable(actor)),
         "methods": [m for m in Consent.Method.choices if m[0] != Consent.Method.ONLINE],
     }
     return render(request, "people/person_detail.html", context)
 
 
 def _grant_role(request: HttpRequest, person: Person) -> None:
-    form = GrantRoleForm(request.POST)
+    actor = actor_for(request)
+    form = GrantRoleForm(request.POST, roles=roles_grantable(actor))
     if not form.is_valid():
-        messages.error(request, _("Choose a role."))
+        messages.error(request, " ".join(form.errors.get("role", [])) or _("Choose a role."))
         return
     try:
-        actor = actor_for(request)
         services.role_grant(
             actor=actor,
             person=person,
@@ -274,6 +277,8 @@ def _grant_role(request: HttpRequest, person: Person) -> None:
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
+    except PermissionDenied:
+        messages.error(request, _("You may not grant this role."))
     else:
         messages.success(request, _("Role granted: %(role)s.") % {"role": Role(form.cleaned_data["role"]).label})
 

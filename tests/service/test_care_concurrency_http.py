@@ -1,9 +1,16 @@
-"""Never twice over HTTP (issue 6, item 6): twenty helpers tap "I can help" on the same request at once.
+"""Never twice over HTTP (issue 6, item 6): twenty helpers at once, through gunicorn.
 
 The platform as it runs in production (gunicorn with several workers and threads, production settings,
-PostgreSQL, the demo city), talked to over HTTP on 127.0.0.1 by twenty helpers at the same moment, each
-signed in with their own session: exactly one gets the request (redirected to their match page), each
-of the others sees the clear "already accepted" message, and the database holds one accepted match.
+PostgreSQL, the demo city), talked to over HTTP on 127.0.0.1, each phone signed in with its own session.
+One service, and one test that runs three races one after the other:
+
+* twenty helpers tap "I can help" on the same request at the same moment: exactly one gets the request
+  (redirected to their match page), each of the others sees the clear "already accepted" message;
+* twenty helpers, each proposed for the same request, accept at the same moment: one accepted match,
+  nineteen helpers see the "already accepted" message and their proposals end as cancelled;
+* one helper with one place, proposed for twenty requests, accepts them all at once (twenty phones or
+  tabs): one accepted match, nineteen "as many as you offered" messages, the nineteen proposals and
+  requests untouched.
 """
 
 from __future__ import annotations
@@ -26,9 +33,13 @@ from tests.service.production import production_service, stop
 pytestmark = pytest.mark.postgres
 HELPERS = 20
 TAKEN = "Another helper has already accepted this request. Thank you all the same!"
+ACCEPTED = "Thank you! Here is what you need to know to go there."
+FULL = "You already help with 1 requests, as many as you offered."
 
-# Run in the service's own database with the production settings: a request of the demo resident
-# tomorrow morning, and twenty new helpers next door who fit it, each with a fresh signed-in session.
+# Run in the service's own database with the production settings: requests of the demo resident, a
+# coordinator of her district, and new helpers next door who fit them, each with fresh signed-in sessions.
+# "take": one request and twenty helpers.  "accept": one request the day after tomorrow proposed to
+# twenty other helpers.  "full": one helper with one place, proposed for twenty requests, with twenty sessions.
 SETUP = """
 import json
 from datetime import datetime, time, timedelta
@@ -40,45 +51,87 @@ from django.utils import timezone
 
 from apps.access.actors import actor_for_user
 from apps.care import services
-from apps.care.models import CareCategory
+from apps.care.models import CareCategory, HelperOffer
 from apps.people.demo import DEMO_ACCOUNTS
 from apps.people.models import Person, Role, RoleAssignment
 
 rosa = Person.objects.get(user__username=DEMO_ACCOUNTS[0].email)
-day = timezone.localdate() + timedelta(days=1)
-start = timezone.make_aware(datetime.combine(day, time(10)))
-request = services.care_request_create(
-    actor=actor_for_user(rosa.user), person=rosa, category=CareCategory.objects.get(code="shopping"),
-    windows=[services.Window(start, start + timedelta(hours=2))], description="Race: boodschappen.",
-)
-sessions = []
-for n in range(HELPERS):
-    email = f"race-helper-{n}@care.example"
+shopping = CareCategory.objects.get(code="shopping")
+counter = iter(range(10_000))
+
+
+def at(days, hour):
+    return timezone.make_aware(datetime.combine(timezone.localdate() + timedelta(days=days), time(hour)))
+
+
+def ask(days, hour, text):
+    return services.care_request_create(
+        actor=actor_for_user(rosa.user), person=rosa, category=shopping,
+        windows=[services.Window(at(days, hour), at(days, hour + 2))], description=text,
+    )
+
+
+def person(label, role):
+    n = next(counter)
+    email = f"race-{label}-{n}@care.example"
     user = get_user_model().objects.create_user(username=email, email=email, password="not-used-" + "x" * 12)
-    person = Person.objects.create(
-        user=user, first_name=f"Racer{n}", last_name="Test", email=email, lat=rosa.lat + 0.0004 * (n + 1),
+    who = Person.objects.create(
+        user=user, first_name=f"Racer{n}", last_name="Test", email=email, lat=rosa.lat + 0.0002 * (n + 1),
         lon=rosa.lon, district=rosa.district, languages=["nl"],
     )
-    RoleAssignment.objects.create(person=person, role=Role.RESIDENT)
-    services.offer_save(
-        actor=actor_for_user(user), person=person, kind="neighbour",
-        categories=[CareCategory.objects.get(code="shopping")],
+    RoleAssignment.objects.create(person=who, role=role, district=rosa.district if role == Role.COORDINATOR else None)
+    return who
+
+
+def helper(label, places=1):
+    who = person(label, Role.RESIDENT)
+    return services.offer_save(
+        actor=actor_for_user(who.user), person=who, kind="neighbour", categories=[shopping],
         slots=[services.Slot(weekday=d, start=time(8), end=time(20)) for d in range(7)],
-        max_distance_km=Decimal("3"), requests_per_week=1, languages=["nl"],
+        max_distance_km=Decimal("3"), requests_per_week=places, languages=["nl"],
     )
+
+
+def signed_in(user):
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
-    sessions.append(session.session_key)
-print("RESULT " + json.dumps({"request": request.pk, "sessions": sessions}))
+    return session.session_key
+
+
+coordinator = actor_for_user(person("coordinator", Role.COORDINATOR).user)
+
+# "I can help": one request, twenty helpers
+take = ask(1, 10, "Race: boodschappen.")
+take_sessions = [signed_in(helper("take").person.user) for _ in range(HELPERS)]
+
+# twenty proposals for the same request, to twenty helpers
+wanted = ask(2, 10, "Race: twintig voorstellen.")
+accept = []
+for _ in range(HELPERS):
+    offer = helper("accept")
+    match = services.match_propose(actor=coordinator, request=wanted, offer=offer)
+    accept.append([signed_in(offer.person.user), match.pk])
+
+# one helper with one place, proposed for twenty requests (asked while they still had room)
+busy = helper("full", places=HELPERS)
+full = []
+for n in range(HELPERS):
+    match = services.match_propose(actor=coordinator, request=ask(3, 9, f"Race {n}."), offer=busy)
+    full.append([signed_in(busy.person.user), match.pk])
+HelperOffer.objects.filter(pk=busy.pk).update(requests_per_week=1)
+print("RESULT " + json.dumps({
+    "request": take.pk, "sessions": take_sessions, "wanted": wanted.pk, "accept": accept,
+    "busy": busy.pk, "full": full,
+}))
 """
 
 
 @pytest.fixture(scope="module")
 def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object]]:
-    """gunicorn (3 workers × 4 threads) on its own PostgreSQL database with the demo city."""
+    """gunicorn (3 workers × 4 threads) on its own PostgreSQL database with the demo city: one for the module."""
     with production_service(tmp_path_factory, "care_race", COP_ALLOW_DEMO="true") as platform:
         for command in (
             ["migrate", "--noinput", "-v", "0"],
@@ -130,7 +183,39 @@ def settings_cookie(kind: str) -> str:
     return {"SESSION": "__Host-sessionid", "CSRF": "__Host-csrftoken"}[kind]
 
 
-def test_twenty_helpers_tapping_i_can_help_at_once_over_http(service: dict[str, object]) -> None:
+def at_once(browsers: list[Browser], paths: list[str]) -> list[tuple[int, str, str]]:
+    """Each browser posts to its path at the same moment: (status, Location, body) of each answer."""
+    barrier = threading.Barrier(len(browsers), timeout=60)
+    answers: list[tuple[int, str, str] | None] = [None] * len(browsers)
+
+    def post(index: int) -> None:
+        barrier.wait()
+        response = browsers[index].send("POST", paths[index], {})
+        answers[index] = (response.status, response.getheader("Location") or "", response.read().decode())
+
+    threads = [threading.Thread(target=post, args=(i,)) for i in range(len(browsers))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert all(answer is not None for answer in answers), "every helper got an answer"
+    return [a for a in answers if a is not None]
+
+
+def shown_after(browser: Browser, status: int, where: str) -> str:
+    """The page the helper lands on after a redirect (where the message is shown)."""
+    assert status == 302, (status, where)
+    follow = browser.send("GET", urllib.parse.urlsplit(where).path)
+    assert follow.status == 200, (follow.status, where)
+    return follow.read().decode()
+
+
+def rows(service: dict[str, object], query: str, parameters: list[object]) -> list[tuple[object, ...]]:
+    with psycopg.connect(**service["dsn"]) as connection:  # type: ignore[arg-type]
+        return connection.execute(query, parameters).fetchall()  # type: ignore[arg-type]
+
+
+def twenty_helpers_tapping_i_can_help_at_once(service: dict[str, object]) -> None:
     port, request_pk = int(str(service["port"])), int(str(service["request"]))
     sessions = list(service["sessions"])  # type: ignore[call-overload]
     assert len(sessions) == HELPERS
@@ -138,21 +223,7 @@ def test_twenty_helpers_tapping_i_can_help_at_once_over_http(service: dict[str, 
     page = browsers[0].send("GET", f"/en/help/requests/{request_pk}/")
     assert page.status == 200, "the helper sees the request before taking it"
     page.read()
-    barrier = threading.Barrier(HELPERS, timeout=60)
-    answers: list[tuple[int, str, str] | None] = [None] * HELPERS
-
-    def tap(index: int) -> None:
-        barrier.wait()
-        response = browsers[index].send("POST", f"/en/help/requests/{request_pk}/take/", {})
-        answers[index] = (response.status, response.getheader("Location") or "", response.read().decode())
-
-    threads = [threading.Thread(target=tap, args=(i,)) for i in range(HELPERS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert all(answer is not None for answer in answers), "every helper got an answer"
-    done = [a for a in answers if a is not None]
+    done = at_once(browsers, [f"/en/help/requests/{request_pk}/take/"] * HELPERS)
     won = [i for i, (status, where, _) in enumerate(done) if status == 302 and re.search(r"/help/matches/\d+/$", where)]
     assert len(won) == 1, [(status, where) for status, where, _ in done]
     for index, (status, where, body) in enumerate(done):
@@ -160,17 +231,82 @@ def test_twenty_helpers_tapping_i_can_help_at_once_over_http(service: dict[str, 
             continue
         if status == 302:  # the message is shown on the page the helper is sent to
             assert not re.search(r"/help/matches/\d+/", where)
-            follow = browsers[index].send("GET", urllib.parse.urlsplit(where).path)
-            assert follow.status == 200
-            body = follow.read().decode()
+            body = shown_after(browsers[index], status, where)
         else:
             assert status == 200, (status, where)
         assert TAKEN in body, f"helper {index} sees the clear message ({status} {where})"
 
-    with psycopg.connect(**service["dsn"]) as connection:  # type: ignore[arg-type]
-        holding = connection.execute(
-            "SELECT status, count(*) FROM care_match WHERE request_id = %s GROUP BY status", [request_pk]
-        ).fetchall()
-        status = connection.execute("SELECT status FROM care_carerequest WHERE id = %s", [request_pk]).fetchone()
+    holding = rows(
+        service, "SELECT status, count(*) FROM care_match WHERE request_id = %s GROUP BY status", [request_pk]
+    )
+    status = rows(service, "SELECT status FROM care_carerequest WHERE id = %s", [request_pk])
     assert holding == [("accepted", 1)], "one accepted match, and nothing left behind by the others"
-    assert status == ("matched",)
+    assert status == [("matched",)]
+
+
+def twenty_helpers_accepting_proposals_for_the_same_request_at_once(service: dict[str, object]) -> None:
+    port, request_pk = int(str(service["port"])), int(str(service["wanted"]))
+    pairs = list(service["accept"])  # type: ignore[call-overload]
+    assert len(pairs) == HELPERS
+    browsers = [Browser(port, session) for session, _ in pairs]
+    done = at_once(browsers, [f"/en/help/matches/{match}/accept/" for _, match in pairs])
+    # winner and losers alike are sent back to their own match page, where the message says which they are
+    pages = [shown_after(browsers[i], status, where) for i, (status, where, _) in enumerate(done)]
+    for (_, where, _), (_, match) in zip(done, pairs, strict=True):
+        assert urllib.parse.urlsplit(where).path == f"/en/help/matches/{match}/"
+    won = [i for i, body in enumerate(pages) if ACCEPTED in body]
+    assert len(won) == 1, "exactly one helper is thanked"
+    lost = [i for i, body in enumerate(pages) if TAKEN in body]
+    assert sorted(won + lost) == list(range(HELPERS)), "each of the others sees the clear message"
+
+    statuses = dict(
+        rows(service, "SELECT id, status FROM care_match WHERE request_id = %s", [request_pk])  # type: ignore[arg-type]
+    )
+    winner = pairs[won[0]][1]
+    assert statuses.pop(winner) == "accepted"
+    assert sorted(statuses) == sorted(match for i, (_, match) in enumerate(pairs) if i != won[0])
+    assert set(statuses.values()) == {"cancelled"}, "the other proposals end, none is left waiting"
+    assert rows(service, "SELECT status FROM care_carerequest WHERE id = %s", [request_pk]) == [("matched",)]
+    events = rows(
+        service,
+        "SELECT count(*) FROM care_matchevent e JOIN care_match m ON m.id = e.match_id "
+        "WHERE m.request_id = %s AND e.to_status = 'accepted'",
+        [request_pk],
+    )
+    assert events == [(1,)]
+
+
+def a_helper_with_one_place_accepting_twenty_requests_at_once(service: dict[str, object]) -> None:
+    port, offer_pk = int(str(service["port"])), int(str(service["busy"]))
+    pairs = list(service["full"])  # type: ignore[call-overload]
+    assert len(pairs) == HELPERS
+    browsers = [Browser(port, session) for session, _ in pairs]  # the same helper on twenty phones or tabs
+    done = at_once(browsers, [f"/en/help/matches/{match}/accept/" for _, match in pairs])
+    pages = [shown_after(browsers[i], status, where) for i, (status, where, _) in enumerate(done)]
+    won = [i for i, body in enumerate(pages) if ACCEPTED in body]
+    assert len(won) == 1, "one acceptance goes through"
+    refused = [i for i, body in enumerate(pages) if FULL in body]
+    assert sorted(won + refused) == list(range(HELPERS)), "each other one says the helper is full"
+
+    matches = dict(
+        rows(service, "SELECT id, status FROM care_match WHERE helper_id = %s", [offer_pk])  # type: ignore[arg-type]
+    )
+    winner = pairs[won[0]][1]
+    assert matches.pop(winner) == "accepted"
+    assert set(matches.values()) == {"proposed"}, "a refused acceptance leaves the proposal as it was"
+    assert len(matches) == HELPERS - 1
+    requests = rows(
+        service,
+        "SELECT r.status, count(*) FROM care_carerequest r JOIN care_match m ON m.request_id = r.id "
+        "WHERE m.helper_id = %s GROUP BY r.status ORDER BY r.status",
+        [offer_pk],
+    )
+    assert requests == [("matched", 1), ("open", HELPERS - 1)], "the other requests still look for a helper"
+
+
+def test_twenty_at_once_over_http_one_wins(service: dict[str, object]) -> None:
+    """The three races, one after the other, in one test: the test suite runs in two pytest-xdist
+    processes, and separate tests of this module could each start this (slow) service of their own."""
+    twenty_helpers_tapping_i_can_help_at_once(service)
+    twenty_helpers_accepting_proposals_for_the_same_request_at_once(service)
+    a_helper_with_one_place_accepting_twenty_requests_at_once(service)

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.db import connection, transaction
 from django.test import Client
 from django.utils import timezone
 
-from apps.access.actors import Actor
+from apps.access.actors import Actor, Grant
 from apps.access.models import AccessLogEntry, AccessLogIsAppendOnly
 from apps.access.services import access_log_purge, access_log_write
 
@@ -110,10 +110,14 @@ def test_a_person_sees_when_and_why_their_data_was_read(
 ) -> None:
     me = person_of("resident")
     entry(subject_person_id=me.pk)  # type: ignore[attr-defined]
+    entry(subject_person_id=me.pk, actor=Actor(user_id=1, person_id=2, grants=(Grant("coordinator", 1),)))  # type: ignore[attr-defined]
     html = client_as("resident").get("/nl/me/reads/").content.decode()
-    assert "care_matching" in html
+    table = html.split("<tbody>")[1].split("</tbody>")[0]
+    assert "Een helper zoeken voor mijn hulpvraag" in table and "care_matching" not in table
+    assert "Coördinator" in table and ">coordinator<" not in table
+    assert 'class="table-scroll" role="region" aria-labelledby="h-reads" tabindex="0"' in html
     reads = client_as("resident").get("/api/v1/me/reads").json()
-    assert len(reads) == 1 and reads[0]["role"] == "account"
+    assert len(reads) == 2 and {read["role"] for read in reads} == {"account", "coordinator"}
 
 
 @pytest.mark.postgres
@@ -125,3 +129,42 @@ def test_postgresql_refuses_truncate_outside_test_databases() -> None:
         cursor.execute("SET LOCAL cityofpeople.allow_truncate = 'off'")
         cursor.execute("TRUNCATE access_accesslogentry")
     assert AccessLogEntry.objects.exists()
+
+
+def test_the_auditor_sees_words_not_codes_and_the_time_in_utc(client_as: Callable[[str], Client]) -> None:
+    at = datetime(2026, 7, 1, 12, 0, 5, tzinfo=UTC)  # 14:00:05 in Brussels (summer time)
+    AccessLogEntry(
+        at=at, actor_role="coordinator", subject_person_id=71, record_type="people.Person", record_id="71",
+        action="read", purpose="care_matching", outcome="allowed", via="GET people:person_detail",
+    ).save(force_insert=True)  # fmt: skip
+    html = client_as("auditor").get("/nl/audit/", {"subject": 71}).content.decode()
+    table = html.split("<tbody>")[1].split("</tbody>")[0]
+    assert "2026-07-01 12:00:05" in table and "14:00:05" not in table
+    assert "Coördinator" in table and "Een helper zoeken voor mijn hulpvraag" in table
+    assert ">coordinator<" not in table and "care_matching" not in table
+    assert 'class="table-scroll" role="region" aria-labelledby="h-entries" tabindex="0"' in html
+
+
+def test_the_auditor_filters_by_role_and_purpose_and_pages_through_the_log(
+    client_as: Callable[[str], Client],
+) -> None:
+    coordinator = Actor(user_id=1, person_id=2, grants=(Grant("coordinator", 1),))
+    for _ in range(105):
+        entry(subject_person_id=90, actor=coordinator, purpose="care_matching")
+    entry(subject_person_id=90, actor=coordinator, purpose="people.view_person")
+    entry(subject_person_id=90, purpose="care_matching")  # an account without a role
+    client = client_as("auditor")
+    first = client.get("/nl/audit/", {"subject": 90, "role": "coordinator", "purpose": "care_matching"})
+    html = first.content.decode()
+    assert "105 regels" in html
+    assert html.split("<tbody>")[1].count("<tr>") == 100
+    assert 'href="?subject=90&amp;role=coordinator&amp;purpose=care_matching&amp;page=2" rel="next"' in html
+    second = client.get(
+        "/nl/audit/", {"subject": 90, "role": "coordinator", "purpose": "care_matching", "page": 2}
+    ).content.decode()
+    assert second.split("<tbody>")[1].count("<tr>") == 5
+    assert 'page=1" rel="prev"' in second and 'rel="next"' not in second
+    assert "106 regels" in client.get("/nl/audit/", {"subject": 90, "role": "coordinator"}).content.decode()
+    assert "1 regel" in client.get("/nl/audit/", {"subject": 90, "role": "account"}).content.decode()
+    api = client.get("/api/v1/access-log", {"subject": 90, "purpose": "people.view_person"}).json()
+    assert [e["purpose"] for e in api] == ["people.view_person"]

@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.test import Client
 
 from apps.access.actors import actor_for_user
+from apps.access.models import AccessLogEntry
 from apps.people import schemas, services
 from apps.people.models import Person, Purpose, Role
 
@@ -152,3 +153,126 @@ def test_the_superuser_flag_alone_does_not_open_the_admin(
     user.is_staff = user.is_superuser = True  # type: ignore[union-attr]
     user.save()  # type: ignore[union-attr]
     assert client_as("helper").get("/nl/admin/").status_code == 302
+
+
+@pytest.mark.parametrize("staff", ["administrator", "auditor", "city_staff", "organisation_staff"])
+def test_a_coordinator_has_no_power_over_staff_in_their_district(
+    client_as: Callable[[str], Client], person_of: Callable[[str], Person], staff: str
+) -> None:
+    """8.2.2: staff who live in the coordinator's district are no "residents of my districts": they answer like
+    a missing id on every page and endpoint (the refusal logged), cannot be erased, and are never listed."""
+    client = client_as("coordinator")
+    target = person_of(staff)
+    target.support_needs = "Iets wat de coördinator niet mag lezen."
+    target.save(update_fields=["support_needs"])
+    coordinator_districts = set(person_of("coordinator").roles.values_list("district_id", flat=True))
+    assert target.district_id in coordinator_districts  # in scope by address: the role is what keeps them out
+    missing = Person.objects.order_by("-pk").first().pk + 1000  # type: ignore[union-attr]
+    denied_before = AccessLogEntry.objects.filter(subject_person_id=target.pk, outcome="denied").count()
+    consents_before = target.consents.count()
+    for url in READS + API_READS:
+        forbidden, absent = client.get(url.format(target.pk)), client.get(url.format(missing))
+        assert forbidden.status_code == absent.status_code == 404, url
+        assert forbidden.content == absent.content, url
+    for method, url, body in API_WRITES:
+        call = getattr(client, method)
+        kwargs = {"content_type": "application/json"} if body is not None else {}
+        response = call(url.format(target.pk), body, **kwargs) if body else call(url.format(target.pk))
+        assert response.status_code == 404, url
+    assert client.post(f"/nl/persons/{target.pk}/erase/", {"confirm": "on"}).status_code == 404
+    assert client.post(f"/nl/persons/{target.pk}/", {"purpose": "contact_email", "action": "give"}).status_code == 404
+    target.refresh_from_db()
+    assert target.erased_at is None and target.user is not None and target.first_name
+    assert target.consents.count() == consents_before
+    assert not target.roles.filter(role=Role.HELPER).exists()
+    assert AccessLogEntry.objects.filter(subject_person_id=target.pk, outcome="denied").count() > denied_before
+    page = client.get("/nl/persons/", {"q": target.last_name}).content.decode()
+    assert f"/persons/{target.pk}/" not in page
+    listed = client.get("/api/v1/persons", {"q": target.last_name}).json()
+    assert target.pk not in [row["id"] for row in listed]
+    # a resident of the same district still is (the rule did not close the door on everyone)
+    assert any(row["id"] for row in client.get("/api/v1/persons").json())
+
+
+@pytest.mark.parametrize("neighbour", ["initiative_starter", "centre_committee"])
+def test_a_coordinator_still_helps_residents_who_took_something_on_in_their_neighbourhood(
+    client_as: Callable[[str], Client], person_of: Callable[[str], Person], neighbour: str
+) -> None:
+    """An initiative starter or a centre committee member is a resident, not staff: their coordinator opens
+    their record and finds them in the search."""
+    client = client_as("coordinator")
+    target = person_of(neighbour)
+    assert client.get(f"/nl/persons/{target.pk}/").status_code == 200
+    listed = client.get("/api/v1/persons", {"q": target.last_name}).json()
+    assert target.pk in [row["id"] for row in listed]
+
+
+def _admin_post_data(response: object) -> dict[str, object]:
+    """What the admin's change form would post back unchanged: the person's fields and the role rows."""
+    data: dict[str, object] = {}
+    forms = [response.context["adminform"].form]  # type: ignore[attr-defined]
+    for inline in response.context["inline_admin_formsets"]:  # type: ignore[attr-defined]
+        formset = inline.formset
+        forms += [formset.management_form, *formset.forms]
+    for form in forms:
+        for bound in form:
+            value, widget = bound.value(), bound.field.widget
+            if hasattr(widget, "decompress"):
+                for index, part in enumerate(widget.decompress(value)):
+                    data[f"{bound.html_name}_{index}"] = "" if part is None else part
+            elif isinstance(value, bool):
+                if value:
+                    data[bound.html_name] = "on"
+            elif value is not None:
+                data[bound.html_name] = value
+    return data
+
+
+def test_the_admin_grants_and_withdraws_roles_on_record_and_never_deletes(
+    client_as: Callable[[str], Client], person_of: Callable[[str], Person], resident_in_coordinators_district: Person
+) -> None:
+    """8.2.1/8.3.1: in the admin too, who granted or withdrew a role is recorded, not typed; no hard deletes."""
+    client = client_as("administrator")
+    administrator, coordinator = person_of("administrator"), person_of("coordinator")
+    resident = resident_in_coordinators_district
+    url = f"/nl/admin/people/person/{resident.pk}/change/"
+    page = client.get(url)
+    html = page.content.decode()
+    for name in ("granted_by", "withdrawn_at", "withdrawn_by", "DELETE"):
+        assert f'name="roles-0-{name}' not in html, name
+    data = _admin_post_data(page)
+    count = int(data["roles-TOTAL_FORMS"])  # type: ignore[call-overload]
+    data.update(
+        {
+            "roles-TOTAL_FORMS": count + 1,
+            f"roles-{count}-person": resident.pk,
+            f"roles-{count}-role": Role.HELPER,
+            f"roles-{count}-district": resident.district_id,
+            # forged: these are not fields of the form, so they are ignored
+            f"roles-{count}-granted_by": coordinator.pk,
+            f"roles-{count}-withdrawn_at_0": "2026-01-01",
+            f"roles-{count}-withdrawn_at_1": "00:00",
+        }
+    )
+    assert client.post(url, data).status_code == 302
+    helper = resident.roles.get(role=Role.HELPER)
+    assert helper.granted_by == administrator and helper.withdrawn_at is None
+    data = _admin_post_data(client.get(url))
+    row = next(key.split("-")[1] for key, value in data.items() if key.endswith("-id") and str(value) == str(helper.pk))
+    data[f"roles-{row}-withdraw"] = "on"
+    assert client.post(url, data).status_code == 302
+    helper.refresh_from_db()
+    assert helper.withdrawn_at is not None and helper.withdrawn_by == administrator
+    assert resident.roles.filter(pk=helper.pk).exists()  # withdrawn, not deleted
+    assert client.get(f"/nl/admin/people/person/{resident.pk}/delete/").status_code == 403
+    assert client.post(f"/nl/admin/people/person/{resident.pk}/delete/", {"post": "yes"}).status_code == 403
+    resident.refresh_from_db()
+    assert resident.erased_at is None
+
+
+def test_administrators_do_not_browse_the_access_log(client_as: Callable[[str], Client]) -> None:
+    """8.2.3: who read whose data is for the auditor's search only."""
+    client = client_as("administrator")
+    assert client.get("/nl/admin/access/accesslogentry/").status_code == 403
+    assert "accesslogentry" not in client.get("/nl/admin/").content.decode()
+    assert client_as("auditor").get("/nl/audit/").status_code == 200

@@ -3,7 +3,8 @@
 Twenty helpers accept the same request, or tap "I can help" on it, at the same instant, each in its
 own thread with its own database connection (Django gives every thread its own), started together by
 a barrier: exactly one wins, the nineteen others get the clear "already accepted" message, and the
-database ends in a sound state.  The same for a helper with one place accepting two requests at once.
+database ends in a sound state.  The same for a helper with one place accepting two, and twenty,
+requests at once.
 These races need a server that runs transactions side by side, so they run on PostgreSQL (the
 database suite of ``bin/test``).  The last line of defence, the partial unique index, is proven on
 both databases.
@@ -166,6 +167,37 @@ def test_a_helper_with_one_place_accepting_two_requests_at_once(
     lost.refresh_from_db()
     assert lost.status == CareRequest.Status.OPEN, "the other request still looks for a helper"
     assert Match.objects.get(request=lost).status == Match.Status.PROPOSED
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_helper_with_one_place_accepting_twenty_requests_at_once(
+    care_world: CareWorld, make_request: Callable[..., CareRequest]
+) -> None:
+    """Twenty proposals to one helper with one place, accepted at the same moment: one visit, not twenty."""
+    needs_postgresql()
+    world = care_world
+    requests = [make_request(description=f"Boodschappen {i}.") for i in range(RACERS)]
+    HelperOffer.objects.filter(pk=world.offer.pk).update(requests_per_week=RACERS)  # room to be asked 20 times
+    proposals = [services.match_propose(actor=world.coordinator_actor, request=r, offer=world.offer) for r in requests]
+    HelperOffer.objects.filter(pk=world.offer.pk).update(requests_per_week=1)  # then only one place
+    helper = world.helper_actor
+    calls = [(lambda m=m: services.match_accept(actor=helper, match=m)) for m in proposals]
+    wins, refusals = split(race(calls))
+    assert len(wins) == 1
+    assert len(refusals) == RACERS - 1
+    assert all(r.messages == ["You already help with 1 requests, as many as you offered."] for r in refusals), {
+        m for r in refusals for m in r.messages
+    }
+    (winner,) = wins
+    assert list(Match.objects.filter(helper=world.offer, status__in=Match.HOLDING)) == [winner]
+    assert MatchEvent.objects.filter(match__helper=world.offer, to_status=Match.Status.ACCEPTED).count() == 1
+    statuses = dict(CareRequest.objects.filter(pk__in=[r.pk for r in requests]).values_list("pk", "status"))
+    assert statuses.pop(winner.request_id) == CareRequest.Status.MATCHED
+    assert set(statuses.values()) == {CareRequest.Status.OPEN}, "the others still look for a helper"
+    still_asked = Match.objects.filter(helper=world.offer, status=Match.Status.PROPOSED)
+    assert still_asked.count() == RACERS - 1, "a refused acceptance leaves the proposal as it was"
+    assert Message.objects.filter(person=world.resident, text=nl(GOOD_NEWS)).count() == 1
 
 
 @pytest.mark.postgres

@@ -223,3 +223,36 @@ def test_failed_phone_logins_of_one_number_do_not_lock_out_another(demo_city: No
     assert adapter._get_login_attempts_cache_key(None, phone="+32470000001") != (
         adapter._get_login_attempts_cache_key(None, phone="+32470000002")
     )
+
+
+@LOCMEM
+def test_an_email_sign_up_links_a_registered_person_only_once_the_address_is_confirmed(
+    demo_city: None, client: Client
+) -> None:
+    """Typing someone's email address at sign-up gives nothing of theirs; confirming it links their record."""
+    registered = Person.objects.filter(user__isnull=True, erased_at__isnull=True).exclude(support_needs="").first()
+    assert registered is not None
+    registered.email = "georgette@example.org"
+    registered.save(update_fields=["email"])
+    password = "lang-genoeg-wachtwoord"
+    response = client.post(
+        "/nl/accounts/signup/", {"email": "Georgette@example.org", "password1": password, "password2": password}
+    )
+    assert response.status_code == 302
+    user = get_user_model().objects.get(email__iexact="georgette@example.org")
+    registered.refresh_from_db()
+    assert registered.user is None, "not linked on an address nobody confirmed"
+    # even signed in before confirming (say with a verified phone), the account sees a person of its own
+    unconfirmed = Client()
+    unconfirmed.force_login(user)
+    me = unconfirmed.get("/api/v1/me").json()
+    assert me["id"] != registered.pk and registered.support_needs not in str(me)
+    assert registered.support_needs not in unconfirmed.get("/nl/me/").content.decode()
+    link = re.search(r"http://testserver(/\S+/accounts/confirm-email/\S+/)", mail.outbox[0].body)
+    assert link is not None
+    client.post(link.group(1))
+    registered.refresh_from_db()
+    assert registered.user == user, "linked once the address is confirmed"
+    assert Person.objects.filter(user=user).count() == 1, "the empty record of the sign-up is not left behind"
+    me = unconfirmed.get("/api/v1/me").json()
+    assert me["id"] == registered.pk and me["support_needs"] == registered.support_needs

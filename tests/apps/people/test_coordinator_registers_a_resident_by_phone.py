@@ -185,3 +185,35 @@ def test_a_refused_attempt_on_someones_record_is_logged(
     assert {(e.outcome, e.actor_role, e.subject_person_id) for e in entries} == {
         ("denied", "helper", resident_in_coordinators_district.pk)
     }
+
+
+def test_registering_care_needs_writes_exactly_one_log_entry(client_as: Callable[[str], Client]) -> None:
+    """Care needs noted by the coordinator are a write of special-category data: page and API, one entry each."""
+    client = client_as("coordinator")
+    assert client.post("/nl/persons/new/", FORM).status_code == 302
+    person = Person.objects.get(last_name="Vermeersch")
+    entries = list(AccessLogEntry.objects.filter(subject_person_id=person.pk))
+    assert len(entries) == 1
+    assert (entries[0].action, entries[0].record_type, entries[0].record_id) == (
+        "change",
+        "people.Person.support_needs",
+        str(person.pk),
+    )
+    assert entries[0].actor_role == "coordinator" and entries[0].via == "POST people:person_register"
+    assert "Boodschappen" not in str(vars(entries[0]))  # never the data itself
+    payload = {
+        "first_name": "Marcel",
+        "last_name": "Van Hoecke",
+        "address": "Korenmarkt 1",
+        "phone": "09 266 11 12",
+        "support_needs": "Hulp bij papieren.",
+        "consents": [Purpose.CARE_MATCHING],
+    }
+    response = client.post("/api/v1/persons", payload, content_type="application/json")
+    assert response.status_code == 201
+    entries = list(AccessLogEntry.objects.filter(subject_person_id=response.json()["id"]))
+    assert len(entries) == 1 and entries[0].action == "change" and entries[0].via.startswith("POST ")
+    # without care needs there is nothing special to log
+    quiet = client.post("/nl/persons/new/", {**FORM, "last_name": "Stil", "support_needs": "", "phone": "09 266 11 13"})
+    assert quiet.status_code == 302
+    assert not AccessLogEntry.objects.filter(subject_person_id=Person.objects.get(last_name="Stil").pk).exists()
