@@ -39,6 +39,10 @@ EXPECTED = {
     "care:helper_home": 24,
     "care:request_detail": 33,
     "care:call_list": 14,
+    "care:rounds": 12,
+    "care:helper_matches": 11,
+    "care:my_requests": 15,
+    "care:messages": 10,
     "GET /api/v1/care/categories": 11,
     "GET /api/v1/care/matches": 11,
     "GET /api/v1/care/offer": 14,
@@ -74,6 +78,10 @@ def pages(request_pk: int) -> dict[str, tuple[str, str]]:
             "care:helper_home": ("helper", reverse("care:helper_home")),
             "care:request_detail": ("coordinator", reverse("care:request_detail", args=[request_pk])),
             "care:call_list": ("coordinator", reverse("care:call_list")),
+            "care:rounds": ("coordinator", reverse("care:rounds")),
+            "care:helper_matches": ("helper", reverse("care:helper_matches")),
+            "care:my_requests": ("resident", reverse("care:my_requests")),
+            "care:messages": ("resident", reverse("care:messages")),
         }
     paths = api.get_openapi_schema()["paths"]
     for path in sorted(p for p, methods in paths.items() if p.startswith("/api/v1/care/") and "get" in methods):
