@@ -3,6 +3,7 @@ done with the keyboard only, the call list on paper, and a running round that re
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, time, timedelta
 from typing import Any
 
@@ -204,3 +205,49 @@ def test_a_running_round_refreshes_itself(browser: Browser, site: Any) -> None:
 
     expect(page.get_by_text("Proven optimal")).to_be_visible(timeout=10_000)
     assert_accessible(page)
+
+
+def test_without_javascript_a_helper_takes_a_request_and_the_coordinator_logs_the_visit(
+    browser: Browser, site: Any
+) -> None:
+    """The story from a helper's phone to the coordinator's phone call afterwards, scripts off on both sides:
+    "I can help" is a plain form, and so is the visit the coordinator records for the helper."""
+    home = home_district_id()
+    helper_context = browser.new_context(
+        locale="nl-BE", bypass_csp=True, viewport=VIEWPORTS["phone"], java_script_enabled=False
+    )
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="helper@demo.cityofpeople.example"))
+    helper_context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": site.url}])
+    helper = helper_context.new_page()
+    helper.goto(site.url + "/en/help/")
+    expect(helper.get_by_role("button", name="I can help").first).to_be_visible()
+    before = Match.objects.count()
+    helper.get_by_role("button", name="I can help").first.click()
+    expect(helper).to_have_url(re.compile(r"/en/help/matches/\d+/$"))
+    taken = Match.objects.latest("pk")
+    assert Match.objects.count() == before + 1 and taken.status == Match.Status.ACCEPTED
+    assert taken.request.district_id == home, "the demo helper's nearest request is in the coordinator's district"
+
+    coordinator_page = browser.new_context(
+        locale="nl-BE", bypass_csp=True, viewport=VIEWPORTS["phone"], java_script_enabled=False
+    )
+    staff = Client()
+    staff.force_login(get_user_model().objects.get(username="coordinator@demo.cityofpeople.example"))
+    coordinator_page.add_cookies([{"name": "sessionid", "value": staff.cookies["sessionid"].value, "url": site.url}])
+    page = coordinator_page.new_page()
+    page.goto(site.url + f"/en/coordinate/matches/{taken.pk}/")
+    done = page.locator("form", has=page.get_by_role("button", name="Mark the visit done"))
+    done.get_by_label("How many hours the helper helped").fill("30")
+    done.get_by_role("button", name="Mark the visit done").click()
+    expect(page.get_by_text("between 0.25 and 12")).to_be_visible()
+    taken.refresh_from_db()
+    assert taken.status == Match.Status.ACCEPTED and taken.hours is None
+    done.get_by_label("How many hours the helper helped").fill("1.5")
+    done.get_by_label("What the helper said about the visit").fill("Fijne babbel, boodschappen gedaan.")
+    done.get_by_label("Yes", exact=True).check()
+    done.get_by_role("button", name="Mark the visit done").click()
+    expect(page.get_by_text("The visit is recorded as done, with the helper's hours.")).to_be_visible()
+    taken.refresh_from_db()
+    assert taken.status == Match.Status.DONE and float(taken.hours or 0) == 1.5
+    assert taken.helper_feedback == "Fijne babbel, boodschappen gedaan."
