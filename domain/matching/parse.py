@@ -57,12 +57,21 @@ def _kind(value: Any) -> str:
 
 
 class _Record:
-    """Where we are, for error messages: ``requests[3] (id "r4")``."""
+    """Where we are, for error messages: ``requests[3] (id "r4")``.
 
-    __slots__ = ("label",)
+    The label is written only when a message needs it: a region's 750,000 records would otherwise each
+    format one that is never read.
+    """
 
-    def __init__(self, label: str) -> None:
-        self.label = label
+    __slots__ = ("identifier", "index", "kind")
+
+    def __init__(self, kind: str, index: int | None = None, identifier: str | None = None) -> None:
+        self.kind, self.index, self.identifier = kind, index, identifier
+
+    @property
+    def label(self) -> str:
+        label = self.kind if self.index is None else f"{self.kind}[{self.index}]"
+        return label if self.identifier is None else f"{label} (id {_show(self.identifier)})"
 
     def fail(self, field: str | None, message: str) -> NoReturn:
         where = f'{self.label}: "{field}" {message}' if field else f"{self.label}: {message}"
@@ -157,21 +166,20 @@ def _lat_lon(record: Mapping[str, Any], where: _Record) -> tuple[float, float]:
     return lat, lon
 
 
-def _record_id(record: Any, label: str, seen: dict[str, int]) -> tuple[str, _Record]:
-    where = _Record(label)
+def _record_id(record: Any, kind: str, index: int, seen: dict[str, int]) -> tuple[str, _Record]:
+    where = _Record(kind, index)
     if type(record) is not dict:
         where.fail(None, f"must be an object, got {_kind(record)} {_show(record)}")
     identifier = _string(_get(record, "id", where), "id", where)
-    named = _Record(f"{label} (id {_show(identifier)})")
+    named = _Record(kind, index, identifier)
     if identifier in seen:
-        kind = label.split("[", 1)[0]
         named.fail("id", f"is a duplicate: {kind}[{seen[identifier]}] has the same id")
-    seen[identifier] = int(label[label.index("[") + 1 : -1])
+    seen[identifier] = index
     return identifier, named
 
 
 def _request(raw: Any, i: int, seen: dict[str, int], cache: dict[str, datetime]) -> Request:
-    identifier, where = _record_id(raw, f"requests[{i}]", seen)
+    identifier, where = _record_id(raw, "requests", i, seen)
     lat, lon = _lat_lon(raw, where)
     category = _string(_get(raw, "category", where), "category", where)
     duration = _number(_get(raw, "duration_minutes", where), "duration_minutes", where)
@@ -193,7 +201,7 @@ def _request(raw: Any, i: int, seen: dict[str, int], cache: dict[str, datetime])
 
 
 def _helper(raw: Any, i: int, seen: dict[str, int], cache: dict[str, datetime]) -> Helper:
-    identifier, where = _record_id(raw, f"helpers[{i}]", seen)
+    identifier, where = _record_id(raw, "helpers", i, seen)
     lat, lon = _lat_lon(raw, where)
     categories = _strings(_get(raw, "categories", where), "categories", where)
     windows = _windows(_get(raw, "windows", where), where, cache)
