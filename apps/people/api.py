@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import logout
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 from ninja.errors import HttpError
@@ -13,7 +14,7 @@ from ninja.security import django_auth
 
 from apps.access.actors import actor_for
 from apps.access.models import AccessLogEntry
-from apps.access.privacy import export_person
+from apps.access.privacy import export_as_csv, export_person
 from apps.access.rules import can
 from apps.access.services import log_request_access, via_of
 from apps.organisations.selectors import organisation_by_slug
@@ -23,18 +24,30 @@ from .models import Person, RoleAssignment
 from .schemas import (
     ConsentIn,
     ConsentOut,
+    EraseIn,
     MessageOut,
     PersonDetailOut,
     PersonIn,
     PersonOut,
     ProfileIn,
     ReadOut,
+    RoleAssignmentOut,
     RoleIn,
     RoleOut,
 )
 
 router = Router(tags=["people"], auth=django_auth)
 ERRORS: dict[int, Any] = {401: MessageOut, 403: MessageOut, 404: MessageOut, 422: MessageOut}
+CHANGES: dict[int, Any] = {**ERRORS, 409: MessageOut}
+"""A write may also meet a state that changed meanwhile (409)."""
+CSV_EXPORT: dict[str, Any] = {
+    "responses": {
+        200: {
+            "description": "All the person's data as one CSV text: a line ``# app.table`` per table, then its rows",
+            "content": {"text/csv": {"schema": {"type": "string"}}},
+        }
+    }
+}
 
 
 def _person_out(person: Person) -> dict[str, Any]:
@@ -58,6 +71,7 @@ def _person_out(person: Person) -> dict[str, Any]:
 
 def _role_out(role: RoleAssignment) -> dict[str, Any]:
     return {
+        "id": role.pk,
         "role": role.role,
         "district_number": role.district.number if role.district else None,
         "place_slug": role.place.slug if role.place else None,
@@ -144,6 +158,24 @@ def my_export(request: HttpRequest) -> Any:
     return export_person(_me(request))
 
 
+@router.get("/me/export.csv", response=ERRORS, openapi_extra=CSV_EXPORT)
+def my_export_csv(request: HttpRequest) -> Any:
+    """All my data as CSV, the same as the download on the "My data" page."""
+    return _csv(_me(request))
+
+
+@router.post("/me/erase", response={204: None, **ERRORS})
+def erase_me(request: HttpRequest, payload: EraseIn) -> Any:
+    """Erase all my personal data in every app and close my account; statistics stay whole.
+
+    Send ``{"confirm": true}``: anything else changes nothing.
+    """
+    person = _me(request)
+    _erase(request, person, payload)
+    logout(request)  # the account is gone and so are its sessions, this one included
+    return Status(204, None)
+
+
 @router.get("/persons", response={200: list[PersonOut], **ERRORS})
 def search_persons(request: HttpRequest, q: str = Query("", max_length=100)) -> Any:
     """Coordinators: residents of their own districts only."""
@@ -225,8 +257,29 @@ def grant_role(request: HttpRequest, person_id: int, payload: RoleIn) -> Any:
     return Status(201, _role_out(assignment))
 
 
-@router.get("/persons/{person_id}/export", response={200: dict[str, list[dict[str, Any]]], **ERRORS})
-def person_export(request: HttpRequest, person_id: int) -> Any:
+@router.delete("/persons/{person_id}/roles/{assignment_id}", response={200: RoleAssignmentOut, **CHANGES})
+def withdraw_role(request: HttpRequest, person_id: int, assignment_id: int) -> Any:
+    """Withdraw one of the person's roles, as those entitled to grant it may; who withdrew it is recorded.
+
+    A role that was already withdrawn gives 409 and changes nothing.
+    """
+    actor = actor_for(request)
+    person = selectors.person_for(actor, person_id, request=request)
+    assignment = person.roles.select_related("district", "place", "organisation").filter(pk=assignment_id).first()
+    if assignment is None:
+        raise HttpError(404, _("This role does not exist."))
+    already_withdrawn = assignment.withdrawn_at is not None
+    try:
+        services.role_withdraw(actor=actor, assignment=assignment)  # the rule first; a withdrawn role stays as it is
+    except PermissionDenied:
+        raise HttpError(403, _("You may not withdraw this role.")) from None
+    if already_withdrawn:
+        raise HttpError(409, _("This role was already withdrawn."))
+    return {**_role_out(assignment), "withdrawn_by_person_id": assignment.withdrawn_by_id}
+
+
+def _export_for(request: HttpRequest, person_id: int) -> Person:
+    """The person whose data the actor may export, and the export written to the access log."""
     person = selectors.person_for(actor_for(request), person_id, rule="people.export_data", request=request)
     log_request_access(
         request,
@@ -237,4 +290,45 @@ def person_export(request: HttpRequest, person_id: int) -> Any:
         purpose="data_export",
         allowed=True,
     )
-    return export_person(person)
+    return person
+
+
+def _csv(person: Person) -> HttpResponse:
+    response = HttpResponse(export_as_csv(export_person(person)), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="my-data-{person.pk}.csv"'
+    return response
+
+
+def _erase(request: HttpRequest, person: Person, payload: EraseIn) -> None:
+    if payload.confirm is not True:
+        raise HttpError(
+            422,
+            _('Nothing was erased. To erase all personal data for good, send {"confirm": true}.'),
+        )
+    try:
+        services.person_erase(actor=actor_for(request), person=person, via=via_of(request))
+    except PermissionDenied:
+        raise Http404 from None
+
+
+@router.get("/persons/{person_id}/export", response={200: dict[str, list[dict[str, Any]]], **ERRORS})
+def person_export(request: HttpRequest, person_id: int) -> Any:
+    return export_person(_export_for(request, person_id))
+
+
+@router.get("/persons/{person_id}/export.csv", response=ERRORS, openapi_extra=CSV_EXPORT)
+def person_export_csv(request: HttpRequest, person_id: int) -> Any:
+    """Coordinators: all the data of a resident they coordinate, as CSV; every export is in the access log."""
+    return _csv(_export_for(request, person_id))
+
+
+@router.post("/persons/{person_id}/erase", response={204: None, **ERRORS})
+def person_erase(request: HttpRequest, person_id: int, payload: EraseIn) -> Any:
+    """Coordinators: erase all personal data of a resident they coordinate, on their behalf.
+
+    Send ``{"confirm": true}``: anything else changes nothing.  Another person's id gives the same 404
+    as an id that does not exist.
+    """
+    person = selectors.person_for(actor_for(request), person_id, rule="people.erase_data", request=request)
+    _erase(request, person, payload)
+    return Status(204, None)

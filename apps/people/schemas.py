@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import Field, StrictBool
 
 
 class PersonOut(Schema):
@@ -59,6 +59,7 @@ class ConsentIn(Schema):
 
 
 class RoleOut(Schema):
+    id: int = Field(description="The role assignment, to withdraw it")
     role: str
     district_number: int | None
     place_slug: str | None
@@ -92,3 +93,13 @@ class ProfileIn(Schema):
 
 class RoleIn(Schema):
     role: str = Field(pattern="^[a-z_]{1,30}$")
+
+
+class EraseIn(Schema):
+    confirm: StrictBool = Field(
+        False, description="Must be true: all personal data is removed for good and cannot be brought back"
+    )
+
+
+class RoleAssignmentOut(RoleOut):
+    withdrawn_by_person_id: int | None = Field(description="Who withdrew the role, when it was withdrawn")

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.access.actors import Actor
+from apps.access.privacy import erase_person
 from apps.access.rules import ORGANISATION_ROLES, can
 from apps.access.services import access_log_write
 from apps.organisations.models import Organisation
@@ -298,6 +299,28 @@ def role_withdraw(*, actor: Actor, assignment: RoleAssignment) -> RoleAssignment
         assignment.withdrawn_by = _actor_person(actor)
         assignment.save(update_fields=["withdrawn_at", "withdrawn_by"])
     return assignment
+
+
+@transaction.atomic
+def person_erase(*, actor: Actor, person: Person, via: str = "internal") -> None:
+    """Remove or anonymise every personal field of the person in every app (``apps.access.privacy``).
+
+    The person themselves, or their coordinator on their behalf (``people.erase_data``); an erasure by
+    someone else is written to the access log (``via``: the page or endpoint), never the data itself.
+    """
+    if not can(actor, "people.erase_data", person):
+        raise PermissionDenied
+    access_log_write(
+        actor=actor,
+        subject_person_id=person.pk,
+        record_type="people.Person",
+        record_id=person.pk,
+        action="erase",
+        purpose="data_erasure",
+        allowed=True,
+        via=via,
+    )
+    erase_person(person)
 
 
 def email_is_verified(user: Any) -> bool:

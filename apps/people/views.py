@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods
 from apps.access.actors import actor_for
 from apps.access.decorators import requires
 from apps.access.models import AccessLogEntry
-from apps.access.privacy import erase_person, export_as_csv, export_person
+from apps.access.privacy import export_as_csv, export_person
 from apps.access.rules import roles_grantable
 from apps.access.services import log_request_access, via_of
 from apps.organisations.selectors import coordinated_organisations
@@ -190,16 +190,7 @@ def _export(request: HttpRequest, person: Person) -> HttpResponse:
 
 
 def _erase(request: HttpRequest, person: Person) -> None:
-    log_request_access(
-        request,
-        subject_person_id=person.pk,
-        record_type="people.Person",
-        record_id=person.pk,
-        action="erase",
-        purpose="data_erasure",
-        allowed=True,
-    )
-    erase_person(person)
+    services.person_erase(actor=actor_for(request), person=person, via=via_of(request))
 
 
 # --- coordinators -------------------------------------------------------------------------------

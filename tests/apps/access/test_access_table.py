@@ -185,11 +185,15 @@ TABLE: dict[str, tuple[dict[str, Any], dict[str, int]]] = {
     "api:withdraw_my_consent": ({"purpose": "contact_email"}, signed_in(405, anonymous=405)),
     "api:my_reads": ({}, signed_in(200, anonymous=401)),
     "api:my_export": ({}, signed_in(200, anonymous=401)),
+    "api:my_export_csv": ({}, signed_in(200, anonymous=401)),
+    "api:erase_me": ({}, everyone(405)),  # POST only
     "api:search_persons": ({}, only({"coordinator"}, anonymous=401)),
     "api:get_person": ({"person_id": "@resident"}, only({"coordinator"}, others=404, anonymous=401)),
     "api:person_consents": ({"person_id": "@resident"}, only({"coordinator"}, others=404, anonymous=401)),
     "api:withdraw_consent": ({"person_id": "@resident", "purpose": "contact_email"}, everyone(405)),
     "api:person_export": ({"person_id": "@resident"}, only({"coordinator"}, others=404, anonymous=401)),
+    "api:person_export_csv": ({"person_id": "@resident"}, only({"coordinator"}, others=404, anonymous=401)),
+    "api:person_erase": ({"person_id": "@resident"}, everyone(405)),  # POST only
     "api:search_log": ({}, only({"auditor"}, anonymous=401)),
     # care matching in the API: Rosa's open request with Yasmine's proposal waiting, in Tom's district
     "api:care_categories": ({}, everyone(200)),
@@ -247,6 +251,7 @@ TABLE: dict[str, tuple[dict[str, Any], dict[str, int]]] = {
     "api:record_consent": ({"person_id": "@resident"}, only({"coordinator"}, others=404, anonymous=401)),
     "api:update_me": ({}, signed_in(200, anonymous=401)),
     "api:grant_role": ({"person_id": "@resident"}, everyone(405)),
+    "api:withdraw_role": ({"person_id": "@resident", "assignment_id": 1}, everyone(405)),  # DELETE only
     "api:update_organisation": (
         {"slug": "@organisation"},
         only({"organisation_staff", "city_staff", "administrator"}, others=404, anonymous=401),

@@ -24,9 +24,16 @@ pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[3]
 
 READS = ["/nl/persons/{}/", "/nl/persons/{}/export/", "/nl/persons/{}/erase/"]
-API_READS = ["/api/v1/persons/{}", "/api/v1/persons/{}/consents", "/api/v1/persons/{}/export"]
+API_READS = [
+    "/api/v1/persons/{}",
+    "/api/v1/persons/{}/consents",
+    "/api/v1/persons/{}/export",
+    "/api/v1/persons/{}/export.csv",
+]
 API_WRITES = [
     ("post", "/api/v1/persons/{}/roles", {"role": "helper"}),
+    ("post", "/api/v1/persons/{}/erase", {"confirm": True}),
+    ("delete", "/api/v1/persons/{}/roles/1", None),
     ("post", "/api/v1/persons/{}/consents", {"purpose": "contact_email", "method": "phone"}),
     ("delete", "/api/v1/persons/{}/consents/care_matching", None),
 ]
