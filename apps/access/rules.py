@@ -6,8 +6,8 @@ Least privilege: city staff and administrators run the city, they do not
 read residents' care needs; coordinators read them only for the persons they
 coordinate (in their districts, or followed by their organisation) and only
 while the person's consent for that purpose holds; their power over persons stops at
-staff accounts (anyone holding a role other than resident or helper).  Organisation staff see
-and edit their own organisation's profile, and nothing of persons.
+staff accounts (``STAFF_ROLES``: coordinators, organisation and city staff, auditors, administrators).
+Organisation staff see and edit their own organisation's profile, and nothing of persons.
 """
 
 from __future__ import annotations
