@@ -18,7 +18,7 @@ from apps.care import selectors, services, views_coordinator
 from apps.care.models import CareCategory, CareRequest, HelperOffer, Match, MatchingRound
 from apps.people.models import Person, Role
 from tests.e2e.axe import assert_accessible
-from tests.e2e.test_signed_in_pages_are_accessible import open_checked
+from tests.e2e.test_signed_in_pages_are_accessible import open_checked, signed_in_context
 
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 375, "height": 740}}
 
@@ -213,13 +213,7 @@ def test_without_javascript_a_helper_takes_a_request_and_the_coordinator_logs_th
     """The story from a helper's phone to the coordinator's phone call afterwards, scripts off on both sides:
     "I can help" is a plain form, and so is the visit the coordinator records for the helper."""
     home = home_district_id()
-    helper_context = browser.new_context(
-        locale="nl-BE", bypass_csp=True, viewport=VIEWPORTS["phone"], java_script_enabled=False
-    )
-    client = Client()
-    client.force_login(get_user_model().objects.get(username="helper@demo.cityofpeople.example"))
-    helper_context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": site.url}])
-    helper = helper_context.new_page()
+    helper = signed_in_context(browser, site, "helper", java_script_enabled=False).new_page()
     helper.goto(site.url + "/en/help/")
     expect(helper.get_by_role("button", name="I can help").first).to_be_visible()
     # a request of the coordinator's district among those offered (which come first depends on the clock)
@@ -244,13 +238,7 @@ def test_without_javascript_a_helper_takes_a_request_and_the_coordinator_logs_th
     assert Match.objects.count() == before + 1 and taken.status == Match.Status.ACCEPTED
     assert taken.request.district_id == home
 
-    coordinator_page = browser.new_context(
-        locale="nl-BE", bypass_csp=True, viewport=VIEWPORTS["phone"], java_script_enabled=False
-    )
-    staff = Client()
-    staff.force_login(get_user_model().objects.get(username="coordinator@demo.cityofpeople.example"))
-    coordinator_page.add_cookies([{"name": "sessionid", "value": staff.cookies["sessionid"].value, "url": site.url}])
-    page = coordinator_page.new_page()
+    page = signed_in_context(browser, site, "coordinator", java_script_enabled=False).new_page()
     page.goto(site.url + f"/en/coordinate/matches/{taken.pk}/")
     done = page.locator("form", has=page.get_by_role("button", name="Mark the visit done"))
     done.get_by_label("How many hours the helper helped").fill("30")
