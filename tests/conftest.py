@@ -8,6 +8,8 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
+from tests.demo_snapshot import DemoCity
+
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
@@ -23,7 +25,13 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
         call_command("load_districts", verbosity=0)
 
 
+@pytest.fixture(scope="session")
+def demo_rows() -> DemoCity:
+    return DemoCity()
+
+
 @pytest.fixture
-def demo_city(db: None) -> None:
-    """The full demo city (places and people), for tests that need realistic data."""
-    call_command("load_demo", verbosity=0)
+def demo_city(db: None, demo_rows: DemoCity) -> None:
+    """The full demo city (places and people), for tests that need realistic data: what ``load_demo``
+    writes, loaded once per process and copied in for each test (``tests/demo_snapshot.py``)."""
+    demo_rows.load()

@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import Page
 
+from tests.demo_snapshot import DemoCity
 from tests.e2e.axe import assert_accessible
 
 CHROMIUM = "/usr/bin/chromium"
@@ -51,9 +51,9 @@ def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]
 
 
 @pytest.fixture
-def site(live_server: Any, transactional_db: None) -> Any:
+def site(live_server: Any, transactional_db: None, demo_rows: DemoCity) -> Any:
     """The live site with the demo city loaded (the live server flushes the database after each test)."""
-    call_command("load_demo", verbosity=0)
+    demo_rows.load()
     return live_server
 
 
