@@ -789,7 +789,7 @@ def care_round_confirm(request: HttpRequest, round_id: int, payload: ConfirmIn) 
 
 @router.get("/care/worklist", response={200: WorklistOut, **ERRORS})
 def care_worklist(request: HttpRequest) -> Any:
-    """Coordinators: what to act on today, in the sections of the worklist page (50 rows each at most).
+    """Coordinators: what to act on today, in the sections of the worklist page (25 rows each at most).
 
     Summaries only: the person's name and address are in ``GET /care/requests/{id}``, which is logged.
     """

@@ -28,12 +28,14 @@ from domain.matching.compiled import haversine_km
 from domain.matching.model import PREFERRED_BONUS, PRIORITY_WEIGHT, Request
 
 from .models import (
+    CareCategory,
     CareRequest,
     HelperOffer,
     Match,
     MatchEvent,
     MatchingRound,
     Message,
+    Referral,
     RequestWindow,
     RoundProposal,
     Urgency,
@@ -61,7 +63,7 @@ from .problem import (
 )
 
 if TYPE_CHECKING:
-    from .models import AvailabilityException, CareCategory
+    from .models import AvailabilityException
 
 RECORD = "care.CareRequest"
 
@@ -196,10 +198,20 @@ def requests_in_scope(actor: Actor) -> QuerySet[CareRequest]:
     consent = Consent.objects.filter(
         person_id=OuterRef("person_id"), purpose=Purpose.CARE_MATCHING, withdrawn_at__isnull=True
     )
-    # both sides of the "or" on the request's own columns, so each can use an index with the status
-    followed = Person.objects.filter(organisation_id__in=actor.organisation_scope(Role.COORDINATOR)).values("pk")
+    # both sides of the "or" on the request's own columns and as lists of values, so that PostgreSQL
+    # reads each through its index with the status and joins the two (with a subquery for the persons
+    # it scans every request of that status instead); one query for the persons an organisation follows
+    followed = _followed_persons(actor)
     scope = Q(district_id__in=actor.district_scope(Role.COORDINATOR)) | Q(person_id__in=followed)
     return _request_query().filter(scope).filter(Exists(consent))
+
+
+def _followed_persons(actor: Actor) -> list[int]:
+    """The persons the organisations a coordinator coordinates for follow (none without such a grant)."""
+    organisations = actor.organisation_scope(Role.COORDINATOR)
+    if not organisations:
+        return []
+    return list(Person.objects.filter(organisation_id__in=organisations).values_list("pk", flat=True))
 
 
 def _matches_in_scope(actor: Actor) -> QuerySet[Match]:
@@ -244,8 +256,9 @@ class Worklist:
 SECTION_FIELDS = {"overdue": "overdue_visits"}
 """The sections whose field of ``Worklist`` (and of the API's answer) is not named like the section."""
 
-WORKLIST_LIMIT = 50
-"""Rows per section; the sections link to the full lists (``worklist_sections``, a page each)."""
+WORKLIST_LIMIT = 25
+"""Rows per section; the sections link to the full lists (``worklist_sections``, a page each): the
+worklist is what to do first, read on a phone as well, not every row of a busy district."""
 
 MATCH_SECTIONS = frozenset({"waiting", "overdue"})
 """The worklist's sections whose rows are matches; the others list requests."""
@@ -260,10 +273,12 @@ def worklist_sections(actor: Actor, *, now: datetime | None = None) -> dict[str,
     """
     now = now or timezone.now()
     scope = requests_in_scope(actor)
-    matches = _matches_in_scope(actor).select_related(
-        "request__category", "request__district", "request__person", "helper__person"
-    )
+    # without the request's category and district (``with_names`` adds them): with them joined too,
+    # PostgreSQL spends more time planning a match query (eight tables) than running it
+    matches = _matches_in_scope(actor).select_related("request__person", "helper__person")
     open_scope = scope.filter(status=CareRequest.Status.OPEN)
+    # the few requests waiting for a referral, by number: joined instead, PostgreSQL walks every request
+    to_refer = list(Referral.objects.filter(status=Referral.Status.TO_REFER).values_list("request_id", flat=True))
     new = open_scope.exclude(pk__in=Match.objects.filter(status=Match.Status.PROPOSED).values("request_id"))
     return {
         "new": new.exclude(eligible_helpers=0).order_by("-urgency", "created_at", "pk"),
@@ -275,16 +290,26 @@ def worklist_sections(actor: Actor, *, now: datetime | None = None) -> dict[str,
         "overdue": matches.filter(status=Match.Status.PLANNED, planned_end__lt=now - timedelta(days=1)).order_by(
             "planned_end", "pk"
         ),
-        "referrals": scope.filter(status=CareRequest.Status.REFERRED, referral__status="to_refer").order_by(
-            "created_at", "pk"
-        ),
+        "referrals": scope.filter(status=CareRequest.Status.REFERRED, pk__in=to_refer).order_by("created_at", "pk"),
     }
+
+
+def with_names(matches: list[Match]) -> list[Match]:
+    """The matches of a worklist section with their request's category and district, from two small tables
+    read whole (two queries, whatever the number of rows, none of them more to plan)."""
+    categories = CareCategory.objects.in_bulk()
+    districts = District.objects.defer("geometry").in_bulk()
+    for match in matches:
+        match.request.category = categories[match.request.category_id]
+        match.request.district = districts[match.request.district_id]
+    return matches
 
 
 def worklist(actor: Actor, *, now: datetime | None = None) -> Worklist:
     """What a coordinator should act on today, in a fixed number of queries whatever the city's size."""
-    sections = worklist_sections(actor, now=now)
-    return Worklist(**{SECTION_FIELDS.get(key, key): list(rows[:WORKLIST_LIMIT]) for key, rows in sections.items()})
+    rows = {key: list(found[:WORKLIST_LIMIT]) for key, found in worklist_sections(actor, now=now).items()}
+    with_names([match for key in MATCH_SECTIONS for match in rows[key]])
+    return Worklist(**{SECTION_FIELDS.get(key, key): found for key, found in rows.items()})
 
 
 @dataclass(frozen=True)
@@ -604,8 +629,6 @@ def vettings_of(offer: HelperOffer) -> QuerySet[Vetting]:
 
 def care_categories(*, for_helpers: bool = False) -> QuerySet[CareCategory]:
     """Categories one may choose now: all active ones for a request, only non-professional ones for an offer."""
-    from .models import CareCategory
-
     categories = CareCategory.objects.filter(active=True)
     if for_helpers:
         categories = categories.filter(professional=False)

@@ -34,11 +34,11 @@ pytestmark = pytest.mark.django_db
 ROLES = ("coordinator", "helper", "resident")
 
 EXPECTED = {
-    "care:worklist": 19,
-    "care:worklist_section": 13,
+    "care:worklist": 23,
+    "care:worklist_section": 15,
     "care:helper_home": 24,
     "care:request_detail": 33,
-    "care:call_list": 14,
+    "care:call_list": 15,
     "care:rounds": 12,
     "care:helper_matches": 11,
     "care:my_requests": 15,
@@ -49,7 +49,7 @@ EXPECTED = {
     "GET /api/v1/care/requests/mine": 12,
     "GET /api/v1/care/requests/near-me": 23,
     "GET /api/v1/care/rounds": 11,
-    "GET /api/v1/care/worklist": 16,
+    "GET /api/v1/care/worklist": 20,
     "GET /api/v1/care/requests/{request_id}/suggestions": 26,
 }
 """Queries per page, middleware included (session, user, the person's roles, the access log), counted inside

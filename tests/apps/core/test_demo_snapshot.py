@@ -15,7 +15,7 @@ from django.core.management.color import no_style
 from django.db import connection, transaction
 
 from apps.places.models import District
-from tests.demo_snapshot import DemoCity
+from tests.demo_snapshot import DemoCity, DemoSnapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -39,9 +39,12 @@ def restart_ids() -> None:
             cursor.execute(statement)
 
 
-def test_the_copy_holds_every_row_load_demo_writes(demo_rows: DemoCity) -> None:
+def test_the_copy_holds_every_row_load_demo_writes() -> None:
+    restart_ids()
+    snapshot = DemoSnapshot.take()
     before = transaction.savepoint()
-    demo_rows.load()
+    restart_ids()
+    snapshot.restore()
     copied = every_row()
     transaction.savepoint_rollback(before)
     assert District.objects.filter(population__isnull=False).count() == 0, "back to the districts alone"
