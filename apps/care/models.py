@@ -233,7 +233,12 @@ class CareRequest(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("care request")
         verbose_name_plural = _("care requests")
-        indexes = [models.Index(fields=["status", "district"]), models.Index(fields=["person", "status"])]
+        indexes = [
+            models.Index(fields=["status", "district"]),
+            models.Index(fields=["person", "status"]),
+            # a helper's "near me": the open requests of their categories, not every request ever made in them
+            models.Index(fields=["status", "category"]),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(urgency__gte=1, urgency__lte=5), name="request_urgency_1_to_5"),
             models.CheckConstraint(condition=Q(duration_minutes__gte=1), name="request_duration_positive"),

@@ -211,7 +211,7 @@ def _followed_persons(actor: Actor) -> list[int]:
     organisations = actor.organisation_scope(Role.COORDINATOR)
     if not organisations:
         return []
-    return list(Person.objects.filter(organisation_id__in=organisations).values_list("pk", flat=True))
+    return list(Person.objects.filter(organisation_id__in=organisations).order_by().values_list("pk", flat=True))
 
 
 def _matches_in_scope(actor: Actor) -> QuerySet[Match]:
@@ -272,10 +272,15 @@ def worklist_sections(actor: Actor, *, now: datetime | None = None) -> dict[str,
     pages of a section neither repeat nor skip a row that ties with another.
     """
     now = now or timezone.now()
-    scope = requests_in_scope(actor)
-    # without the request's category and district (``with_names`` adds them): with them joined too,
-    # PostgreSQL spends more time planning a match query (eight tables) than running it
-    matches = _matches_in_scope(actor).select_related("request__person", "helper__person")
+    # only the columns the rows show, and without the request's category and district (``with_names``
+    # adds them): with them joined too, PostgreSQL spends more time planning a match query (eight tables)
+    # than running it, and Python more time making the objects than reading them
+    scope = requests_in_scope(actor).select_related(None).select_related("person").only(*WORKLIST_COLUMNS)
+    matches = (
+        _matches_in_scope(actor)
+        .select_related("request__person", "helper__person")
+        .only(*MATCH_COLUMNS, *(f"request__{c}" for c in WORKLIST_COLUMNS), *HELPER_COLUMNS)
+    )
     open_scope = scope.filter(status=CareRequest.Status.OPEN)
     # the few requests waiting for a referral, by number: joined instead, PostgreSQL walks every request
     to_refer = list(Referral.objects.filter(status=Referral.Status.TO_REFER).values_list("request_id", flat=True))
@@ -294,21 +299,31 @@ def worklist_sections(actor: Actor, *, now: datetime | None = None) -> dict[str,
     }
 
 
-def with_names(matches: list[Match]) -> list[Match]:
-    """The matches of a worklist section with their request's category and district, from two small tables
-    read whole (two queries, whatever the number of rows, none of them more to plan)."""
+WORKLIST_COLUMNS = (
+    "person_id", "category_id", "district_id", "urgency", "status", "created_at", "follow_up_on",
+    "eligible_helpers", "person__first_name", "person__last_name", "person__phone",
+)  # fmt: skip
+"""What a worklist row shows of a request (the page and the API), and what the access log needs."""
+MATCH_COLUMNS = ("request_id", "helper_id", "status", "created_at", "planned_start", "planned_end")
+HELPER_COLUMNS = ("helper__person_id", "helper__person__first_name", "helper__person__last_name")
+
+
+def with_names(rows: list[Any]) -> list[Any]:
+    """Worklist rows (requests or matches) with each request's category and district, from two small tables
+    read whole: two queries, whatever the number of rows, and none of them more to plan."""
     categories = CareCategory.objects.in_bulk()
     districts = District.objects.defer("geometry").in_bulk()
-    for match in matches:
-        match.request.category = categories[match.request.category_id]
-        match.request.district = districts[match.request.district_id]
-    return matches
+    for row in rows:
+        request = row.request if isinstance(row, Match) else row
+        request.category = categories[request.category_id]
+        request.district = districts[request.district_id]
+    return rows
 
 
 def worklist(actor: Actor, *, now: datetime | None = None) -> Worklist:
     """What a coordinator should act on today, in a fixed number of queries whatever the city's size."""
     rows = {key: list(found[:WORKLIST_LIMIT]) for key, found in worklist_sections(actor, now=now).items()}
-    with_names([match for key in MATCH_SECTIONS for match in rows[key]])
+    with_names([row for found in rows.values() for row in found])
     return Worklist(**{SECTION_FIELDS.get(key, key): found for key, found in rows.items()})
 
 

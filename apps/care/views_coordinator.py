@@ -185,8 +185,7 @@ def worklist_section(request: HttpRequest, section: str) -> HttpResponse:
         raise Http404
     found = selectors.worklist_sections(actor_for(request))[section]
     page = Paginator(found, SECTION_PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = list(page.object_list)
-    shown = Section.of(section, selectors.with_names(rows) if section in selectors.MATCH_SECTIONS else rows)
+    shown = Section.of(section, selectors.with_names(list(page.object_list)))
     _log_shown(request, shown.shown_requests, "care.view_worklist")
     context = {"section": shown, "page_obj": page, "now": timezone.now()}
     return render(request, "care/coordinator/worklist_section.html", context)

@@ -35,7 +35,7 @@ ROLES = ("coordinator", "helper", "resident")
 
 EXPECTED = {
     "care:worklist": 23,
-    "care:worklist_section": 15,
+    "care:worklist_section": 17,
     "care:helper_home": 24,
     "care:request_detail": 33,
     "care:call_list": 15,
