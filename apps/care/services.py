@@ -386,6 +386,8 @@ def match_propose(
         proposal.match = match
         proposal.save(update_fields=["match"])
     _tell_helper(match, lambda: _("Someone near you could use a hand. Can you help?"))
+    if proposal is None:  # a round's proposals are counted once, after all of them (``round_confirm``)
+        _recount(offer=offer)  # the helper has less room: a request near them may have nobody left
     return match
 
 
@@ -411,7 +413,7 @@ def match_accept(*, actor: Actor, match: Match) -> Match:
     _tell_resident(match, lambda: _("Good news: a helper will come for your request."))
     if _for_helper(actor, match):
         _tell_helper(match, lambda: _("Your coordinator said yes for you. Here is what you need to know to go there."))
-    return match
+    return match  # no count again: the proposal already took the helper's room (``problem.helper_load``)
 
 
 @transaction.atomic
@@ -438,6 +440,7 @@ def request_take(*, actor: Actor, request: CareRequest) -> Match:
     _hold(match, request)
     _event_for(match, "", Match.Status.ACCEPTED, actor, "taken by the helper")
     _tell_resident(match, lambda: _("Good news: a helper will come for your request."))
+    _recount(offer=offer)  # the helper has less room: a request near them may have nobody left
     return match
 
 
@@ -519,6 +522,8 @@ def match_done(
     _event_for(match, previous, Match.Status.DONE, actor, _for_helper(actor, match))
     _after_visit(request, match, actor)
     _tell_resident(match, lambda: _("How did it go? Tell us in a few words."))
+    # the helper has room again, unless they go on with this request; a recurring one may look again
+    _recount([request.pk] if request.status == CareRequest.Status.OPEN else (), offer=match.helper)
     return match
 
 
@@ -837,6 +842,10 @@ def round_confirm(*, actor: Actor, matching_round: MatchingRound, proposal_ids: 
             skipped.append((proposal, " ".join(error.messages)))
         except PermissionDenied:
             skipped.append((proposal, str(_("not in your districts"))))
+    if matches:
+        from . import tasks
+
+        tasks.queue_eligibility()  # helpers have less room: count again every open request, once
     return Confirmed(matches, skipped)
 
 

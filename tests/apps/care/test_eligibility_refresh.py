@@ -2,7 +2,8 @@
 
 Each change that can change how many helpers fit a request queues, once committed, a background count
 of the requests concerned: a new request (online, on the phone, through the API), a declined proposal,
-a cancelled visit or request (the helper has room again) and a changed offer or time away (the
+a request taken or proposed (the helper has less room; a round's proposals are counted once), a done
+visit, a cancelled visit or request (the helper has room again) and a changed offer or time away (the
 requests within the helper's old and new reach).  The task worker runs them here, as in production:
 it commits and closes its connection, so these tests commit too (``transaction=True``).
 """
@@ -115,6 +116,66 @@ def test_a_cancelled_visit_gives_the_helper_room_for_another_request(
     assert counted(waiting) == 1, "the helper has room again"
     assert counted(held) == 0, "the helper who called it off is not asked again for it"
     assert without_helper(care_world) == [held.pk]
+
+
+def test_a_helper_who_takes_their_last_place_leaves_the_other_request_without_anyone(
+    care_world: CareWorld, make_request: Callable[..., CareRequest]
+) -> None:
+    taken = make_request()
+    other = make_request(
+        category="company", windows=[services.Window(tomorrow_at(14), tomorrow_at(16))], description="Een babbel."
+    )
+    services.eligibility_refresh()
+    assert (counted(taken), counted(other)) == (1, 1) and without_helper(care_world) == []
+    services.request_take(actor=care_world.helper_actor, request=taken)
+    assert queued("refresh_eligibility_near") == 1
+    worker()
+    assert counted(other) == 0 and without_helper(care_world) == [other.pk]
+
+
+def test_a_proposal_takes_the_helpers_last_place_too(
+    care_world: CareWorld, make_request: Callable[..., CareRequest]
+) -> None:
+    asked = make_request()
+    other = make_request(
+        category="company", windows=[services.Window(tomorrow_at(14), tomorrow_at(16))], description="Een babbel."
+    )
+    services.eligibility_refresh()
+    assert counted(other) == 1
+    match = services.match_propose(actor=care_world.coordinator_actor, request=asked, offer=care_world.offer)
+    worker()
+    assert counted(other) == 0 and without_helper(care_world) == [other.pk]
+    services.match_accept(actor=care_world.helper_actor, match=match)
+    assert queued("refresh_eligibility_near") == 0, "accepting takes no more room than the proposal did"
+
+
+def test_a_confirmed_round_counts_every_open_request_once(
+    care_world: CareWorld, make_request: Callable[..., CareRequest]
+) -> None:
+    asked = make_request()
+    other = make_request(
+        category="company", windows=[services.Window(tomorrow_at(14), tomorrow_at(16))], description="Een babbel."
+    )
+    services.eligibility_refresh()
+    started = services.round_start(actor=care_world.coordinator_actor, district_id=care_world.district.pk)
+    worker()  # the round runs, and proposes one of the two to the helper, who has one place
+    worker()
+    started.refresh_from_db()
+    confirmed = services.round_confirm(actor=care_world.coordinator_actor, matching_round=started, proposal_ids=None)
+    assert len(confirmed.matches) == 1
+    assert queued("refresh_eligibility") == 1 and queued("refresh_eligibility_near") == 0
+    worker()
+    left = other if confirmed.matches[0].request_id == asked.pk else asked
+    assert counted(left) == 0 and without_helper(care_world) == [left.pk]
+
+
+def test_a_done_visit_gives_the_helper_room_for_another_request(
+    care_world: CareWorld, full_helper: tuple[CareRequest, CareRequest]
+) -> None:
+    held, waiting = full_helper
+    services.match_done(actor=care_world.helper_actor, match=held.matches.get(), hours=Decimal("1.5"))
+    worker()
+    assert counted(waiting) == 1 and without_helper(care_world) == []
 
 
 def test_a_cancelled_request_gives_its_helper_room_for_another_request(
