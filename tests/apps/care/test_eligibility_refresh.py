@@ -118,14 +118,21 @@ def test_a_cancelled_visit_gives_the_helper_room_for_another_request(
     assert without_helper(care_world) == [held.pk]
 
 
-def test_a_helper_who_takes_their_last_place_leaves_the_other_request_without_anyone(
-    care_world: CareWorld, make_request: Callable[..., CareRequest]
-) -> None:
-    taken = make_request()
+@pytest.fixture
+def two_requests(make_request: Callable[..., CareRequest]) -> tuple[CareRequest, CareRequest]:
+    """Two requests that the world's helper, who has one place, both fit; counted."""
+    first = make_request()
     other = make_request(
         category="company", windows=[services.Window(tomorrow_at(14), tomorrow_at(16))], description="Een babbel."
     )
     services.eligibility_refresh()
+    return first, other
+
+
+def test_a_helper_who_takes_their_last_place_leaves_the_other_request_without_anyone(
+    care_world: CareWorld, two_requests: tuple[CareRequest, CareRequest]
+) -> None:
+    taken, other = two_requests
     assert (counted(taken), counted(other)) == (1, 1) and without_helper(care_world) == []
     services.request_take(actor=care_world.helper_actor, request=taken)
     assert queued("refresh_eligibility_near") == 1
@@ -134,13 +141,9 @@ def test_a_helper_who_takes_their_last_place_leaves_the_other_request_without_an
 
 
 def test_a_proposal_takes_the_helpers_last_place_too(
-    care_world: CareWorld, make_request: Callable[..., CareRequest]
+    care_world: CareWorld, two_requests: tuple[CareRequest, CareRequest]
 ) -> None:
-    asked = make_request()
-    other = make_request(
-        category="company", windows=[services.Window(tomorrow_at(14), tomorrow_at(16))], description="Een babbel."
-    )
-    services.eligibility_refresh()
+    asked, other = two_requests
     assert counted(other) == 1
     match = services.match_propose(actor=care_world.coordinator_actor, request=asked, offer=care_world.offer)
     worker()
@@ -150,13 +153,9 @@ def test_a_proposal_takes_the_helpers_last_place_too(
 
 
 def test_a_confirmed_round_counts_every_open_request_once(
-    care_world: CareWorld, make_request: Callable[..., CareRequest]
+    care_world: CareWorld, two_requests: tuple[CareRequest, CareRequest]
 ) -> None:
-    asked = make_request()
-    other = make_request(
-        category="company", windows=[services.Window(tomorrow_at(14), tomorrow_at(16))], description="Een babbel."
-    )
-    services.eligibility_refresh()
+    asked, other = two_requests
     started = services.round_start(actor=care_world.coordinator_actor, district_id=care_world.district.pk)
     worker()  # the round runs, and proposes one of the two to the helper, who has one place
     worker()
