@@ -414,6 +414,17 @@ class HelperFacts:
                     found.append((begin, finish))
         return sorted(found)
 
+    def merged(self, other: HelperFacts) -> HelperFacts:
+        """The facts of both sets of offers (read for different offers, at the same horizon)."""
+        return HelperFacts(
+            self.horizon,
+            {**self.slots, **other.slots},
+            {**self.away, **other.away},
+            {**self.load, **other.load},
+            self.vetted | other.vetted,
+            {**self.categories, **other.categories},
+        )
+
     def engine_helper(self, offer: HelperOffer | OfferRow) -> Helper:
         """The engine's view of one offer."""
         if isinstance(offer, OfferRow):

@@ -43,7 +43,6 @@ from .models import (
 )
 from .problem import (
     KM_PER_DEGREE,
-    HelperFacts,
     Horizon,
     OfferRow,
     RequestRow,
@@ -376,8 +375,7 @@ def suggestions_for(request: CareRequest, top: int | None = 10) -> list[tuple[Su
     if engine_request is None:
         return []
     candidates = offer_rows(offers_near(request, horizon))
-    facts = helper_facts([c.pk for c in candidates], horizon)
-    found = _nearest_first(engine_request, candidates, facts, top)
+    found = _nearest_first(engine_request, candidates, horizon, top)
     offers = HelperOffer.objects.select_related("person").in_bulk([offer_pk(s.helper) for s in found])
     return [(s, offers[offer_pk(s.helper)]) for s in found if offer_pk(s.helper) in offers]
 
@@ -386,9 +384,7 @@ NEAREST_FIRST = 40
 """How many helpers ``_nearest_first`` builds at first (besides the preferred ones)."""
 
 
-def _nearest_first(
-    request: Request, candidates: list[OfferRow], facts: HelperFacts, top: int | None
-) -> list[Suggestion]:
+def _nearest_first(request: Request, candidates: list[OfferRow], horizon: Horizon, top: int | None) -> list[Suggestion]:
     """``suggest`` over the candidates, building the nearest ones first and stopping once no other can rank.
 
     For one request the engine's score is ``PRIORITY_WEIGHT · priority − distance (+ PREFERRED_BONUS for
@@ -397,17 +393,27 @@ def _nearest_first(
     nearest one not built.  Once the ``top``-th suggestion scores more than that (by a margin far beyond
     rounding), no helper left could enter the list or change its order: it is the list the engine gives
     for all candidates at once.  Otherwise twice as many are built, up to all of them.
+
+    The helpers' facts (slots, days away, load, vetting) are read in at most two goes: for the preferred
+    and the first nearest ones, which settle the list as a rule, and for all the others if they do not.
     """
     preferred = set(request.preferred_helpers)
     by_distance = sorted(
         ((haversine_km(request.lat, request.lon, c.lat, c.lon), c) for c in candidates if c.engine_id not in preferred),
         key=lambda pair: (pair[0], pair[1].pk),
     )
-    built = [facts.engine_helper(c) for c in candidates if c.engine_id in preferred]
     wanted = top if top is not None and top > 0 else 0  # 0: all at once (``suggest`` answers a top <= 0 itself)
     done, step = 0, max(NEAREST_FIRST, 2 * wanted)
+    first = by_distance[:step] if wanted else by_distance
+    mine = [c for c in candidates if c.engine_id in preferred]
+    facts = helper_facts([c.pk for c in mine] + [c.pk for _distance, c in first], horizon)
+    read = len(first)
+    built = [facts.engine_helper(c) for c in mine]
     while True:
         chunk = by_distance[done : done + step] if wanted else by_distance[done:]
+        if done + len(chunk) > read:  # the second go: every candidate not read yet
+            facts = facts.merged(helper_facts([c.pk for _distance, c in by_distance[read:]], horizon))
+            read = len(by_distance)
         built += [facts.engine_helper(c) for _distance, c in chunk]
         done += len(chunk)
         if not built:
