@@ -459,6 +459,21 @@ def _urgency_bands(candidates: list[RequestRow], reach_km: float) -> list[list[R
     return bands
 
 
+NEAR_ME_FIRST = 10 * NEAR_ME_LIMIT
+"""Candidates whose facts "near me" reads in its first go (whole urgency bands, at least this many)."""
+
+
+def _first_bands_and_the_rest(bands: list[list[RequestRow]], at_least: int) -> list[list[list[RequestRow]]]:
+    """The bands in two groups: the first whole bands that hold ``at_least`` candidates, then the others
+    (none when the first group holds them all)."""
+    size = 0
+    for count, band in enumerate(bands, start=1):
+        size += len(band)
+        if size >= at_least:
+            return [bands[:count], bands[count:]]
+    return [bands, []]
+
+
 def requests_near(offer: HelperOffer) -> list[tuple[Fit, RequestSummary]]:
     """Open requests this helper may serve, best first: only those near enough to be worth a look.
 
@@ -501,14 +516,19 @@ def requests_near(offer: HelperOffer) -> list[tuple[Fit, RequestSummary]]:
     candidates = request_rows(near.order_by("-urgency", "pk")[:NEAR_ME_CANDIDATES])
     if not candidates:
         return []
-    facts = request_facts(candidates, horizon, helper_ids=[offer.pk])
     fits: list[Fit] = []
-    for band in _urgency_bands(candidates, float(offer.max_distance_km)):
-        built = [found for found in map(facts.engine_request, band) if found is not None]
-        if built:
-            fits += fitting_requests(make_problem(built, [helper]), offer.engine_id)
-        if len(fits) >= NEAR_ME_LIMIT:
+    # the engine's facts (windows, history) in at most two goes: for the first bands, which fill the page
+    # as a rule, then for the others if they did not (a helper who reaches half the city has hundreds)
+    for group in _first_bands_and_the_rest(_urgency_bands(candidates, float(offer.max_distance_km)), NEAR_ME_FIRST):
+        if not group or len(fits) >= NEAR_ME_LIMIT:
             break
+        facts = request_facts([c for band in group for c in band], horizon, helper_ids=[offer.pk])
+        for band in group:
+            built = [found for found in map(facts.engine_request, band) if found is not None]
+            if built:
+                fits += fitting_requests(make_problem(built, [helper]), offer.engine_id)
+            if len(fits) >= NEAR_ME_LIMIT:
+                break
     fits = fits[:NEAR_ME_LIMIT]
     shown = _request_query().prefetch_related("windows").in_bulk([request_pk(fit.request) for fit in fits])
     return [(fit, RequestSummary.of(shown[request_pk(fit.request)])) for fit in fits]

@@ -156,12 +156,14 @@ def test_suggestions_from_nearby_helpers_are_those_of_the_whole_city(
     assert checked > 40
 
 
-@pytest.mark.parametrize("limit", [2, 30])
+@pytest.mark.parametrize(("limit", "first"), [(2, 300), (30, 300), (30, 1)])
 def test_requests_near_a_helper_are_the_best_the_whole_city_has_for_them(
-    small_city: None, monkeypatch: pytest.MonkeyPatch, limit: int
+    small_city: None, monkeypatch: pytest.MonkeyPatch, limit: int, first: int
 ) -> None:
-    """With a short page the first urgency often fills it (the early stop); with a long one it seldom does."""
+    """With a short page the first urgency often fills it (the early stop); with a long one it seldom does.
+    With the facts of only the first urgency read at first, the others come in the second go."""
     monkeypatch.setattr(selectors, "NEAR_ME_LIMIT", limit)
+    monkeypatch.setattr(selectors, "NEAR_ME_FIRST", first)
     horizon = selectors._horizon()
     everything = list(problem.open_requests().select_related("category").order_by("pk"))
     checked = 0
