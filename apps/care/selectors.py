@@ -173,9 +173,26 @@ class RequestSummary:
         )  # fmt: skip
 
 
+SUMMARY_COLUMNS = (
+    "person_id", "category", "district", "duration_minutes", "recurrence", "repeat_until", "languages", "urgency",
+    "requires_vetted", "status", "created_at", "lat", "lon",
+)  # fmt: skip
+"""What a summary is made of, and what the rules need to decide who may see it: never the description,
+the street or the house number (they are not even read)."""
+
+
+def _summary_query() -> QuerySet[CareRequest]:
+    return (
+        _request_query()
+        .select_related(None)
+        .select_related("category", "district")
+        .only(*SUMMARY_COLUMNS, "district__number", "district__name")
+    )
+
+
 def request_summary_for(actor: Actor, pk: int) -> RequestSummary:
     """An open request as a helper sees it before accepting (no name, address or description)."""
-    request = _request_query().filter(pk=pk).prefetch_related("windows").first()
+    request = _summary_query().filter(pk=pk).prefetch_related("windows").first()
     if request is None or not can(actor, "care.view_request_summary", request):
         raise Http404
     return RequestSummary.of(request)
@@ -530,7 +547,7 @@ def requests_near(offer: HelperOffer) -> list[tuple[Fit, RequestSummary]]:
             if len(fits) >= NEAR_ME_LIMIT:
                 break
     fits = fits[:NEAR_ME_LIMIT]
-    shown = _request_query().prefetch_related("windows").in_bulk([request_pk(fit.request) for fit in fits])
+    shown = _summary_query().prefetch_related("windows").in_bulk([request_pk(fit.request) for fit in fits])
     return [(fit, RequestSummary.of(shown[request_pk(fit.request)])) for fit in fits]
 
 

@@ -16,9 +16,11 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.db.models.functions import TruncMonth
 from django.http import Http404, HttpRequest
 from django.test import Client, RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
@@ -180,6 +182,18 @@ def test_before_accepting_a_helper_sees_what_when_and_where_roughly_never_who(
     # the summary is the only thing a helper gets before accepting: the whole request stays closed
     with pytest.raises(Http404):
         selectors.request_for(care_world.helper_actor, care_request.pk, None)
+
+
+def test_the_summaries_are_read_without_name_address_or_description(
+    care_world: CareWorld, care_request: CareRequest
+) -> None:
+    with CaptureQueriesContext(connection) as queries:
+        selectors.request_summary_for(care_world.helper_actor, care_request.pk)
+        selectors.requests_near(care_world.offer)
+    read = " ".join(q["sql"] for q in queries.captured_queries if '"care_carerequest"."urgency"' in q["sql"])
+    assert read, "the summaries' queries were seen"
+    for column in ("description", "street", "house_number", "postcode", "first_name", "last_name", "phone"):
+        assert f'"{column}"' not in read, column
 
 
 def test_the_helpers_pages_before_accepting_show_no_name_address_or_description(
