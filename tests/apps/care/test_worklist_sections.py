@@ -12,12 +12,14 @@ from collections.abc import Callable
 
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from apps.access.models import AccessLogEntry
 from apps.care import selectors, services
-from apps.care.models import CareRequest
+from apps.care.models import CareRequest, HelperOffer
 from apps.care.views_coordinator import SECTION_PAGE_SIZE, SECTION_TEXTS
 from apps.people.models import Person
 
@@ -196,3 +198,32 @@ def test_queries_do_not_grow_with_the_rows(
         assert len(request_links(coordinator_client.get(NEW))) == SECTION_PAGE_SIZE
     with django_assert_num_queries(SECTION_QUERIES):  # type: ignore[attr-defined]
         assert len(request_links(coordinator_client.get(NEW, {"page": 2}))) == MANY - SECTION_PAGE_SIZE
+
+
+def test_match_rows_read_no_more_for_more_matches(
+    coordinator_client: Client,
+    care_world: CareWorld,
+    make_request: Callable[..., CareRequest],
+    make_helper: Callable[..., HelperOffer],
+) -> None:
+    """Rows of matches read only some columns: touching another one would cost a query a row (the
+    worklist page and its API both show the helper and the request's category and district)."""
+
+    def propose(n: int) -> None:
+        helper = make_helper(care_world.district, name=f"Helper {n}")
+        services.match_propose(actor=care_world.coordinator_actor, request=make_request(), offer=helper)
+
+    propose(1)
+    coordinator_client.get("/en/coordinate/")
+    with CaptureQueriesContext(connection) as one:
+        page = coordinator_client.get("/en/coordinate/").content.decode()
+        api = coordinator_client.get("/api/v1/care/worklist").json()
+    assert "Helper 1" in page and len(api["waiting"]) == 1
+    for n in range(2, 6):
+        propose(n)
+    with CaptureQueriesContext(connection) as five:
+        page = coordinator_client.get("/en/coordinate/").content.decode()
+        api = coordinator_client.get("/api/v1/care/worklist").json()
+    assert all(f"Helper {n}" in page for n in range(1, 6)) and len(api["waiting"]) == 5
+    assert {a["district"]["name"] for a in api["waiting"]} == {care_world.district.name}
+    assert len(five) == len(one)
