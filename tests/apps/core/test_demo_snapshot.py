@@ -63,3 +63,12 @@ def test_the_copy_comes_back_after_a_test_that_emptied_the_database(demo_rows: D
     assert not District.objects.exists()
     demo_rows.load()
     assert every_row() == first
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_copy_taken_just_after_a_flush_serves_the_tests_after_it_too() -> None:
+    call_command("flush", interactive=False, verbosity=0)
+    snapshot = DemoSnapshot.take()  # as the first demo test of a process that just ran a committing one
+    call_command("load_districts", verbosity=0)  # as every test finds them (``django_db_setup``)
+    snapshot.restore()
+    assert District.objects.filter(population__isnull=False).count() == District.objects.count() == 25
