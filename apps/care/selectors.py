@@ -281,11 +281,14 @@ MATCH_SECTIONS = frozenset({"waiting", "overdue"})
 
 
 def worklist_sections(actor: Actor, *, now: datetime | None = None) -> dict[str, QuerySet[Any]]:
-    """Every row of each worklist section, in the order the worklist shows them (unevaluated, unbounded).
+    """Every row of each worklist section, in the order the worklist shows them (unbounded).
 
     The keys are the sections' keys on the pages: requests for ``new``, ``without_helper``, ``follow_ups``
     and ``referrals``, matches for ``MATCH_SECTIONS``.  Each order ends with the primary key, so that the
-    pages of a section neither repeat nor skip a row that ties with another.
+    pages of a section neither repeat nor skip a row that ties with another.  Two small lists are read
+    to build them (the persons the coordinator's organisations follow, the requests waiting for a
+    referral); the querysets themselves are not run here.  Rows come without the request's category and
+    district: ``with_names`` adds them.
     """
     now = now or timezone.now()
     # only the columns the rows show, and without the request's category and district (``with_names``
