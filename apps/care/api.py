@@ -405,7 +405,7 @@ def care_requests_near_me(request: HttpRequest) -> Any:
             "fits_from": aware_local(fit.overlap_start),
             "fits_until": aware_local(fit.overlap_end),
         }
-        for fit, summary in selectors.requests_near(offer)
+        for fit, summary in selectors.requests_near(offer, all_windows=True)
     ]
 
 

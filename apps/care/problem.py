@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo
@@ -81,22 +81,25 @@ def aware_local(moment: datetime) -> datetime:
 
 
 def open_requests(district_id: int | None = None) -> QuerySet[CareRequest]:
-    """Requests that still look for a helper: open, not professional, no match accepted or waiting, and
-    the person's consent for care matching still holds (a withdrawn consent takes effect at once)."""
-    busy = Match.objects.filter(status__in=[*Match.HOLDING, Match.Status.PROPOSED]).values("request_id")
-    consent = Consent.objects.filter(
-        person_id=OuterRef("person_id"), purpose=Purpose.CARE_MATCHING, withdrawn_at__isnull=True
-    )
-    requests = (
-        CareRequest.objects.filter(
-            status=CareRequest.Status.OPEN, category__professional=False, person__erased_at__isnull=True
-        )
-        .filter(Exists(consent))
-        .exclude(pk__in=busy)
-    )
+    """Requests that still look for a helper: open, not professional, and still asked for (``still_asked``)."""
+    requests = still_asked(CareRequest.objects.filter(status=CareRequest.Status.OPEN, category__professional=False))
     if district_id is not None:
         requests = requests.filter(district_id=district_id)
     return requests
+
+
+def still_asked(requests: QuerySet[CareRequest]) -> QuerySet[CareRequest]:
+    """Of these requests, those whose person is not erased and still consents to care matching (a
+    withdrawn consent takes effect at once), with no match accepted or waiting for an answer.
+
+    Three lookups a request: a helper's "near me" asks them only of the few candidates it builds
+    (``RequestFacts.with_windows_of``), not of the thousand in their box."""
+    # asked per request (an index lookup each): as a list of the busy ones, SQLite read every match of the city
+    busy = Match.objects.filter(request_id=OuterRef("pk"), status__in=[*Match.HOLDING, Match.Status.PROPOSED])
+    consent = Consent.objects.filter(
+        person_id=OuterRef("person_id"), purpose=Purpose.CARE_MATCHING, withdrawn_at__isnull=True
+    )
+    return requests.filter(person__erased_at__isnull=True).filter(Exists(consent)).exclude(Exists(busy))
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,12 +140,17 @@ def request_windows(
 
 
 def _windows_in_horizon(
-    requests: Iterable[CareRequest | RequestRow], horizon: Horizon
+    requests: Iterable[CareRequest | RequestRow], horizon: Horizon, *, still_asked_only: bool = False
 ) -> dict[int, list[tuple[datetime, datetime]]]:
-    """Each request's windows that overlap the horizon, as stored (aware; one query)."""
+    """Each request's windows that overlap the horizon, as stored (aware; one query).
+
+    ``still_asked_only``: none for a request that is no longer asked for (``still_asked``), so that the
+    engine leaves it out."""
     ids = [r.pk for r in requests]
     found: dict[int, list[tuple[datetime, datetime]]] = defaultdict(list)
     rows = RequestWindow.objects.filter(request_id__in=ids, end__gt=horizon.start, start__lt=horizon.end)
+    if still_asked_only:
+        rows = rows.filter(Exists(still_asked(CareRequest.objects.filter(pk=OuterRef("request_id")))))
     for request_id, start, end in rows.order_by("start").values_list("request_id", "start", "end"):
         found[request_id].append((start, end))
     return found
@@ -240,14 +248,28 @@ class RequestFacts:
             excluded_helpers=tuple(sorted(f"h{pk}" for pk in out)),
         )
 
+    def with_windows_of(
+        self, requests: Iterable[CareRequest | RequestRow], *, still_asked_only: bool = False
+    ) -> RequestFacts:
+        """The same facts with the windows of these requests read as well (one query); with
+        ``still_asked_only``, none for a request no longer asked for (``still_asked``)."""
+        found = _windows_in_horizon(requests, self.horizon, still_asked_only=still_asked_only)
+        return replace(self, windows={**self.windows, **found})
+
 
 def request_facts(
-    requests: Sequence[CareRequest | RequestRow], horizon: Horizon, *, helper_ids: Collection[int] | None = None
+    requests: Sequence[CareRequest | RequestRow],
+    horizon: Horizon,
+    *,
+    helper_ids: Collection[int] | None = None,
+    windows: bool = True,
 ) -> RequestFacts:
     """Windows, continuity, declines, preferred and excluded helpers of these requests (five queries).
 
     ``helper_ids``: the problem will hold only these helpers (a helper's "near me" page), so the
     preferred and excluded helpers are read for them alone; the engine's answer is the same.
+    ``windows=False``: all but the windows (four queries), for a caller that reads them for the few
+    requests it turns out to need (``RequestFacts.with_windows_of``).
     """
     preferred, excluded = history_preferences({r.person_id for r in requests}, helper_ids)
     chosen: dict[int, set[int]] = defaultdict(set)
@@ -263,7 +285,7 @@ def request_facts(
                 found[request_id].add(offer_id)
     return RequestFacts(
         horizon=horizon,
-        windows=_windows_in_horizon(requests, horizon),
+        windows=_windows_in_horizon(requests, horizon) if windows else {},
         preferred=preferred,
         excluded=excluded,
         declined=declined_pairs(ids, helper_ids),
@@ -314,9 +336,11 @@ def offers_near(request: CareRequest, horizon: Horizon) -> QuerySet[HelperOffer]
       latitudes (the request's plus one degree, farther than anyone travels); 0.001° more for rounding;
     * time: a weekly slot of the helper overlaps one of the request's windows in the horizon, on the
       same weekday (times away and the minimum duration are left to the engine);
-    * languages: when the request names languages, the helper speaks one of them (their offer's
-      languages, or their profile's when the offer has none, as ``engine_helpers``);
     * vetting: when the request needs it, a vetting valid today (as ``vetted_offers``).
+
+    Languages are left to the engine: few helpers fail on them alone, and a test on a list's text is
+    one PostgreSQL cannot estimate: it took the offers that pass for a few dozen and checked each of
+    thousands by index lookups, twice as slowly as by hash joins.
     """
     windows = request_windows([request], horizon).get(request.pk, [])
     if not windows:
@@ -346,12 +370,6 @@ def offers_near(request: CareRequest, horizon: Horizon) -> QuerySet[HelperOffer]
         person__lon__gte=Value(request.lon) - lon_margin,
         person__lon__lte=Value(request.lon) + lon_margin,
     )
-    if request.languages:
-        speaks = Q()
-        for code in request.languages:
-            quoted = f'"{code}"'  # a JSON list's text holds each code in quotes, whatever the spacing
-            speaks |= Q(languages__icontains=quoted) | Q(languages=[], person__languages__icontains=quoted)
-        offers = offers.filter(speaks)
     if request.requires_vetted:
         today = timezone.localdate()
         valid = Vetting.objects.filter(offer_id=OuterRef("pk"), checked_on__lte=today, expires_on__gte=today)
@@ -553,4 +571,5 @@ __all__ = [
     "request_facts",
     "request_pk",
     "request_rows",
+    "still_asked",
 ]

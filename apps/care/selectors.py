@@ -25,7 +25,7 @@ from apps.people.models import Consent, Person, Purpose, Role
 from apps.places.models import District
 from domain.matching import Explanation, Fit, Suggestion, explain, fitting_requests, make_problem, suggest
 from domain.matching.compiled import haversine_km
-from domain.matching.model import PREFERRED_BONUS, PRIORITY_WEIGHT, Request
+from domain.matching.model import PREFERRED_BONUS, PRIORITY_WEIGHT, Helper, Request
 
 from .models import (
     CareCategory,
@@ -36,7 +36,6 @@ from .models import (
     MatchingRound,
     Message,
     Referral,
-    RequestWindow,
     RoundProposal,
     Urgency,
     Vetting,
@@ -45,9 +44,9 @@ from .problem import (
     KM_PER_DEGREE,
     Horizon,
     OfferRow,
+    RequestFacts,
     RequestRow,
     available_offers,
-    aware_local,
     build_problem,
     engine_helpers,
     engine_requests,
@@ -55,7 +54,6 @@ from .problem import (
     offer_pk,
     offer_rows,
     offers_near,
-    open_requests,
     request_facts,
     request_pk,
     request_rows,
@@ -163,13 +161,15 @@ class RequestSummary:
         return str(CareRequest.Status(self.status).label)
 
     @classmethod
-    def of(cls, request: CareRequest) -> RequestSummary:
+    def of(cls, request: CareRequest, windows: list[tuple[datetime, datetime]] | None = None) -> RequestSummary:
+        """``windows``: those already read (a "near me" page has the ones in the horizon), else all of them."""
+        pairs = [(w.start, w.end) for w in request.windows.all()] if windows is None else windows
         return cls(
             pk=request.pk, category=request.category, district=request.district,
             duration_minutes=request.duration_minutes, recurrence=request.recurrence,
             repeat_until=request.repeat_until, languages=list(request.languages), urgency=request.urgency,
             requires_vetted=request.requires_vetted, status=request.status, created_at=request.created_at,
-            windows=SummaryWindows(SummaryWindow(w.start, w.end) for w in request.windows.all()),
+            windows=SummaryWindows(SummaryWindow(start, end) for start, end in pairs),
         )  # fmt: skip
 
 
@@ -458,47 +458,71 @@ def explanation_for(request: CareRequest, offer: HelperOffer) -> Explanation | N
 
 NEAR_ME_LIMIT = 30
 NEAR_ME_CANDIDATES = 2000
+NEAR_ME_FIRST = 4 * NEAR_ME_LIMIT
+"""Candidates whose windows "near me" reads in its first go: the best placed ones."""
 
 
-def _urgency_bands(candidates: list[RequestRow], reach_km: float) -> list[list[RequestRow]]:
-    """Candidates (most urgent first) in groups of equal urgency, when the engine's ranking allows it.
+@dataclass(frozen=True)
+class _Placed:
+    """A candidate with the best score the engine could give it for this helper (``_best_placed_first``)."""
 
-    The engine scores a pair ``PRIORITY_WEIGHT · urgency − distance (+ PREFERRED_BONUS)``, and a helper
-    only fits requests within their reach, so while ``PRIORITY_WEIGHT > reach + PREFERRED_BONUS`` every
-    fit of one urgency ranks above every fit of a lower one: the engine can rank one group at a time and
-    stop once the page is full, with exactly the list it would give for all candidates at once (ties
-    keep their order: each group keeps the candidates' order).  Otherwise: one group, all of them.
+    best: float
+    rank: int  # the candidate's place in the query's order: the engine's last tie-break
+    row: RequestRow
+
+
+def _best_placed_first(candidates: list[RequestRow], helper: Helper, facts: RequestFacts) -> list[_Placed]:
+    """The candidates within the helper's reach, by the best score the engine could give each one.
+
+    For one helper the engine scores a request ``PRIORITY_WEIGHT · urgency − distance``, plus
+    ``PREFERRED_BONUS`` when the helper is preferred for it: the distance is known here, the preference
+    from the facts (counted for any request that names the helper, excluded or not: a bound may be too
+    high, never too low).  Farther than the reach, the engine refuses; those are left out.
     """
-    if reach_km + PREFERRED_BONUS >= PRIORITY_WEIGHT:
-        return [candidates]
-    bands: list[list[RequestRow]] = []
-    for candidate in candidates:
-        if not bands or bands[-1][0].urgency != candidate.urgency:
-            bands.append([])
-        bands[-1].append(candidate)
-    return bands
+    offer = offer_pk(helper.id)
+    placed = []
+    for rank, row in enumerate(candidates):
+        distance = haversine_km(helper.lat, helper.lon, row.lat, row.lon)
+        if distance > helper.max_distance_km + 1e-6:
+            continue
+        maybe_preferred = offer in facts.chosen[row.pk] or offer in facts.preferred[row.person_id]
+        best = PRIORITY_WEIGHT * row.urgency - distance + (PREFERRED_BONUS if maybe_preferred else 0.0)
+        placed.append(_Placed(best, rank, row))
+    placed.sort(key=lambda p: (-p.best, p.rank))
+    return placed
 
 
-NEAR_ME_FIRST = 10 * NEAR_ME_LIMIT
-"""Candidates whose facts "near me" reads in its first go (whole urgency bands, at least this many)."""
+def _fits_in_two_goes(placed: list[_Placed], helper: Helper, facts: RequestFacts) -> tuple[list[Fit], RequestFacts]:
+    """The engine's first ``NEAR_ME_LIMIT`` fits over all the candidates, reading windows for as few as it can.
+
+    The first go builds the best placed ``NEAR_ME_FIRST``.  When the last fit of a full page then scores
+    more than any candidate left could (by a margin far beyond rounding), no other one can enter the page
+    or change its order; otherwise the second go builds all the others.  The fits are kept in the engine's
+    order over all candidates at once: score, distance, then the candidates' order.
+    """
+    rank = {p.row.engine_id: p.rank for p in placed}
+    fits: list[Fit] = []
+    for go in (placed[:NEAR_ME_FIRST], placed[NEAR_ME_FIRST:]):
+        if not go:
+            break
+        facts = facts.with_windows_of([p.row for p in go], still_asked_only=True)
+        built = [found for found in (facts.engine_request(p.row) for p in go) if found is not None]
+        if built:
+            fits += fitting_requests(make_problem(built, [helper]), helper.id)
+        fits.sort(key=lambda fit: (-fit.score, fit.distance_km, rank[fit.request]))
+        left = len(go) < len(placed)
+        if not left or (len(fits) >= NEAR_ME_LIMIT and fits[NEAR_ME_LIMIT - 1].score > placed[len(go)].best + 1e-6):
+            break
+    return fits[:NEAR_ME_LIMIT], facts
 
 
-def _first_bands_and_the_rest(bands: list[list[RequestRow]], at_least: int) -> list[list[list[RequestRow]]]:
-    """The bands in two groups: the first whole bands that hold ``at_least`` candidates, then the others
-    (none when the first group holds them all)."""
-    size = 0
-    for count, band in enumerate(bands, start=1):
-        size += len(band)
-        if size >= at_least:
-            return [bands[:count], bands[count:]]
-    return [bands, []]
-
-
-def requests_near(offer: HelperOffer) -> list[tuple[Fit, RequestSummary]]:
+def requests_near(offer: HelperOffer, *, all_windows: bool = False) -> list[tuple[Fit, RequestSummary]]:
     """Open requests this helper may serve, best first: only those near enough to be worth a look.
 
     The candidates come from a bounding box around the helper (an index on the table would serve a
-    region); the engine decides which of them fit.
+    region); the engine decides which of them fit, building the best placed ones first.  The summaries
+    hold the windows in the matching horizon, already read; ``all_windows``: every window of the request
+    (one more query), as the API's summaries show.
     """
     person = offer.person
     if person.lat is None or person.lon is None:
@@ -511,22 +535,20 @@ def requests_near(offer: HelperOffer) -> list[tuple[Fit, RequestSummary]]:
     helper = engine_helpers([offer], horizon)[0]
     if not helper.windows:
         return []
-    # Left in the table is only what the engine would refuse anyway (so the engine still decides, over
-    # a few hundred candidates instead of a thousand): other categories; no window overlapping the
-    # helper's free time; none of the helper's languages; a vetted helper needed when this one is not.
-    free = Q()
-    for start, end in helper.windows:
-        free |= Q(start__lt=aware_local(end), end__gt=aware_local(start))
+    # Left in the table is only what the engine would refuse anyway: other categories; none of the
+    # helper's languages; a vetted helper needed when this one is not.  Times are the engine's: a test of
+    # each window against the helper's free time here took longer than the engine does on the few it
+    # builds.  Whether a request is still asked for is checked for those few too, when their windows are
+    # read (``still_asked``): here it would cost three lookups for each of a thousand candidates.
     speaks = Q(languages=[])
     for code in helper.languages:
         speaks |= Q(languages__icontains=f'"{code}"')  # a JSON list's text holds each code in quotes
     near = (
-        open_requests()
+        CareRequest.objects.filter(status=CareRequest.Status.OPEN, category__professional=False)
         .filter(
             lat__range=(person.lat - d_lat, person.lat + d_lat), lon__range=(person.lon - d_lon, person.lon + d_lon)
         )
         .filter(category_id__in=offer.categories.values("pk"))
-        .filter(Exists(RequestWindow.objects.filter(free, request_id=OuterRef("pk"))))
         .filter(speaks)
         .exclude(person_id=person.pk)
     )
@@ -536,22 +558,17 @@ def requests_near(offer: HelperOffer) -> list[tuple[Fit, RequestSummary]]:
     candidates = request_rows(near.order_by("-urgency", "pk")[:NEAR_ME_CANDIDATES])
     if not candidates:
         return []
-    fits: list[Fit] = []
-    # the engine's facts (windows, history) in at most two goes: for the first bands, which fill the page
-    # as a rule, then for the others if they did not (a helper who reaches half the city has hundreds)
-    for group in _first_bands_and_the_rest(_urgency_bands(candidates, float(offer.max_distance_km)), NEAR_ME_FIRST):
-        if not group or len(fits) >= NEAR_ME_LIMIT:
-            break
-        facts = request_facts([c for band in group for c in band], horizon, helper_ids=[offer.pk])
-        for band in group:
-            built = [found for found in map(facts.engine_request, band) if found is not None]
-            if built:
-                fits += fitting_requests(make_problem(built, [helper]), offer.engine_id)
-            if len(fits) >= NEAR_ME_LIMIT:
-                break
-    fits = fits[:NEAR_ME_LIMIT]
-    shown = _summary_query().prefetch_related("windows").in_bulk([request_pk(fit.request) for fit in fits])
-    return [(fit, RequestSummary.of(shown[request_pk(fit.request)])) for fit in fits]
+    facts = request_facts(candidates, horizon, helper_ids=[offer.pk], windows=False)
+    fits, facts = _fits_in_two_goes(_best_placed_first(candidates, helper, facts), helper, facts)
+    shown = _summary_query()
+    if all_windows:
+        shown = shown.prefetch_related("windows")
+    found = shown.in_bulk([request_pk(fit.request) for fit in fits])
+    return [
+        (fit, RequestSummary.of(found[pk], windows=None if all_windows else facts.windows[pk]))
+        for fit in fits
+        if (pk := request_pk(fit.request)) in found
+    ]
 
 
 # ----------------------------------------------------------------------------------------------------------
