@@ -59,7 +59,6 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "allauth.usersessions.middleware.UserSessionsMiddleware",
     "apps.people.middleware.StaffSessionMiddleware",
     "apps.access.middleware.NoStoreForSignedInMiddleware",
     "apps.core.middleware.RateLimitedMiddleware",
@@ -150,7 +149,8 @@ ACCOUNT_RATE_LIMITS = {
 MFA_SUPPORTED_TYPES = ["totp"]
 MFA_FORMS = {"authenticate": "apps.people.mfa.AuthenticateForm", "reauthenticate": "apps.people.mfa.ReauthenticateForm"}
 MFA_TOTP_ISSUER = "City of People"
-USERSESSIONS_TRACK_ACTIVITY = True
+USERSESSIONS_TRACK_ACTIVITY = True  # shown on "Where you are signed in"; kept up to date once a minute by
+# apps.people.middleware.StaffSessionMiddleware, not by allauth's middleware on every request
 SOCIALACCOUNT_ONLY = False
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # never take over an account because an outside provider says so
 SOCIALACCOUNT_PROVIDERS = (

@@ -12,7 +12,9 @@ from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from apps.people.demo import DEMO_ACCOUNTS, demo_password
 from apps.people.models import Person
@@ -119,6 +121,23 @@ def test_residents_sessions_end_after_an_hour_idle(demo_city: None, monkeypatch:
     later(monkeypatch, 55 * 60 + 61 * 60)
     response = client.get("/nl/me/")
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_where_one_is_signed_in_is_brought_up_to_date_once_a_minute(
+    demo_city: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The list of one's sessions says when each was last used, without a write on every page."""
+    client = password_login()
+    assert client.get("/nl/me/").status_code == 200
+    seen = UserSession.objects.get(session_key=cookie(client)).last_seen_at
+    later(monkeypatch, 30)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/nl/me/").status_code == 200
+    assert UserSession.objects.get(session_key=cookie(client)).last_seen_at == seen
+    assert not [q for q in queries.captured_queries if q["sql"].startswith(("UPDATE", "INSERT"))]
+    later(monkeypatch, 90)
+    assert client.get("/nl/me/").status_code == 200
+    assert UserSession.objects.get(session_key=cookie(client)).last_seen_at > seen
 
 
 def test_residents_sessions_end_12_hours_after_signing_in(demo_city: None, monkeypatch: pytest.MonkeyPatch) -> None:
