@@ -10,6 +10,7 @@ Times go to the engine as local wall-clock times of the city (naive), as the spe
 
 from __future__ import annotations
 
+import json
 import math
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
@@ -19,7 +20,7 @@ from functools import cache
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, Exists, ExpressionWrapper, FloatField, OuterRef, Q, QuerySet, Value
+from django.db.models import Count, Exists, ExpressionWrapper, FloatField, OuterRef, Q, QuerySet, TextField, Value
 from django.db.models.functions import Cast
 from django.utils import timezone
 
@@ -113,7 +114,7 @@ class RequestRow:
     lon: float
     category_code: str
     duration_minutes: int
-    languages: list[str]
+    languages_text: str | None
     urgency: int
     requires_vetted: bool
 
@@ -121,12 +122,29 @@ class RequestRow:
     def engine_id(self) -> str:
         return f"r{self.pk}"
 
+    @property
+    def languages(self) -> list[str]:
+        return _json_list(self.languages_text)
+
+
+def _json_list(text: str | None) -> list[str]:
+    """A JSON list column read as text (``_as_text``): decoded only for the rows the engine builds."""
+    found = json.loads(text) if text else None
+    return found if isinstance(found, list) else []
+
+
+def _as_text(column: str) -> Cast:
+    """A JSON column as its text: a page reads a thousand rows and the engine builds a few dozen of them."""
+    return Cast(column, output_field=TextField())
+
 
 def request_rows(requests: QuerySet[CareRequest]) -> list[RequestRow]:
     """The requests of a query as :class:`RequestRow` (one query)."""
-    columns = ("pk", "person_id", "lat", "lon", "category__code", "duration_minutes", "languages", "urgency",
-               "requires_vetted")  # fmt: skip
-    return [RequestRow(*row) for row in requests.values_list(*columns)]
+    rows = requests.annotate(languages_text=_as_text("languages")).values_list(
+        "pk", "person_id", "lat", "lon", "category__code", "duration_minutes", "languages_text", "urgency",
+        "requires_vetted",
+    )  # fmt: skip
+    return [RequestRow(*row) for row in rows]
 
 
 def request_windows(
@@ -385,7 +403,8 @@ class OfferRow:
     pk: int
     lat: float
     lon: float
-    languages: tuple[str, ...]
+    offer_languages_text: str | None
+    person_languages_text: str | None
     max_distance_km: float
     requests_per_week: int
 
@@ -393,15 +412,23 @@ class OfferRow:
     def engine_id(self) -> str:
         return f"h{self.pk}"
 
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """The offer's languages, or the person's when the offer names none (as ``engine_helpers``)."""
+        return tuple(_json_list(self.offer_languages_text) or _json_list(self.person_languages_text))
+
 
 def offer_rows(offers: QuerySet[HelperOffer]) -> list[OfferRow]:
-    """The offers of a query as :class:`OfferRow` (one query); languages as ``engine_helpers`` takes them."""
-    rows = offers.values_list(
-        "pk", "person__lat", "person__lon", "languages", "person__languages", "max_distance_km", "requests_per_week"
-    )
+    """The offers of a query as :class:`OfferRow` (one query)."""
+    rows = offers.annotate(
+        offer_languages_text=_as_text("languages"), person_languages_text=_as_text("person__languages")
+    ).values_list(
+        "pk", "person__lat", "person__lon", "offer_languages_text", "person_languages_text", "max_distance_km",
+        "requests_per_week",
+    )  # fmt: skip
     return [
-        OfferRow(pk, float(lat), float(lon), tuple(languages or spoken or ()), float(reach), per_week)
-        for pk, lat, lon, languages, spoken, reach, per_week in rows
+        OfferRow(pk, float(lat), float(lon), offer_text, person_text, float(reach), per_week)
+        for pk, lat, lon, offer_text, person_text, reach, per_week in rows
     ]
 
 
