@@ -501,19 +501,23 @@ def _fits_in_two_goes(placed: list[_Placed], helper: Helper, facts: RequestFacts
     order over all candidates at once: score, distance, then the candidates' order.
     """
     rank = {p.row.engine_id: p.rank for p in placed}
-    fits: list[Fit] = []
-    for go in (placed[:NEAR_ME_FIRST], placed[NEAR_ME_FIRST:]):
-        if not go:
-            break
-        facts = facts.with_windows_of([p.row for p in go], still_asked_only=True)
-        built = [found for found in (facts.engine_request(p.row) for p in go) if found is not None]
-        if built:
-            fits += fitting_requests(make_problem(built, [helper]), helper.id)
-        fits.sort(key=lambda fit: (-fit.score, fit.distance_km, rank[fit.request]))
-        left = len(go) < len(placed)
-        if not left or (len(fits) >= NEAR_ME_LIMIT and fits[NEAR_ME_LIMIT - 1].score > placed[len(go)].best + 1e-6):
-            break
+    first, rest = placed[:NEAR_ME_FIRST], placed[NEAR_ME_FIRST:]
+    facts, fits = _fits_of(first, helper, facts)
+    settled = not rest or (len(fits) >= NEAR_ME_LIMIT and fits[NEAR_ME_LIMIT - 1].score > rest[0].best + 1e-6)
+    if not settled:
+        facts, more = _fits_of(rest, helper, facts)
+        fits += more
+    fits.sort(key=lambda fit: (-fit.score, fit.distance_km, rank[fit.request]))
     return fits[:NEAR_ME_LIMIT], facts
+
+
+def _fits_of(placed: list[_Placed], helper: Helper, facts: RequestFacts) -> tuple[RequestFacts, list[Fit]]:
+    """The engine's fits among these candidates, best first, once their windows are read (one query)."""
+    if not placed:
+        return facts, []
+    facts = facts.with_windows_of([p.row for p in placed], still_asked_only=True)
+    built = [found for found in (facts.engine_request(p.row) for p in placed) if found is not None]
+    return facts, fitting_requests(make_problem(built, [helper]), helper.id) if built else []
 
 
 def requests_near(offer: HelperOffer, *, all_windows: bool = False) -> list[tuple[Fit, RequestSummary]]:
