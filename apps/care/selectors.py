@@ -36,6 +36,7 @@ from .models import (
     MatchingRound,
     Message,
     Referral,
+    RequestWindow,
     RoundProposal,
     Urgency,
     Vetting,
@@ -47,6 +48,7 @@ from .problem import (
     RequestFacts,
     RequestRow,
     available_offers,
+    aware_local,
     build_problem,
     engine_helpers,
     engine_requests,
@@ -57,6 +59,7 @@ from .problem import (
     request_facts,
     request_pk,
     request_rows,
+    still_asked,
 )
 
 if TYPE_CHECKING:
@@ -520,6 +523,14 @@ def _fits_of(placed: list[_Placed], helper: Helper, facts: RequestFacts) -> tupl
     return facts, fitting_requests(make_problem(built, [helper]), helper.id) if built else []
 
 
+def _still_asked_in_free_time(requests: QuerySet[CareRequest], helper: Helper) -> QuerySet[CareRequest]:
+    """Those of these requests still asked for, with a window that overlaps the helper's free time."""
+    free = Q()
+    for start, end in helper.windows:
+        free |= Q(start__lt=aware_local(end), end__gt=aware_local(start))
+    return still_asked(requests).filter(Exists(RequestWindow.objects.filter(free, request_id=OuterRef("pk"))))
+
+
 def requests_near(offer: HelperOffer, *, all_windows: bool = False) -> list[tuple[Fit, RequestSummary]]:
     """Open requests this helper may serve, best first: only those near enough to be worth a look.
 
@@ -560,6 +571,12 @@ def requests_near(offer: HelperOffer, *, all_windows: bool = False) -> list[tupl
         near = near.filter(requires_vetted=False)
     # most urgent first: the engine ranks by urgency before distance, so a cap keeps the best
     candidates = request_rows(near.order_by("-urgency", "pk")[:NEAR_ME_CANDIDATES])
+    if len(candidates) == NEAR_ME_CANDIDATES:
+        # more in reach than are read: requests no longer asked for, or with no time the helper is free
+        # (past ones, say), must not take the places, so this time the query leaves them out itself
+        candidates = request_rows(
+            _still_asked_in_free_time(near, helper).order_by("-urgency", "pk")[:NEAR_ME_CANDIDATES]
+        )
     if not candidates:
         return []
     facts = request_facts(candidates, horizon, helper_ids=[offer.pk], windows=False)

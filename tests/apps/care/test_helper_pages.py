@@ -17,7 +17,9 @@ from django.utils import timezone, translation
 from apps.access.models import AccessLogEntry
 from apps.care import selectors
 from apps.care.models import AvailabilityException, CareCategory, CareRequest, HelperOffer, Match, Message
-from apps.people.models import Person, Purpose, Role
+from apps.people.models import Consent, Person, Purpose, Role
+
+from .conftest import CareWorld, consent, grant, make_person
 
 pytestmark = pytest.mark.django_db
 
@@ -391,3 +393,20 @@ def test_times_away(client_as: Callable[[str], Client], yasmine: HelperOffer) ->
     assert AvailabilityException.objects.filter(pk=exception.pk).exists()
     client.post(f"/en/help/away/{exception.pk}/remove/")
     assert not AvailabilityException.objects.filter(pk=exception.pk).exists()
+
+
+def test_requests_no_longer_asked_for_never_take_the_places_of_those_that_are(
+    care_world: CareWorld, make_request: Callable[..., CareRequest], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When more requests are in reach than "near me" reads (``NEAR_ME_CANDIDATES``), it reads them again
+    with those no longer asked for left out by the query, so that a pile of them never hides one that is."""
+    odile = make_person("Odile", care_world.district, languages=["nl"])
+    grant(odile, Role.RESIDENT)
+    consent(odile, Purpose.CARE_MATCHING)
+    withdrawn = make_request(person=odile, urgency=5)
+    asked = make_request(urgency=1)
+    Consent.objects.filter(person=odile).update(withdrawn_at=timezone.now())
+    assert [summary.pk for _fit, summary in selectors.requests_near(care_world.offer)] == [asked.pk]
+    monkeypatch.setattr(selectors, "NEAR_ME_CANDIDATES", 1)  # the withdrawn one comes first: it fills the cap
+    assert [summary.pk for _fit, summary in selectors.requests_near(care_world.offer)] == [asked.pk]
+    assert withdrawn.pk not in [summary.pk for _fit, summary in selectors.requests_near(care_world.offer)]
