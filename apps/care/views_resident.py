@@ -8,8 +8,9 @@ the top are shared with the helper's pages.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, time
 from decimal import Decimal
+from functools import lru_cache
 
 from django import forms
 from django.contrib import messages as flash
@@ -41,16 +42,28 @@ from .models import CareRequest, Match
 
 
 def day_in_words(moment: datetime) -> str:
-    """The day as people say it ("Tuesday 3 December 2026"), in the page's language.
+    """The day as people say it ("Tuesday 3 December 2026"), in the page's language."""
+    return _day_text(timezone.localtime(moment).date(), get_language() or "")
+
+
+@lru_cache(maxsize=1024)
+def _day_text(day: date, language: str) -> str:
+    """Kept per day and language: a helper's page of 30 cards names the same few days again and again.
 
     Dutch and French write day names in lower case inside a sentence ("komt op dinsdag"), while the
     catalogues give them capitalised, as for a heading."""
-    text = date_format(timezone.localtime(moment), "l j F Y")
-    return text if (get_language() or "")[:2] == "en" else text[:1].lower() + text[1:]
+    text = date_format(day, "l j F Y")
+    return text if language[:2] == "en" else text[:1].lower() + text[1:]
 
 
 def hour_in_words(moment: datetime) -> str:
-    return time_format(timezone.localtime(moment), "H:i")
+    local = timezone.localtime(moment)
+    return _hour_text(local.hour, local.minute)
+
+
+@lru_cache(maxsize=2048)
+def _hour_text(hour: int, minute: int) -> str:
+    return time_format(time(hour, minute), "H:i")
 
 
 def when_in_words(start: datetime, end: datetime | None = None) -> str:
