@@ -8,7 +8,7 @@ the top are shared with the helper's pages.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
 
@@ -20,7 +20,7 @@ from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.formats import date_format, number_format, time_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -57,13 +57,9 @@ def _day_text(day: date, language: str) -> str:
 
 
 def hour_in_words(moment: datetime) -> str:
+    """24-hour time ("09:30"), as in all three languages."""
     local = timezone.localtime(moment)
-    return _hour_text(local.hour, local.minute)
-
-
-@lru_cache(maxsize=2048)
-def _hour_text(hour: int, minute: int) -> str:
-    return time_format(time(hour, minute), "H:i")
+    return f"{local.hour:02d}:{local.minute:02d}"
 
 
 def when_in_words(start: datetime, end: datetime | None = None) -> str:
