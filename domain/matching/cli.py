@@ -103,6 +103,25 @@ def remove_stale(path: Path | None) -> None:
         path.unlink(missing_ok=True)
 
 
+def _reason(error: OSError) -> str:
+    return error.strerror or str(error) or type(error).__name__
+
+
+def _write_solution(output: Path | None, text: str) -> None:
+    """The solution to standard output or to ``output``; a failure names where it could not be written."""
+    if output is None:
+        try:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        except OSError as error:
+            raise UsageError(f"cannot write to standard output: {_reason(error)}") from error
+        return
+    try:
+        write_atomically(output, text)
+    except OSError as error:  # the temporary file beside it is an implementation detail: name the path asked for
+        raise UsageError(f"{output}: cannot write the solution: {_reason(error)}") from error
+
+
 def _check_output_path(path: Path, problem: Path) -> None:
     if path.exists() and problem.exists() and path.samefile(problem):
         raise UsageError(f"{path}: is the problem file itself; give another file name for the solution")
@@ -143,10 +162,7 @@ def run_solve(args: argparse.Namespace) -> int:
         solution = greedy(problem) if args.method == "greedy" else solve(problem)
         text = _solution_text(solution)
         written = time.perf_counter()
-        if output is None:
-            sys.stdout.write(text)
-        else:
-            write_atomically(output, text)
+        _write_solution(output, text)
     except BaseException:
         remove_stale(output)
         raise
@@ -317,8 +333,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         sys.stderr.write(f"{PROG}: interrupted; nothing written\n")
         return 130
-    except OSError as error:
-        sys.stderr.write(f"{PROG}: cannot write: {error.strerror or error}\n")
+    except OSError as error:  # one not caught where the file is known: name it when the error does
+        where = f"{error.filename}: " if error.filename else ""
+        sys.stderr.write(f"{PROG}: {where}{_reason(error)}\n")
     return 2
 
 

@@ -149,6 +149,33 @@ def test_a_failure_at_the_rename_leaves_neither_a_temporary_nor_a_stale_file(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.json"]
 
 
+@pytest.mark.parametrize(
+    ("step", "error"),
+    [
+        ("fsync", OSError(28, "No space left on device")),  # a full disk, while writing
+        ("replace", PermissionError(13, "Permission denied")),  # a folder one may read but not change
+    ],
+)
+def test_a_solution_that_cannot_be_written_names_the_path_and_why(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, step: str, error: OSError
+) -> None:
+    """Issue 12, item 6: "cannot write: Permission denied" alone does not say which file; the line names it."""
+    source = write(tmp_path, "in.json", office())
+    target = tmp_path / "out.json"
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise error
+
+    monkeypatch.setattr(os, step, refuse)
+    code, out, err = run_cli("match", "solve", str(source), "-o", str(target))
+    monkeypatch.undo()
+    line = one_line(err)
+    assert (code, out) == (2, "")
+    assert line == f"cityofpeople match: {target}: cannot write the solution: {error.strerror}"
+    assert ".tmp" not in line, "the temporary file beside it is not what the person asked for"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.json"]
+
+
 def test_greedy_method_writes_a_feasible_baseline(tmp_path: Path) -> None:
     for seed in (4, 6, 7):
         data = small_problem(seed)
