@@ -18,6 +18,7 @@ from apps.people.consent_texts import current_version
 from apps.people.demo import DEMO_ACCOUNTS
 from apps.people.models import Consent, Person, Purpose, Role, RoleAssignment
 
+from . import position
 from .models import (
     CareCategory,
     CareRequest,
@@ -130,6 +131,7 @@ def _request(
     created_by: Person,
     **fields: object,
 ) -> CareRequest:
+    shown = position.shown_for(float(person.lat or 0), float(person.lon or 0))  # every demo person has a place
     request = CareRequest.objects.create(
         person=person,
         category=category,
@@ -139,6 +141,8 @@ def _request(
         postcode=person.postcode,
         lat=person.lat,
         lon=person.lon,
+        shown_lat=shown[0],
+        shown_lon=shown[1],
         district=person.district,
         created_by=created_by,
         **{"channel": CareRequest.Channel.PHONE, **fields},

@@ -201,6 +201,10 @@ class CareRequest(models.Model):
     postcode = models.CharField(_("postcode"), max_length=10, blank=True)
     lat = models.FloatField(_("latitude"))
     lon = models.FloatField(_("longitude"))
+    # what helpers see before they accept: a position drawn once, moved from the house and coarse
+    # (domain/geo/shown.py; set by apps.care.position.place_shown whenever lat/lon are set)
+    shown_lat = models.FloatField(_("latitude shown to helpers"))
+    shown_lon = models.FloatField(_("longitude shown to helpers"))
     district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="care_requests")
     # when
     duration_minutes = models.PositiveSmallIntegerField(_("how long (minutes)"), default=60)
@@ -389,12 +393,24 @@ class Match(models.Model):
     resident_continues = models.BooleanField(_("resident would like the same helper again"), null=True, blank=True)
     cancel_reason = models.CharField(_("reason for cancelling"), max_length=300, blank=True)
     reminded_at = models.DateTimeField(_("reminder sent"), null=True, blank=True)
+    # a new helper's "I can help" holds the request, but shows the helper nobody's details until a
+    # coordinator has confirmed it (``services.match_check``; the rule ``care.view_request``)
+    awaiting_check = models.BooleanField(_("waiting for a coordinator's check"), default=False)
+    checked_by = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("checked by")
+    )
+    checked_at = models.DateTimeField(_("checked at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("match")
         verbose_name_plural = _("matches")
-        indexes = [models.Index(fields=["helper", "status"]), models.Index(fields=["status", "planned_start"])]
+        indexes = [
+            models.Index(fields=["helper", "status"]),
+            models.Index(fields=["status", "planned_start"]),
+            # the worklist's "to check" section: the few takes waiting for a coordinator
+            models.Index(fields=["created_at"], condition=Q(awaiting_check=True), name="match_awaiting_check"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["request"],

@@ -121,9 +121,10 @@ def erase(person: Any) -> None:
         request.languages = []
         if point is not None:
             request.lat, request.lon = point
+            request.shown_lat, request.shown_lon = point  # the shown position is a few hundred metres off
         moved[request.engine_id] = (request.lat, request.lon)
         words = ["description", "cancel_reason", "street", "house_number", "postcode", "languages"]
-        request.save(update_fields=[*words, "lat", "lon"])
+        request.save(update_fields=[*words, "lat", "lon", "shown_lat", "shown_lon"])
     Referral.objects.filter(request__person=person).update(note="")
     Match.objects.filter(request__person=person).update(resident_feedback="", decline_reason="", cancel_reason="")
     # a decline or cancel event keeps the reason in the person's own words

@@ -29,7 +29,7 @@ from apps.people.models import Person, Purpose, Role, RoleAssignment
 from apps.people.services import LocatedAddress, address_locate, consent_give
 from domain.matching import explain
 
-from . import notify
+from . import notify, position
 from .models import (
     AvailabilityException,
     CareCategory,
@@ -197,6 +197,7 @@ def care_request_create(
     excluded = _offers(excluded_helper_ids, _("excluded"))
     if {o.pk for o in preferred} & {o.pk for o in excluded}:
         raise ValidationError(_("A helper cannot be both preferred and excluded."), code="helper_both")
+    shown = position.shown_for(where.lat, where.lon)  # what helpers see of where, before they accept
     request = CareRequest.objects.create(
         person=person,
         category=category,
@@ -206,6 +207,8 @@ def care_request_create(
         postcode=where.postcode,
         lat=where.lat,
         lon=where.lon,
+        shown_lat=shown[0],
+        shown_lon=shown[1],
         district=where.district,
         duration_minutes=duration_minutes,
         recurrence=recurrence,

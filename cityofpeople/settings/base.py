@@ -124,6 +124,9 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
+# no "remember me": the session cookie always ends when the browser closes (SESSION_EXPIRE_AT_BROWSER_CLOSE),
+# for everyone; a resident on a library's or a neighbourhood centre's computer leaves nothing signed in behind
+ACCOUNT_SESSION_REMEMBER = False
 # changing the email address, phone number, password or second factor needs a fresh sign-in (ASVS 7.5.1)
 ACCOUNT_REAUTHENTICATION_REQUIRED = True
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 5 * 60
@@ -274,10 +277,53 @@ RETENTION_DAYS = {
     "support_needs_inactive": int(env_str("COP_RETENTION_SUPPORT_NEEDS_DAYS", str(2 * 365))),
     # closed care requests keep their row for statistics; what was said in words goes after this
     "care_closed_requests": int(env_str("COP_RETENTION_CARE_CLOSED_DAYS", str(2 * 365))),
+    # failed sign-ins (apps.access.models.SecurityEvent): as long as the access log unless set
+    "security_events": int(
+        env_str("COP_RETENTION_SECURITY_EVENTS_DAYS", env_str("COP_RETENTION_ACCESS_LOG_DAYS", "365"))
+    ),
 }
+
+# The auditor's activity view (apps/access/activity.py): per account and day, a count stands out when it
+# reaches its fixed limit, or when it is FACTOR times that account's usual day (the median of its active
+# days in the BASELINE_DAYS before) or FACTOR times the median of its role that day (with at least
+# MIN_PEERS others of that role active), and is at least half the fixed limit.
+ACTIVITY_THRESHOLDS = {
+    "reads": int(env_str("COP_ACTIVITY_READS", "50")),  # persons whose sensitive data was opened
+    "takes": int(env_str("COP_ACTIVITY_TAKES", "5")),  # requests a helper took with "I can help"
+    "cancellations": int(env_str("COP_ACTIVITY_CANCELLATIONS", "3")),  # matches called off
+    "failed_logins": int(env_str("COP_ACTIVITY_FAILED_LOGINS", "10")),  # wrong password, code or second factor
+    "refused": int(env_str("COP_ACTIVITY_REFUSED", "3")),  # attempts the rules refused
+}
+ACTIVITY_FACTOR = int(env_str("COP_ACTIVITY_FACTOR", "3"))
+ACTIVITY_BASELINE_DAYS = int(env_str("COP_ACTIVITY_BASELINE_DAYS", "28"))
+ACTIVITY_MIN_PEERS = int(env_str("COP_ACTIVITY_MIN_PEERS", "3"))
 
 # The public address of the platform, for links in emails and text messages
 SITE_URL = env_str("COP_SITE_URL", "http://127.0.0.1:8000")
 
 # Care matching: how far ahead rounds and suggestions look for common free time (days)
 CARE_HORIZON_DAYS = int(env_str("COP_CARE_HORIZON_DAYS", "14"))
+
+# Care: what a new helper may do (docs/security.md, "Harvesting details with legitimate actions").
+# A helper is new until a coordinator has confirmed this many of their "I can help" takes (a done visit
+# or a vetting valid today also counts); a new helper's take holds the request but shows no name,
+# phone, address or description until a coordinator confirms it.  0 turns the check off.
+CARE_NEW_HELPER_CHECKS = int(env_str("COP_CARE_NEW_HELPER_CHECKS", "1"))
+# What the helper is told about when they hear from the coordinator (hours)
+CARE_CHECK_WITHIN_HOURS = int(env_str("COP_CARE_CHECK_WITHIN_HOURS", "48"))
+# Every helper: takes and own cancellations in any 24 hours (counted in the database under a lock)
+CARE_TAKES_PER_DAY = int(env_str("COP_CARE_TAKES_PER_DAY", "5"))
+CARE_CANCELS_PER_DAY = int(env_str("COP_CARE_CANCELS_PER_DAY", "3"))
+# The worklist flags a helper who cancelled this many visits after seeing the details, within DAYS days
+CARE_CANCEL_FLAG_COUNT = int(env_str("COP_CARE_CANCEL_FLAG_COUNT", "3"))
+CARE_CANCEL_FLAG_DAYS = int(env_str("COP_CARE_CANCEL_FLAG_DAYS", "30"))
+
+# Care: what a helper sees of a request's place before accepting (domain/geo/shown.py, docs/security.md).
+# The shown position is the house moved by a random offset between MIN and MAX metres, drawn once per
+# request, then snapped to a grid of GRID metres; distances shown to helpers are rounded to STEP km.
+CARE_SHOWN_OFFSET_MIN_M = int(env_str("COP_CARE_SHOWN_OFFSET_MIN_M", "250"))
+CARE_SHOWN_OFFSET_MAX_M = int(env_str("COP_CARE_SHOWN_OFFSET_MAX_M", "500"))
+CARE_SHOWN_GRID_M = int(env_str("COP_CARE_SHOWN_GRID_M", "100"))
+CARE_SHOWN_DISTANCE_STEP_KM = env_str("COP_CARE_SHOWN_DISTANCE_STEP_KM", "0.5")
+# How often a person may change their own home address, and a helper their offer's reach, per day
+PLACE_CHANGES_PER_DAY = int(env_str("COP_PLACE_CHANGES_PER_DAY", "3"))

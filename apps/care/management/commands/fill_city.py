@@ -62,6 +62,7 @@ from django.utils import timezone
 from shapely.geometry import shape
 
 from apps.care import demo as care_demo
+from apps.care import position
 from apps.care.models import (
     AvailabilityException,
     CareCategory,
@@ -281,6 +282,9 @@ class City:
         self.zone = ZoneInfo(settings.TIME_ZONE)
         self.write = Writer(self.now)
         self.counts = Counts()
+        # what helpers see of each home before accepting: one per home, from the secure random source
+        # (never from the seed, which is public), so the seed does not give the houses away
+        self.shown: dict[int, tuple[float, float]] = {}
         self.categories = self._categories()
         self.districts = {d.number: d for d in District.objects.order_by("number")}
         coordinator_email = next(a for a in DEMO_ACCOUNTS if a.role == Role.COORDINATOR).email
@@ -479,6 +483,9 @@ class City:
         generator = self.generator
         languages = _weighted(generator, [x for x, _ in REQUEST_LANGUAGES], [w for _, w in REQUEST_LANGUAGES])
         by_phone = person.registered_by_id is not None or generator.random() < PHONE_SHARE / 2
+        if person.id not in self.shown:
+            self.shown[person.id] = position.new_shown_position(person.lat, person.lon)
+        shown = self.shown[person.id]
         return {
             "id": pk,
             "person_id": person.id,
@@ -489,6 +496,8 @@ class City:
             "postcode": person.postcode,
             "lat": person.lat,
             "lon": person.lon,
+            "shown_lat": shown[0],
+            "shown_lon": shown[1],
             "district_id": person.district_id,
             "duration_minutes": _weighted(generator, *DURATIONS),
             "recurrence": CareRequest.Recurrence.NONE,

@@ -1,0 +1,67 @@
+"""The position helpers are shown of a request, with the city's settings (see ``domain/geo/shown.py``).
+
+Which position each reader uses:
+
+* **shown position** (``CareRequest.shown_lat/shown_lon``): everything a helper sees or can test
+  before accepting: whether a request is in their "near me" (page and API), its order there, the
+  distance written on its card, the distance on a match proposed to them, counts shown to them.
+* **exact position** (``lat/lon``): what no helper sees: the coordinator's pages and suggestions
+  (they read the address anyway), the engine's rounds and counts of fitting helpers (a coordinator
+  confirms each proposal), and everything after a helper has accepted (they then read the address).
+"""
+
+from __future__ import annotations
+
+import secrets
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+
+from domain.geo import shown
+
+_RANDOM = secrets.SystemRandom()
+
+
+def _bounds() -> dict[str, float]:
+    return {
+        "min_m": float(settings.CARE_SHOWN_OFFSET_MIN_M),
+        "max_m": float(settings.CARE_SHOWN_OFFSET_MAX_M),
+        "grid_m": float(settings.CARE_SHOWN_GRID_M),
+    }
+
+
+def new_shown_position(lat: float, lon: float) -> tuple[float, float]:
+    """A fresh shown position for a house at (lat, lon), from the operating system's random source."""
+    return shown.shown_position(lat, lon, rng=_RANDOM, **_bounds())
+
+
+def shown_for(
+    lat: float, lon: float, *, previous: tuple[float, float] | None = None, exclude_pk: int | None = None
+) -> tuple[float, float]:
+    """The shown position for a request whose house is (now) at (lat, lon).
+
+    * When the address of a request changes and its ``previous`` shown position still fits the new
+      house (a correction a few doors further), it stays (``domain.geo.shown.still_fits``).
+    * A request at the very same coordinates as another request takes that request's shown position,
+      so that several requests from one house never give several independent rings around it.
+    * Otherwise a new one is drawn.
+    """
+    from .models import CareRequest
+
+    bounds = _bounds()
+    if previous is not None and shown.still_fits(lat, lon, *previous, **bounds):
+        return previous
+    same_house = CareRequest.objects.filter(lat=lat, lon=lon)
+    if exclude_pk is not None:
+        same_house = same_house.exclude(pk=exclude_pk)
+    earlier = same_house.order_by("created_at", "pk").values_list("shown_lat", "shown_lon").first()
+    if earlier is not None and shown.still_fits(lat, lon, *earlier, **bounds):
+        return earlier
+    return new_shown_position(lat, lon)
+
+
+def rounded_km(distance_km: float) -> Decimal:
+    """A distance shown to a helper: to the step of ``CARE_SHOWN_DISTANCE_STEP_KM``, never below one step."""
+    step = Decimal(str(settings.CARE_SHOWN_DISTANCE_STEP_KM))
+    steps = (Decimal(str(distance_km)) / step).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    return max(steps, Decimal(1)) * step
