@@ -110,6 +110,48 @@ def test_signing_in_again_gives_a_new_session_key(demo_city: None) -> None:
     assert client.get("/nl/me/").status_code == 200
 
 
+def session_cookie_set_by(response: Any) -> Any:
+    """The ``Set-Cookie`` of the session cookie in this answer (a new key is set at sign-in)."""
+    assert settings.SESSION_COOKIE_NAME in response.cookies, "the sign-in sets a new session cookie"
+    return response.cookies[settings.SESSION_COOKIE_NAME]
+
+
+@pytest.mark.parametrize("remember", [None, "on"])
+def test_no_session_cookie_outlives_the_browser_with_or_without_remember_me(
+    demo_city: None, remember: str | None
+) -> None:
+    """Issue 12, item 6: "remember me" kept the cookie 12 hours after the browser closed, so the next person
+    at a library's computer was still signed in as the resident.  There is no such box, and a ``remember``
+    sent anyway (an old form, a script) changes nothing: the cookie has no Max-Age and no Expires."""
+    client = Client()
+    form = client.get("/nl/accounts/login/").content.decode()
+    assert 'name="remember"' not in form
+    resident = account("resident")
+    data = {"login": resident.email, "password": demo_password(resident)}
+    if remember:
+        data["remember"] = remember
+    response = client.post("/nl/accounts/login/", data)
+    assert "_auth_user_id" in client.session
+    set_cookie = session_cookie_set_by(response)
+    assert (set_cookie["max-age"], set_cookie["expires"]) == ("", ""), set_cookie.OutputString()
+    assert client.session.get_expire_at_browser_close()
+
+
+def test_staff_session_cookies_end_with_the_browser_too(demo_city: None) -> None:
+    """The same for a coordinator, whose cookie is set after the second step (the authenticator code)."""
+    from apps.people.demo import demo_totp_code
+
+    coordinator = account("coordinator")
+    client = Client()
+    step = client.post(
+        "/nl/accounts/login/", {"login": coordinator.email, "password": demo_password(coordinator), "remember": "on"}
+    )
+    response = client.post(step["Location"], {"code": demo_totp_code(coordinator)})
+    assert "_auth_user_id" in client.session
+    set_cookie = session_cookie_set_by(response)
+    assert (set_cookie["max-age"], set_cookie["expires"]) == ("", ""), set_cookie.OutputString()
+
+
 # --- V7.3 timeouts ----------------------------------------------------------------------------------
 
 
