@@ -91,6 +91,9 @@ class HelperOffer(models.Model):
     languages = models.JSONField(_("languages I speak"), default=list)
     active = models.BooleanField(_("available for requests"), default=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    # since when a coordinator knows this helper: their "I can help" then shows the details at once
+    # (``selectors.helper_is_new``; set when a coordinator confirms a take, or for an established helper)
+    known_since = models.DateTimeField(_("known to a coordinator since"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("helper offer")
@@ -440,6 +443,8 @@ class MatchEvent(models.Model):
         ordering = ["at", "pk"]
         verbose_name = _("match event")
         verbose_name_plural = _("match events")
+        # the auditor's activity view counts takes and cancellations per day (apps/care/activity.py)
+        indexes = [models.Index(fields=["at"], name="care_matchevent_at")]
 
     def __str__(self) -> str:
         return f"{self.from_status or '-'} → {self.to_status}"

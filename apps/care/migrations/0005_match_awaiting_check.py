@@ -13,6 +13,11 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.AddField(
+            model_name='helperoffer',
+            name='known_since',
+            field=models.DateTimeField(blank=True, null=True, verbose_name='known to a coordinator since'),
+        ),
+        migrations.AddField(
             model_name='match',
             name='awaiting_check',
             field=models.BooleanField(default=False, verbose_name="waiting for a coordinator's check"),
