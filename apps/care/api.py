@@ -32,7 +32,7 @@ from apps.people import selectors as people_selectors
 from apps.people.models import Person
 from apps.people.schemas import MessageOut
 
-from . import selectors, services, wording
+from . import position, selectors, services, wording
 from .models import CareCategory, CareRequest, HelperOffer, Match, MatchingRound, Urgency
 from .problem import aware_local
 from .schemas import (
@@ -67,9 +67,11 @@ router = Router(tags=["care matching"], auth=django_auth)
 ERRORS: dict[int, Any] = {401: MessageOut, 403: MessageOut, 404: MessageOut, 422: MessageOut}
 CHANGES: dict[int, Any] = {**ERRORS, 409: MessageOut}
 """Writes may also meet a state that changed meanwhile (409)."""
+LIMITED: dict[int, Any] = {**CHANGES, 429: MessageOut}
+"""A helper's takes and cancellations are limited per 24 hours (429 beyond)."""
 
 HOLD_CONFLICTS = frozenset({"taken", "answered", "capacity", "not_open"})
-MATCH_CONFLICTS = frozenset({"taken", "answered", "capacity", "state", "not_open"})
+MATCH_CONFLICTS = frozenset({"taken", "answered", "capacity", "state", "not_open", "awaiting_check"})
 
 
 class Paging(Schema):
@@ -83,6 +85,8 @@ class Paging(Schema):
 def _refused(error: ValidationError, conflicts: frozenset[str] = frozenset()) -> HttpError:
     """A service's refusal as JSON: 409 when the state changed meanwhile, 422 when the input was wrong."""
     codes = {getattr(item, "code", None) for item in getattr(error, "error_list", [error])}
+    if "limit" in codes:  # a helper's takes or cancellations of the day are used up
+        return HttpError(429, " ".join(str(m) for m in error.messages))
     return HttpError(409 if codes & conflicts else 422, " ".join(str(m) for m in error.messages))
 
 
@@ -187,10 +191,12 @@ def _match_item(match: Match) -> dict[str, Any]:
         "status_label": str(match.get_status_display()),
         "request": _summary(match.request),
         "helper": _helper(match.helper),
-        "approximate_distance_km": _approximate(match.distance_km),
+        # from the request's shown position, as on "near me": a proposal tells no more of the house
+        "approximate_distance_km": _approximate(position.shown_distance_km(match.helper.person, match.request)),
         "created_at": match.created_at,
         "planned_start": _local(match.planned_start),
         "planned_end": _local(match.planned_end),
+        "awaiting_check": match.awaiting_check,
     }
 
 
@@ -218,6 +224,8 @@ def _match_out(http: HttpRequest, match: Match) -> dict[str, Any]:
     visit = None
     if match.helper.person_id != actor.person_id:
         visit = _visit(match.request)
+    elif match.awaiting_check:
+        visit = None  # a new helper's take: nothing more than the summary until a coordinator confirmed it
     elif match.status in Match.HOLDING or (
         match.status == Match.Status.DONE and can(actor, "care.view_request", match.request)  # a week after
     ):
@@ -433,7 +441,7 @@ def care_request_cancel(request: HttpRequest, request_id: int, payload: CancelIn
     return _request_out(found, selectors.request_matches(found))
 
 
-@router.post("/care/requests/{request_id}/take", response={200: MatchOut, **CHANGES})
+@router.post("/care/requests/{request_id}/take", response={200: MatchOut, **LIMITED})
 def care_request_take(request: HttpRequest, request_id: int) -> Any:
     """ "I can help": a helper takes an open request that fits them.
 
@@ -453,6 +461,8 @@ def care_request_take(request: HttpRequest, request_id: int) -> Any:
     except ValidationError as error:
         selectors.log_attempt(request, found, "care.take_request", allowed=True)
         raise _refused(error, HOLD_CONFLICTS) from error
+    if match.awaiting_check:  # no visit is read (a coordinator checks first): the take itself is the entry
+        selectors.log_attempt(request, found, "care.take_request", allowed=True)
     return _fresh_match(request, match.pk)
 
 
@@ -478,6 +488,15 @@ def care_request_suggestions(
     ]
 
 
+def _named_helper(actor: Actor, request: CareRequest, helper_id: int, *, status: int) -> HelperOffer:
+    """A helper named by number to explain or to propose (``selectors.offer_named_by_coordinator``, as the
+    pages): a helper the coordinator may not name answers exactly like a number nobody has."""
+    try:
+        return selectors.offer_named_by_coordinator(actor, request, helper_id)
+    except Http404:
+        raise HttpError(status, _("There is no helper with this number.")) from None
+
+
 @router.get("/care/requests/{request_id}/explain/{helper_id}", response={200: ExplanationOut, **ERRORS})
 def care_request_explain(request: HttpRequest, request_id: int, helper_id: int) -> Any:
     """Coordinators: each of the engine's six rules for this request and a named helper.
@@ -487,9 +506,7 @@ def care_request_explain(request: HttpRequest, request_id: int, helper_id: int) 
     """
     actor = actor_for(request)
     found = selectors.request_for(actor, request_id, request, rule="care.manage_request")
-    offer = selectors.offer_to_explain(actor, found, helper_id)
-    if offer is None:
-        raise HttpError(404, _("There is no helper with this number."))
+    offer = _named_helper(actor, found, helper_id, status=404)
     explanation = selectors.explanation_for(found, offer)
     answer: dict[str, Any] = {
         "request_id": found.pk,
@@ -528,9 +545,7 @@ def care_request_propose(request: HttpRequest, request_id: int, payload: Propose
     """Coordinators: ask a helper (by number) to take this request; the helper accepts or declines."""
     actor = actor_for(request)
     found = selectors.request_for(actor, request_id, request, rule="care.manage_request", action="change")
-    offer = selectors.offer_by_number(payload.helper_id)
-    if offer is None:
-        raise HttpError(422, _("There is no helper with this number."))
+    offer = _named_helper(actor, found, payload.helper_id, status=422)  # a number in the body: bad input
     try:
         match = services.match_propose(actor=actor, request=found, offer=offer)
     except ValidationError as error:
@@ -625,7 +640,7 @@ def care_match_done(request: HttpRequest, match_id: int, payload: DoneIn) -> Any
     return _fresh_match(request, match_id)
 
 
-@router.post("/care/matches/{match_id}/cancel", response={200: MatchOut, **CHANGES})
+@router.post("/care/matches/{match_id}/cancel", response={200: MatchOut, **LIMITED})
 def care_match_cancel(request: HttpRequest, match_id: int, payload: CancelIn) -> Any:
     """Helper, person or coordinator calls the visit off; the request looks for a helper again."""
     actor = actor_for(request)
@@ -795,10 +810,12 @@ def care_worklist(request: HttpRequest) -> Any:
     """
     found = selectors.worklist(_coordinator(request))
     return {
+        "to_check": [_work_item(m.request, m) for m in found.to_check],
         "new": [_work_item(r) for r in found.new],
         "waiting": [_work_item(m.request, m) for m in found.waiting],
         "without_helper": [_work_item(r) for r in found.without_helper],
         "follow_ups": [_work_item(r) for r in found.follow_ups],
         "overdue_visits": [_work_item(m.request, m) for m in found.overdue_visits],
         "referrals": [_work_item(r) for r in found.referrals],
+        "cancelling": [_work_item(m.request, m) for m in found.cancelling],
     }

@@ -13,7 +13,7 @@ Which position each reader uses:
 from __future__ import annotations
 
 import secrets
-from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.conf import settings
 
@@ -60,8 +60,16 @@ def shown_for(
     return new_shown_position(lat, lon)
 
 
-def rounded_km(distance_km: float) -> Decimal:
-    """A distance shown to a helper: to the step of ``CARE_SHOWN_DISTANCE_STEP_KM``, never below one step."""
-    step = Decimal(str(settings.CARE_SHOWN_DISTANCE_STEP_KM))
-    steps = (Decimal(str(distance_km)) / step).quantize(Decimal(1), rounding=ROUND_HALF_UP)
-    return max(steps, Decimal(1)) * step
+def shown_distance_km(helper_person: Any, request: Any) -> float | None:
+    """The distance a helper is shown: from their home to the request's shown position (None unlocated)."""
+    from domain.geo.districts import haversine_km
+
+    if helper_person.lat is None or helper_person.lon is None:
+        return None
+    return haversine_km(helper_person.lat, helper_person.lon, request.shown_lat, request.shown_lon)
+
+
+def shown_reach_km() -> float:
+    """The farthest a shown position can be from its house (km): the largest offset plus half a cell's diagonal."""
+    bounds = _bounds()
+    return (bounds["max_m"] + bounds["grid_m"] / 2**0.5) / 1000

@@ -138,10 +138,14 @@ def _as_text(column: str) -> Cast:
     return Cast(column, output_field=TextField())
 
 
-def request_rows(requests: QuerySet[CareRequest]) -> list[RequestRow]:
-    """The requests of a query as :class:`RequestRow` (one query)."""
+def request_rows(requests: QuerySet[CareRequest], *, shown: bool = False) -> list[RequestRow]:
+    """The requests of a query as :class:`RequestRow` (one query).
+
+    ``shown``: at the position helpers are shown (``CareRequest.shown_lat/shown_lon``) instead of the
+    house, for everything a helper sees before accepting (``apps/care/position.py``)."""
+    where = ("shown_lat", "shown_lon") if shown else ("lat", "lon")
     rows = requests.annotate(languages_text=_as_text("languages")).values_list(
-        "pk", "person_id", "lat", "lon", "category__code", "duration_minutes", "languages_text", "urgency",
+        "pk", "person_id", *where, "category__code", "duration_minutes", "languages_text", "urgency",
         "requires_vetted",
     )  # fmt: skip
     return [RequestRow(*row) for row in rows]

@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
@@ -178,10 +178,11 @@ class RequestSummary:
 
 SUMMARY_COLUMNS = (
     "person_id", "category", "district", "duration_minutes", "recurrence", "repeat_until", "languages", "urgency",
-    "requires_vetted", "status", "created_at", "lat", "lon",
+    "requires_vetted", "status", "created_at", "shown_lat", "shown_lon",
 )  # fmt: skip
 """What a summary is made of, and what the rules need to decide who may see it: never the description,
-the street or the house number (they are not even read)."""
+the street, the house number or the house's position (they are not even read; only the shown one,
+``apps/care/position.py``)."""
 
 
 def _summary_query() -> QuerySet[CareRequest]:
@@ -260,12 +261,14 @@ NOT_CLOSED = [CareRequest.Status.OPEN, CareRequest.Status.MATCHED, CareRequest.S
 
 @dataclass(frozen=True)
 class Worklist:
+    to_check: list[Match]
     new: list[CareRequest]
     waiting: list[Match]
     without_helper: list[CareRequest]
     follow_ups: list[CareRequest]
     overdue_visits: list[Match]
     referrals: list[CareRequest]
+    cancelling: list[Match]
 
     def rows(self, section: str) -> list[Any]:
         """The rows of a section, by its key on the pages (a key of ``worklist_sections``)."""
@@ -279,7 +282,7 @@ WORKLIST_LIMIT = 25
 """Rows per section; the sections link to the full lists (``worklist_sections``, a page each): the
 worklist is what to do first, read on a phone as well, not every row of a busy district."""
 
-MATCH_SECTIONS = frozenset({"waiting", "overdue"})
+MATCH_SECTIONS = frozenset({"to_check", "waiting", "overdue", "cancelling"})
 """The worklist's sections whose rows are matches; the others list requests."""
 
 
@@ -307,7 +310,17 @@ def worklist_sections(actor: Actor, *, now: datetime | None = None) -> dict[str,
     # the few requests waiting for a referral, by number: joined instead, PostgreSQL walks every request
     to_refer = list(Referral.objects.filter(status=Referral.Status.TO_REFER).values_list("request_id", flat=True))
     new = open_scope.exclude(pk__in=Match.objects.filter(status=Match.Status.PROPOSED).values("request_id"))
+    # the helpers who cancel often after seeing details (a short list, read first): their cancelled visits here
+    since = now - timedelta(days=settings.CARE_CANCEL_FLAG_DAYS)
+    cancelled_by_helper = MatchEvent.objects.filter(
+        match_id=OuterRef("pk"), to_status=Match.Status.CANCELLED, from_status__in=Match.HOLDING, at__gte=since,
+        actor_id=OuterRef("helper__person_id"),
+    )  # fmt: skip
+    cancelling = matches.filter(
+        helper_id__in=helpers_cancelling(now=now), status=Match.Status.CANCELLED, awaiting_check=False
+    ).filter(Exists(cancelled_by_helper))
     return {
+        "to_check": matches.filter(status__in=Match.HOLDING, awaiting_check=True).order_by("created_at", "pk"),
         "new": new.exclude(eligible_helpers=0).order_by("-urgency", "created_at", "pk"),
         "waiting": matches.filter(status=Match.Status.PROPOSED).order_by("created_at", "pk"),
         "without_helper": open_scope.filter(eligible_helpers=0).order_by("-urgency", "created_at", "pk"),
@@ -318,6 +331,7 @@ def worklist_sections(actor: Actor, *, now: datetime | None = None) -> dict[str,
             "planned_end", "pk"
         ),
         "referrals": scope.filter(status=CareRequest.Status.REFERRED, pk__in=to_refer).order_by("created_at", "pk"),
+        "cancelling": cancelling.order_by("helper_id", "-created_at", "pk"),
     }
 
 
@@ -453,10 +467,16 @@ def _nearest_first(request: Request, candidates: list[OfferRow], horizon: Horizo
 def explanation_for(request: CareRequest, offer: HelperOffer) -> Explanation | None:
     """Why a named helper does or does not fit; None when the request has no time left in the horizon
     or the helper is not available for matching."""
-    problem = build_problem(requests=[request], horizon=_horizon(), offers=available_offers().filter(pk=offer.pk))
-    if not problem.requests or offer.engine_id not in {h.id for h in problem.helpers}:
+    return _explanation_for_number(request, offer.pk)
+
+
+def _explanation_for_number(request: CareRequest, pk: int) -> Explanation | None:
+    """``explanation_for`` by the helper's number: a number nobody has goes the same way (an empty problem)."""
+    problem = build_problem(requests=[request], horizon=_horizon(), offers=available_offers().filter(pk=pk))
+    helper_id = f"h{pk}"
+    if not problem.requests or helper_id not in {h.id for h in problem.helpers}:
         return None
-    return explain(problem, request.engine_id, offer.engine_id)
+    return explain(problem, request.engine_id, helper_id)
 
 
 NEAR_ME_LIMIT = 30
@@ -558,10 +578,14 @@ def requests_near(offer: HelperOffer, *, all_windows: bool = False) -> list[tupl
     speaks = Q(languages=[])
     for code in helper.languages:
         speaks |= Q(languages__icontains=f'"{code}"')  # a JSON list's text holds each code in quotes
+    # Where a request is, here, is its shown position: a fixed point a few hundred metres from the house
+    # (``apps/care/position.py``), so that presence, order and distance tell a helper who moves their
+    # home or radius again and again nothing closer than that (docs/security.md).
     near = (
         CareRequest.objects.filter(status=CareRequest.Status.OPEN, category__professional=False)
         .filter(
-            lat__range=(person.lat - d_lat, person.lat + d_lat), lon__range=(person.lon - d_lon, person.lon + d_lon)
+            shown_lat__range=(person.lat - d_lat, person.lat + d_lat),
+            shown_lon__range=(person.lon - d_lon, person.lon + d_lon),
         )
         .filter(category_id__in=offer.categories.values("pk"))
         .filter(speaks)
@@ -570,12 +594,12 @@ def requests_near(offer: HelperOffer, *, all_windows: bool = False) -> list[tupl
     if not helper.vetted:
         near = near.filter(requires_vetted=False)
     # most urgent first: the engine ranks by urgency before distance, so a cap keeps the best
-    candidates = request_rows(near.order_by("-urgency", "pk")[:NEAR_ME_CANDIDATES])
+    candidates = request_rows(near.order_by("-urgency", "pk")[:NEAR_ME_CANDIDATES], shown=True)
     if len(candidates) == NEAR_ME_CANDIDATES:
         # more in reach than are read: requests no longer asked for, or with no time the helper is free
         # (past ones, say), must not take the places, so this time the query leaves them out itself
         candidates = request_rows(
-            _still_asked_in_free_time(near, helper).order_by("-urgency", "pk")[:NEAR_ME_CANDIDATES]
+            _still_asked_in_free_time(near, helper).order_by("-urgency", "pk")[:NEAR_ME_CANDIDATES], shown=True
         )
     if not candidates:
         return []
@@ -682,27 +706,31 @@ def offer_by_number(pk: int) -> HelperOffer | None:
     return HelperOffer.objects.select_related("person").filter(pk=pk, person__erased_at__isnull=True).first()
 
 
-def offer_to_explain(actor: Actor, request: CareRequest, pk: int) -> HelperOffer | None:
-    """A helper a coordinator may ask "why (not) this one?" about for this request, or None.
+def offer_named_by_coordinator(actor: Actor, request: CareRequest, pk: int) -> HelperOffer:
+    """The helper a coordinator names by number for this request, to ask "why (not) this one?" or to
+    propose them: the one selector of both (the page's and the API's), so the answers cannot drift apart.
 
     Not every helper of the city: a coordinator could otherwise learn, number by number, where helpers
-    far away live and when they are free.  Allowed are the helpers the coordinator coordinates (their
-    districts and organisations), the helpers already part of this request (asked, preferred, excluded)
-    and any helper who fits it (those the suggestions would list anyway).  Anyone else answers exactly
-    like a number that does not exist.
+    far away live, when they are free and which rules they fail.  Allowed are the helpers the coordinator
+    coordinates (their districts and organisations), the helpers already part of this request (asked,
+    preferred, excluded) and any helper who fits it (those the suggestions would list anyway).  Anyone
+    else raises Http404 exactly like a number that does not exist, after the same queries and the same
+    engine run (on an empty problem for a missing number), so neither the answer nor the work done tells
+    them apart.
     """
     offer = offer_by_number(pk)
-    if offer is None:
-        return None
-    if (
+    related = (
         offers_in_scope(actor).filter(pk=pk).exists()
         or request.matches.filter(helper_id=pk).exists()
         or request.preferred_helpers.filter(pk=pk).exists()
         or request.excluded_helpers.filter(pk=pk).exists()
-    ):
+    )
+    if offer is not None and related:
         return offer
-    explanation = explanation_for(request, offer)
-    return offer if explanation is not None and explanation.eligible else None
+    explanation = _explanation_for_number(request, pk)
+    if offer is not None and explanation is not None and explanation.eligible:
+        return offer
+    raise Http404
 
 
 def coordinated_districts(actor: Actor) -> QuerySet[District]:
@@ -738,19 +766,19 @@ def fit_for(offer: HelperOffer, request: CareRequest | RequestSummary) -> tuple[
     """How one request fits this helper now: the engine's fit (None when it does not fit, or when it is
     the helper's own request) and the straight-line distance in km (None without the helper's address).
 
-    Accepts a summary: the helper's pages never hold the whole request before the helper said yes."""
+    Accepts a summary: the helper's pages never hold the whole request before the helper said yes.
+    Both are computed from the request's shown position, as on "near me" (``apps/care/position.py``)."""
     from domain.geo.districts import haversine_km
 
-    if isinstance(request, RequestSummary):
-        request = CareRequest.objects.select_related("category").get(pk=request.pk)
+    row = request_rows(CareRequest.objects.filter(pk=request.pk), shown=True)[0]
     person = offer.person
     distance = None
     if person.lat is not None and person.lon is not None:
-        distance = haversine_km(person.lat, person.lon, request.lat, request.lon)
-    if request.person_id == person.pk:
+        distance = haversine_km(person.lat, person.lon, row.lat, row.lon)
+    if row.person_id == person.pk:
         return None, distance
     horizon = _horizon()
-    problem = make_problem(engine_requests([request], horizon, helper_ids=[offer.pk]), engine_helpers([offer], horizon))
+    problem = make_problem(engine_requests([row], horizon, helper_ids=[offer.pk]), engine_helpers([offer], horizon))
     if not problem.requests or not problem.helpers:
         return None, distance
     found = fitting_requests(problem, offer.engine_id)
@@ -760,3 +788,42 @@ def fit_for(offer: HelperOffer, request: CareRequest | RequestSummary) -> tuple[
 def exceptions_of(offer: HelperOffer) -> QuerySet[AvailabilityException]:
     """The helper's times away that are not over yet, soonest first."""
     return offer.exceptions.filter(last_day__gte=timezone.localdate()).order_by("first_day", "pk")
+
+
+# ----------------------------------------------------------------------------------------------------------
+# new helpers and helpers who cancel often
+
+
+def helper_is_new(offer: HelperOffer) -> bool:
+    """A helper is new until a coordinator has vouched for them: confirmed ``CARE_NEW_HELPER_CHECKS`` of
+    their takes (or a visit of theirs was done; ``known_since`` is set then), or recorded a vetting that is
+    valid today.  A new helper's
+    "I can help" waits for a coordinator's check before it shows anyone's details."""
+    needed = settings.CARE_NEW_HELPER_CHECKS
+    if needed <= 0 or offer.known_since is not None:
+        return False
+    today = timezone.localdate()
+    if offer.vettings.filter(checked_on__lte=today, expires_on__gte=today).exists():
+        return False
+    vouched = offer.matches.filter(Q(checked_at__isnull=False, awaiting_check=False) | Q(status=Match.Status.DONE))
+    return vouched.count() < needed
+
+
+def helpers_cancelling(*, now: datetime | None = None) -> list[int]:
+    """The helpers (offer ids) who cancelled ``CARE_CANCEL_FLAG_COUNT`` or more visits themselves after
+    seeing the person's details, within the last ``CARE_CANCEL_FLAG_DAYS`` days (the worklist flags them)."""
+    since = (now or timezone.now()) - timedelta(days=settings.CARE_CANCEL_FLAG_DAYS)
+    rows = (
+        MatchEvent.objects.filter(
+            to_status=Match.Status.CANCELLED,
+            from_status__in=Match.HOLDING,
+            at__gte=since,
+            actor_id=F("match__helper__person_id"),
+            match__awaiting_check=False,
+        )
+        .values("match__helper_id")
+        .annotate(n=Count("pk"))
+        .filter(n__gte=settings.CARE_CANCEL_FLAG_COUNT)
+        .order_by()
+    )
+    return sorted(row["match__helper_id"] for row in rows)

@@ -12,13 +12,14 @@ skipped the lock cannot give a request two holding matches.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,9 +28,9 @@ from apps.access.actors import Actor
 from apps.access.rules import can
 from apps.people.models import Person, Purpose, Role, RoleAssignment
 from apps.people.services import LocatedAddress, address_locate, consent_give
-from domain.matching import explain
+from domain.matching import explain, make_problem
 
-from . import notify, position
+from . import notify, position, selectors
 from .models import (
     AvailabilityException,
     CareCategory,
@@ -283,8 +284,14 @@ def _tell_resident(match: Match, text: Callable[[], str]) -> None:
     _tell(match.request.person, text, "care:my_request", match.request_id)
 
 
-def eligibility(request: CareRequest, offer: HelperOffer) -> tuple[bool, list[str], float | None, float]:
-    """Whether the engine allows this pair now: (eligible, failing rule names, score, distance km)."""
+def eligibility(
+    request: CareRequest, offer: HelperOffer, *, as_shown: bool = False
+) -> tuple[bool, list[str], float | None, float]:
+    """Whether the engine allows this pair now: (eligible, failing rule names, score, distance km).
+
+    ``as_shown``: the distance rule is decided on the request's shown position, as the helper's "near
+    me" decides it (``apps/care/position.py``), so that a helper's own attempt ("I can help") tells
+    them nothing about the house that "near me" does not; the distance returned stays the house's."""
     # the pair alone: the helper is in the problem exactly when they are available for matching
     problem = build_problem(
         requests=[request],
@@ -295,8 +302,12 @@ def eligibility(request: CareRequest, offer: HelperOffer) -> tuple[bool, list[st
         return False, ["time window"], None, 0.0
     if offer.engine_id not in {h.id for h in problem.helpers}:
         return False, ["not listed as helper"], None, 0.0
+    exact = explain(problem, request.engine_id, offer.engine_id).distance_km
+    if as_shown:
+        moved = [replace(r, lat=request.shown_lat, lon=request.shown_lon) for r in problem.requests]
+        problem = make_problem(moved, list(problem.helpers))
     explanation = explain(problem, request.engine_id, offer.engine_id)
-    return explanation.eligible, [c.name for c in explanation.failed], explanation.score, explanation.distance_km
+    return explanation.eligible, [c.name for c in explanation.failed], explanation.score, exact
 
 
 def _lock(request: CareRequest, offer: HelperOffer) -> tuple[CareRequest, HelperOffer]:
@@ -338,6 +349,50 @@ def _ensure_free(request: CareRequest, offer: HelperOffer, *, ignoring: Match | 
         )
 
 
+TAKEN_NOTE = "taken by the helper"
+"""The note of a take's event: what the limit on takes a day counts."""
+CHECK_CONFIRMED = "confirmed by a coordinator"
+CHECK_REFUSED = "not confirmed by a coordinator"
+LIMIT_WINDOW = timedelta(hours=24)
+
+
+def _takes_today(offer: HelperOffer, now: datetime) -> int:
+    return MatchEvent.objects.filter(
+        match__helper_id=offer.pk, note=TAKEN_NOTE, to_status=Match.Status.ACCEPTED, at__gt=now - LIMIT_WINDOW
+    ).count()
+
+
+def _cancels_today(offer: HelperOffer, now: datetime) -> int:
+    return MatchEvent.objects.filter(
+        match__helper_id=offer.pk,
+        actor_id=offer.person_id,
+        to_status=Match.Status.CANCELLED,
+        at__gt=now - LIMIT_WINDOW,
+    ).count()
+
+
+def _check_limit(offer: HelperOffer, what: str) -> None:
+    """Under the lock of the helper's offer row (so that parallel takes or cancellations of one helper
+    are counted one after the other, each seeing the ones before): refuse beyond the day's limit."""
+    now = timezone.now()
+    if what == "take":
+        limit = settings.CARE_TAKES_PER_DAY
+        if _takes_today(offer, now) >= limit:
+            raise ValidationError(
+                _("You have said “I can help” %(n)d times in the last 24 hours, as many as we allow. "
+                  "Try again tomorrow, or call your coordinator.") % {"n": limit},
+                code="limit",
+            )  # fmt: skip
+        return
+    limit = settings.CARE_CANCELS_PER_DAY
+    if _cancels_today(offer, now) >= limit:
+        raise ValidationError(
+            _("You have cancelled %(n)d times in the last 24 hours, as many as we allow. "
+              "Call your coordinator to cancel this visit.") % {"n": limit},
+            code="limit",
+        )  # fmt: skip
+
+
 def _hold(match: Match, request: CareRequest) -> None:
     """Save an accepted match; the database's unique index refuses a second holder."""
     try:
@@ -363,9 +418,18 @@ def _hold(match: Match, request: CareRequest) -> None:
 def match_propose(
     *, actor: Actor, request: CareRequest, offer: HelperOffer, proposal: RoundProposal | None = None
 ) -> Match:
-    """A coordinator proposes a helper for a request (from the suggestions or a round); the helper answers."""
+    """A coordinator proposes a helper for a request (from the suggestions or a round); the helper answers.
+
+    A helper named by hand must be one the coordinator may name (``selectors.offer_named_by_coordinator``,
+    the selector of "why (not) this helper?" too): anyone else is refused like a number nobody has, never
+    with the rules they fail.  A round's pairs come from the engine and fit by construction."""
     if not can(actor, "care.manage_request", request):
         raise PermissionDenied
+    if proposal is None:
+        try:
+            selectors.offer_named_by_coordinator(actor, request, offer.pk)
+        except Http404:
+            raise ValidationError(_("There is no helper with this number."), code="unknown_helper") from None
     request, offer = _lock(request, offer)
     if request.status != CareRequest.Status.OPEN or request.matches.filter(status__in=Match.HOLDING).exists():
         raise ValidationError(_("This request no longer looks for a helper."), code="not_open")
@@ -425,12 +489,13 @@ def request_take(*, actor: Actor, request: CareRequest) -> Match:
     offer = HelperOffer.objects.filter(person_id=actor.person_id).first()
     if offer is None or not can(actor, "care.take_request", request):
         raise PermissionDenied
-    ok, failed, score, distance = eligibility(request, offer)
+    ok, failed, score, distance = eligibility(request, offer, as_shown=True)  # as "near me" shows it
     if not ok:
         raise ValidationError(
             _("This request does not fit your offer: %(rules)s.") % {"rules": ", ".join(failed)}, code="not_eligible"
         )
     request, offer = _lock(request, offer)
+    _check_limit(offer, "take")
     _ensure_free(request, offer)
     match = Match(
         request=request,
@@ -439,11 +504,49 @@ def request_take(*, actor: Actor, request: CareRequest) -> Match:
         distance_km=distance,
         status=Match.Status.ACCEPTED,
         accepted_at=timezone.now(),
+        # a new helper holds the request, but sees nobody's details until a coordinator confirms
+        awaiting_check=selectors.helper_is_new(offer),
     )
     _hold(match, request)
-    _event_for(match, "", Match.Status.ACCEPTED, actor, "taken by the helper")
-    _tell_resident(match, lambda: _("Good news: a helper will come for your request."))
+    _event_for(match, "", Match.Status.ACCEPTED, actor, TAKEN_NOTE)
+    if not match.awaiting_check:  # else the person is told once a coordinator confirmed (``match_check``)
+        _tell_resident(match, lambda: _("Good news: a helper will come for your request."))
     _recount(offer=offer)  # the helper has less room: a request near them may have nobody left
+    return match
+
+
+@transaction.atomic
+def match_check(*, actor: Actor, match: Match, confirm: bool, reason: str = "") -> Match:
+    """A coordinator checks a new helper's take: confirmed, the helper sees what they need to go there and
+    the person is told; refused (with a short reason), the request looks for a helper again."""
+    if not can(actor, "care.coordinate_match", match):
+        raise PermissionDenied
+    request, match = _lock_match(match, offer=True)
+    if not match.awaiting_check or match.checked_at is not None or match.status not in Match.HOLDING:
+        raise ValidationError(_("This offer to help has already been checked, or is no longer current."),
+                              code="answered")  # fmt: skip
+    if not confirm and not reason.strip():
+        raise ValidationError(_("Say briefly why, for the history of this request."), code="reason")
+    match.checked_by_id, match.checked_at = actor.person_id, timezone.now()
+    if confirm:
+        match.awaiting_check = False
+        match.save(update_fields=["awaiting_check", "checked_by", "checked_at"])
+        if not selectors.helper_is_new(match.helper):  # vouched for often enough: known from now on
+            unknown = HelperOffer.objects.filter(pk=match.helper_id, known_since__isnull=True)
+            unknown.update(known_since=match.checked_at)
+        _event_for(match, match.status, match.status, actor, CHECK_CONFIRMED)
+        _tell_helper(match, lambda: _("A coordinator confirmed your help. Here is what you need to know to go there."))
+        _tell_resident(match, lambda: _("Good news: a helper will come for your request."))
+        return match
+    # refused: ``awaiting_check`` stays, so the history shows the helper never saw the details
+    _event_for(match, match.status, Match.Status.CANCELLED, actor, f"{CHECK_REFUSED}: {reason.strip()}")
+    match.status, match.cancel_reason = Match.Status.CANCELLED, CHECK_REFUSED
+    match.save(update_fields=["status", "cancel_reason", "checked_by", "checked_at"])
+    if request.status == CareRequest.Status.MATCHED:
+        request.status = CareRequest.Status.OPEN
+        request.save(update_fields=["status"])
+    _recount([request.pk], offer=match.helper)
+    _tell_helper(match, lambda: _("A coordinator has found another way to help this person. Thank you all the same!"))
     return match
 
 
@@ -478,6 +581,7 @@ def match_plan(*, actor: Actor, match: Match, start: datetime, end: datetime) ->
     _request, match = _lock_match(match)
     if match.status not in Match.HOLDING:
         raise ValidationError(_("Only an accepted match can be planned."), code="state")
+    _ensure_checked(match)
     if end <= start:
         raise ValidationError(_("The end lies before the start."), code="window_order")
     if start <= timezone.now():
@@ -497,6 +601,15 @@ def match_plan(*, actor: Actor, match: Match, start: datetime, end: datetime) ->
     return match
 
 
+def _ensure_checked(match: Match) -> None:
+    """A new helper's take is planned or done only once a coordinator has confirmed it."""
+    if match.awaiting_check:
+        raise ValidationError(
+            _("A coordinator first checks this offer to help. The visit can be planned once it is confirmed."),
+            code="awaiting_check",
+        )
+
+
 def _when(moment: datetime) -> str:
     from django.utils.formats import date_format
 
@@ -514,6 +627,7 @@ def match_done(
     request, match = _lock_match(match, offer=True)
     if match.status not in Match.HOLDING:
         raise ValidationError(_("Only an accepted or planned match can be marked done."), code="state")
+    _ensure_checked(match)
     if not hours.is_finite() or not Decimal("0.25") <= hours <= Decimal("12"):
         raise ValidationError(_("Hours must be between 0.25 and 12."), code="hours")
     if match.planned_start and match.planned_start > timezone.now():
@@ -582,9 +696,12 @@ def match_cancel(*, actor: Actor, match: Match, reason: str) -> Match:
     """Helper, resident or coordinator calls it off; the request looks for a helper again."""
     if not can(actor, "care.cancel_match", match):
         raise PermissionDenied
-    _request, match = _lock_match(match)
+    by_helper = actor.person_id is not None and actor.person_id == match.helper.person_id
+    _request, match = _lock_match(match, offer=by_helper)  # the helper's own: counted under their offer's lock
     if match.status not in (Match.Status.PROPOSED, *Match.HOLDING):
         raise ValidationError(_("This match is already closed."), code="state")
+    if by_helper:
+        _check_limit(match.helper, "cancel")
     if not reason.strip():
         raise ValidationError(_("Say why the visit is cancelled."), code="reason")
     held = match.status in Match.HOLDING
@@ -599,7 +716,7 @@ def match_cancel(*, actor: Actor, match: Match, reason: str) -> Match:
     if actor.person_id != match.helper.person_id:
         # the reason stays in the app: an email or SMS never carries what may be a care detail
         _tell_helper(match, lambda: _("A visit was cancelled."))
-    if held and actor.person_id != match.request.person_id:
+    if held and actor.person_id != match.request.person_id and not match.awaiting_check:  # told only once confirmed
         if actor.person_id == match.helper.person_id:
             _tell_resident(match, lambda: _("Your helper had to cancel. We are looking for someone else."))
         else:

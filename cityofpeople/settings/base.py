@@ -11,7 +11,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
-from .env import database_from_url, env_bool, env_list, env_str
+from .env import database_from_url, env_bool, env_int_or, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(env_str("COP_VAR_DIR", str(BASE_DIR / "var")))
@@ -117,7 +117,7 @@ AUTHENTICATION_BACKENDS = [
 
 # --- allauth: email or mobile number is the login; both are verified
 ACCOUNT_ADAPTER = "apps.people.adapter.AccountAdapter"
-ACCOUNT_FORMS = {"login": "apps.people.forms.LoginForm"}
+ACCOUNT_FORMS = {"login": "apps.people.forms.LoginForm", "signup": "apps.people.forms.SignupForm"}
 ACCOUNT_LOGIN_METHODS = {"email", "phone"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "phone", "password1*", "password2*"]  # phone-only: apps.people.phone_signup
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
@@ -148,6 +148,14 @@ ACCOUNT_RATE_LIMITS = {
     # allauth's 1/m counts the attempt stopped for re-authentication and its replay afterwards: allow both
     "change_phone": "3/m/user",
 }
+# The client's address, for the per-address limits above (and the list of one's sessions). Behind reverse
+# proxies every request comes from the nearest proxy: COP_TRUSTED_PROXY_COUNT says how many proxies of the
+# city's own stand in front, and the address is then read from X-Forwarded-For, that many entries from the
+# right (those entries are written by the city's proxies; anything further left a client may have made up).
+# 0 (the default here; production's default is 1, see prod.py): X-Forwarded-For is ignored entirely.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int_or("COP_TRUSTED_PROXY_COUNT", 0)
+# or a header the proxy always sets itself, overwriting what a client sent (nginx: X-Real-IP); empty: none
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env_str("COP_TRUSTED_CLIENT_IP_HEADER", "") or None
 # allauth's recovery codes are derived from a seed stored in the clear: ours are hashed (apps.people.recovery)
 MFA_SUPPORTED_TYPES = ["totp"]
 MFA_FORMS = {"authenticate": "apps.people.mfa.AuthenticateForm", "reauthenticate": "apps.people.mfa.ReauthenticateForm"}
@@ -320,10 +328,9 @@ CARE_CANCEL_FLAG_DAYS = int(env_str("COP_CARE_CANCEL_FLAG_DAYS", "30"))
 
 # Care: what a helper sees of a request's place before accepting (domain/geo/shown.py, docs/security.md).
 # The shown position is the house moved by a random offset between MIN and MAX metres, drawn once per
-# request, then snapped to a grid of GRID metres; distances shown to helpers are rounded to STEP km.
+# request, then snapped to a grid of GRID metres; distances shown to helpers are rounded to half a km.
 CARE_SHOWN_OFFSET_MIN_M = int(env_str("COP_CARE_SHOWN_OFFSET_MIN_M", "250"))
 CARE_SHOWN_OFFSET_MAX_M = int(env_str("COP_CARE_SHOWN_OFFSET_MAX_M", "500"))
 CARE_SHOWN_GRID_M = int(env_str("COP_CARE_SHOWN_GRID_M", "100"))
-CARE_SHOWN_DISTANCE_STEP_KM = env_str("COP_CARE_SHOWN_DISTANCE_STEP_KM", "0.5")
 # How often a person may change their own home address, and a helper their offer's reach, per day
 PLACE_CHANGES_PER_DAY = int(env_str("COP_PLACE_CHANGES_PER_DAY", "3"))

@@ -26,8 +26,9 @@ from django.utils import translation
 
 from apps.access.models import AccessLogEntry
 from apps.access.privacy import erase_person, export_person
-from apps.care import selectors, services
+from apps.care import position, selectors, services
 from apps.care.models import CareRequest, Match, MatchEvent, MatchingRound, Message, RoundProposal
+from apps.care.position import shown_reach_km
 from apps.care.problem import open_requests
 from apps.people.models import Person, Purpose
 from apps.people.services import consent_withdraw
@@ -176,7 +177,10 @@ def test_before_accepting_a_helper_sees_what_when_and_where_roughly_never_who(
     )  # fmt: skip
     assert [(w.start, w.end) for w in summary.windows.all()] == [(tomorrow_at(10), tomorrow_at(12))]
     ((fit, near),) = selectors.requests_near(care_world.offer)
-    assert near.pk == care_request.pk and fit.distance_km == pytest.approx(0.3, abs=0.01)
+    # the distance is to the request's shown position, a few hundred metres from the house (0.3 km away)
+    low, high = 0.3 - shown_reach_km(), 0.3 + shown_reach_km()
+    assert near.pk == care_request.pk and low <= fit.distance_km <= high
+    assert fit.distance_km == pytest.approx(position.shown_distance_km(care_world.helper, care_request))
     assert_summary_only(near, care_request)
     assert selectors.fit_for(care_world.offer, summary)[0] == fit
     # the summary is the only thing a helper gets before accepting: the whole request stays closed

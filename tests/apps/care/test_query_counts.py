@@ -175,7 +175,8 @@ def test_requests_near_a_helper_are_the_best_the_whole_city_has_for_them(
 
     monkeypatch.setattr(problem.RequestFacts, "with_windows_of", counted)
     horizon = selectors._horizon()
-    everything = list(problem.open_requests().select_related("category").order_by("pk"))
+    # a helper is shown each request at its shown position (apps/care/position.py), never at the house
+    everything = problem.request_rows(problem.open_requests().order_by("pk"), shown=True)
     checked = 0
     for offer in problem.available_offers().order_by("pk")[:60]:
         theirs = [r for r in everything if r.person_id != offer.person_id]
