@@ -252,9 +252,10 @@ def _explanation(actor: Actor, care_request: CareRequest, typed: str) -> dict[st
     typed = typed.strip()
     number = typed.lstrip("#hH").strip()
     if number.isdigit():
-        # not any helper of the city: see ``offer_to_explain``; anyone else reads like an unknown number
-        offer = selectors.offer_to_explain(actor, care_request, int(number))
-        if offer is None:
+        # not any helper of the city: see ``offer_named_by_coordinator``; anyone else reads like an unknown number
+        try:
+            offer = selectors.offer_named_by_coordinator(actor, care_request, int(number))
+        except Http404:
             return {"error": _("No helper has number %(number)s.") % {"number": number}}
         return _explained(care_request, offer)
     offers = selectors.offers_in_scope(actor)
@@ -342,7 +343,12 @@ def propose(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_for(request)
     care_request = selectors.request_for(actor, pk, request, rule="care.manage_request", action="change")
     form = ProposeForm(request.POST)
-    offer = selectors.offer_by_number(form.cleaned_data["offer"]) if form.is_valid() else None
+    offer: HelperOffer | None = None
+    if form.is_valid():
+        try:  # the same selector as "why (not) this helper?": a helper out of reach reads like a missing number
+            offer = selectors.offer_named_by_coordinator(actor, care_request, form.cleaned_data["offer"])
+        except Http404:
+            offer = None
     if offer is None:
         messages.error(request, _("Unknown helper: choose one of the suggestions."))
         return redirect("care:request_detail", pk=care_request.pk)

@@ -9,12 +9,16 @@ one number after the other.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
+from typing import Any
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 
-from apps.care.models import CareRequest, HelperOffer
+from apps.care import services
+from apps.care.models import CareRequest, HelperOffer, Match, Message
 from apps.care.wording import short_name
 from apps.people.models import Person
 
@@ -112,3 +116,64 @@ def test_a_helper_of_the_coordinators_own_district_who_does_not_fit_can_be_expla
     response = coordinator_api.get(f"{API}/requests/{care_request.pk}/explain/{gardener.pk}")
     assert response.status_code == 200
     assert response.json()["eligible"] is False
+
+
+# --- issue 12, item 6: proposing goes the same way as explaining ---------------------------------------
+
+
+def propose_api(client: Client, request: CareRequest, helper_id: int) -> Any:
+    return client.post(
+        f"{API}/requests/{request.pk}/propose", json.dumps({"helper_id": helper_id}), content_type="application/json"
+    )
+
+
+def said_on_the_page(client: Client, request: CareRequest, offer: int) -> list[str]:
+    """What the coordinator is told after "Propose" on the request's page (the messages of the next page)."""
+    page = client.post(f"/en/coordinate/requests/{request.pk}/propose/", {"offer": offer}, follow=True)
+    assert page.status_code == 200 and page.redirect_chain[-1][0] == f"/en/coordinate/requests/{request.pk}/"
+    return [str(m) for m in page.context["messages"]]
+
+
+def test_proposing_a_helper_out_of_reach_answers_like_an_unknown_number(
+    care_world: CareWorld, care_request: CareRequest, coordinator_api: Client,
+    make_helper: Callable[..., HelperOffer], client_for: Callable[[Person], Client],
+) -> None:  # fmt: skip
+    """The attack: "Propose" with the number of a helper of another district answered "This helper does not
+    fit this request: distance, ...", so numbers could be walked for the city's helpers and their rules,
+    which "why (not) this helper?" already refused.  Both now go through one selector and say the same for
+    such a helper as for a number nobody has: the API, the page and the service."""
+    stranger = make_helper(care_world.other_district, name="Farah")  # at home in the other district: too far
+    missing = 2_000_000_000
+    theirs = propose_api(coordinator_api, care_request, stranger.pk)
+    nobody = propose_api(coordinator_api, care_request, missing)
+    assert (theirs.status_code, theirs.json()) == (nobody.status_code, nobody.json()) == (422, UNKNOWN)
+    assert "Farah" not in theirs.content.decode() and "fit" not in theirs.content.decode()
+    # "why (not) this helper?" answers the same for both, in its own way (a number in the path: 404)
+    explained = [coordinator_api.get(f"{API}/requests/{care_request.pk}/explain/{n}") for n in (stranger.pk, missing)]
+    assert [(e.status_code, e.json()) for e in explained] == [(404, UNKNOWN)] * 2
+
+    page = client_for(care_world.coordinator)
+    on_the_page = said_on_the_page(page, care_request, stranger.pk)
+    unknown = ["Unknown helper: choose one of the suggestions."]
+    assert on_the_page == said_on_the_page(page, care_request, missing) == unknown
+
+    with pytest.raises(ValidationError) as refused:  # the service itself, for any other caller
+        services.match_propose(actor=care_world.coordinator_actor, request=care_request, offer=stranger)
+    assert (refused.value.code, refused.value.messages) == ("unknown_helper", [UNKNOWN["detail"]])
+    assert not Match.objects.filter(request=care_request).exists()
+    assert not Message.objects.filter(person=stranger.person).exists(), "the helper was not asked"
+
+
+def test_a_helper_the_coordinator_may_name_is_still_proposed_or_told_why_not(
+    care_world: CareWorld, care_request: CareRequest, coordinator_api: Client,
+    make_helper: Callable[..., HelperOffer],
+) -> None:  # fmt: skip
+    """What the coordinator may see is unchanged: their own helper who does not fit is explained, and a
+    helper of another district who fits (the suggestions list them) can be asked."""
+    gardener = make_helper(care_world.district, name="Greta", categories=("gardening",))
+    refused = propose_api(coordinator_api, care_request, gardener.pk)
+    assert refused.status_code == 422 and "does not fit this request" in refused.json()["detail"]
+    fitting = near_the_resident_but_of_another_district(care_world, make_helper, "Fien")
+    asked = propose_api(coordinator_api, care_request, fitting.pk)
+    assert asked.status_code == 201, asked.content
+    assert asked.json()["helper"]["id"] == fitting.pk
