@@ -8,6 +8,7 @@ from django.urls import include, path, re_path
 from django.views.i18n import set_language
 
 from apps.core.views import security_txt
+from apps.people.login_codes import ConfirmLoginCodeView
 from apps.people.mfa import ActivateAuthenticatorView
 from apps.people.reauthentication_views import AuthenticatorStepView, PasswordStepView
 
@@ -38,6 +39,8 @@ urlpatterns += i18n_patterns(
     path("accounts/reauthenticate/", PasswordStepView.as_view(), name="account_reauthenticate"),
     path("accounts/2fa/reauthenticate/", AuthenticatorStepView.as_view(), name="mfa_reauthenticate"),
     path("accounts/2fa/totp/activate/", ActivateAuthenticatorView.as_view(), name="mfa_activate_totp"),
+    # a code's tries counted in the database, not the session (apps/people/login_codes.py)
+    path("accounts/login/code/confirm/", ConfirmLoginCodeView.as_view(), name="account_confirm_login_code"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 )

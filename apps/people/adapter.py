@@ -9,7 +9,7 @@ from allauth.account.fields import PhoneField
 from allauth.account.models import EmailAddress
 from allauth.core import context
 from allauth.core.exceptions import ReauthenticationRequired
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
 from apps.core.tasks import send_sms
@@ -19,6 +19,7 @@ from .models import Person
 from .phones import normalise_phone
 from .services import email_is_verified, person_link_account
 from .signals import end_other_sessions
+from .throttle import client_address, login_attempts_key
 
 
 class FriendlyPhoneField(PhoneField):
@@ -42,10 +43,16 @@ class AccountAdapter(DefaultAccountAdapter):
         ]
 
     def _get_login_attempts_cache_key(self, request: Any, **credentials: Any) -> str:
-        """allauth keys failed logins on email or username only; phone logins would all share one key."""
-        if credentials.get("phone") and not credentials.get("email") and not credentials.get("username"):
-            return f"phone:{credentials['phone']}"
-        return str(super()._get_login_attempts_cache_key(request, **credentials))
+        """Failed passwords are counted per account, whichever identifier is typed (``throttle``)."""
+        key = login_attempts_key(credentials)
+        return key if key is not None else str(super()._get_login_attempts_cache_key(request, **credentials))
+
+    def get_client_ip(self, request: Any) -> str:
+        """The client behind the city's trusted proxies, for the per-address limits (``throttle``)."""
+        address = client_address(request)
+        if not address:
+            raise PermissionDenied("Unable to determine client IP address")
+        return address
 
     def phone_form_field(self, **kwargs: Any) -> Any:
         return FriendlyPhoneField(**kwargs)

@@ -193,3 +193,18 @@ class RecoveryCode(models.Model):
 
     def __str__(self) -> str:
         return f"recovery code {self.lookup}… of user {self.user_id}"
+
+
+class CodeTries(models.Model):
+    """How often one one-time code (SMS, email login or re-authentication code) was tried.
+
+    Counted here, in one row locked while it is counted, not in the session: parallel requests each
+    read the session as it was, so a count kept there let a burst of guesses through (``code_tries``).
+    """
+
+    key = models.CharField(max_length=64, unique=True)  # an HMAC of where the code was sent and when
+    tries = models.PositiveSmallIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"code tried {self.tries} times"

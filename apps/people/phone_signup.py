@@ -2,8 +2,9 @@
 
 Many older residents and newcomers have a phone but no email address.  The
 code is six digits, stored only as a hash in the session, valid for ten
-minutes and for three tries; requests are rate-limited per number and per
-address.  Whether a number already has an account is never revealed: it
+minutes and for three tries, counted in the database (``code_tries``: a count
+in the session let parallel guesses through); requests are rate-limited per
+number and per address.  Whether a number already has an account is never revealed: it
 gets a code either way, and confirming it simply signs that person in.
 """
 
@@ -35,6 +36,7 @@ from django.views.decorators.http import require_http_methods
 from apps.access.decorators import requires
 from apps.core.tasks import send_sms
 
+from . import code_tries
 from .adapter import AccountAdapter
 from .models import Person
 from .phones import is_mobile, normalise_phone
@@ -93,7 +95,7 @@ def phone_signup(request: HttpRequest) -> HttpResponse:
                 "phone": phone,
                 "hash": _hash(code),
                 "expires": time.time() + CODE_SECONDS,
-                "tries": 0,
+                "tries_key": code_tries.key("phone_signup", phone, secrets.token_hex(16)),
             }
             send_sms(
                 to=phone, text=_("Your City of People code is %(code)s. It is valid for 10 minutes.") % {"code": code}
@@ -111,20 +113,25 @@ def phone_signup_confirm(request: HttpRequest) -> HttpResponse:
         return redirect("people:phone_signup")
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if time.time() > pending["expires"]:
+        if time.time() > pending["expires"] or "tries_key" not in pending:
             del request.session[SESSION_KEY]
             messages.error(request, _("The code has expired. Ask for a new one."))
             return redirect("people:phone_signup")
+        # a place among the three tries first, counted in the database; only then is the code compared
+        attempt = code_tries.take(pending["tries_key"], MAX_TRIES, CODE_SECONDS)
+        if attempt is None:
+            del request.session[SESSION_KEY]
+            messages.error(request, _("The code was wrong three times. Ask for a new one."))
+            return redirect("people:phone_signup")
         if not hmac.compare_digest(pending["hash"], _hash(form.cleaned_data["code"])):
-            pending["tries"] += 1
-            request.session[SESSION_KEY] = pending
-            if pending["tries"] >= MAX_TRIES:
+            if attempt >= MAX_TRIES:
                 del request.session[SESSION_KEY]
                 messages.error(request, _("The code was wrong three times. Ask for a new one."))
                 return redirect("people:phone_signup")
             form.add_error("code", _("This code is not right. Check the text message and try again."))
         else:
             del request.session[SESSION_KEY]
+            code_tries.close(pending["tries_key"], MAX_TRIES)  # it works once, whatever a session still holds
             user = _account_for(pending["phone"])
             # through allauth's login stages, like every other way in: an account with a second
             # factor is asked for it, an inactive one is refused (ASVS 6.3.4)

@@ -31,6 +31,7 @@ from django.utils.translation import gettext_lazy
 
 from apps.core.tasks import send_sms
 
+from . import code_tries
 from .phone_signup import six_digit_code_field
 from .reauthentication import AUTHENTICATOR, CODE, PASSWORD, STEP_URL_NAMES, code_channel, factors_of, missing_factors
 
@@ -94,17 +95,18 @@ class CodeForm(forms.Form):
         pending: dict[str, Any] | None = session.get(SESSION_KEY)
         if not pending or pending["user"] != str(self.request.user.pk):
             raise ValidationError(_("Ask for a code first."))
-        if time.time() > pending["expires"]:
+        if time.time() > pending["expires"] or "tries_key" not in pending:
             del session[SESSION_KEY]
             raise ValidationError(_("The code has expired. Ask for a new one."))
-        if not hmac.compare_digest(pending["hash"], _hash(code)):
-            pending["tries"] += 1
-            if pending["tries"] >= MAX_TRIES:
+        # tries counted in the database, not the session, so parallel guesses cannot outrun the count
+        attempt = code_tries.take(pending["tries_key"], MAX_TRIES, CODE_SECONDS)
+        if attempt is None or not hmac.compare_digest(pending["hash"], _hash(code)):
+            if attempt is None or attempt >= MAX_TRIES:
                 del session[SESSION_KEY]
                 raise ValidationError(_("The code was wrong three times. Ask for a new one."))
-            session[SESSION_KEY] = pending
             raise ValidationError(_("This code is not right. Check the message and try again."))
         del session[SESSION_KEY]
+        code_tries.close(pending["tries_key"], MAX_TRIES)
         return code
 
 
@@ -156,7 +158,7 @@ class CodeStepView(ReauthenticationSteps, BaseReauthenticateView):
             "user": str(self.request.user.pk),
             "hash": _hash(code),
             "expires": time.time() + CODE_SECONDS,
-            "tries": 0,
+            "tries_key": code_tries.key("reauthenticate", self.request.user.pk, secrets.token_hex(16)),
         }
         kind, address = channel
         if kind == "sms":

@@ -24,5 +24,7 @@ LANGUAGE_COOKIE_NAME = "__Host-language"
 LANGUAGE_COOKIE_SECURE = True
 LANGUAGE_COOKIE_PATH = "/"
 EMAIL_HOST = env_str("COP_EMAIL_HOST", "localhost")
+# one reverse proxy in front (README "Deploying"): the client's address is the last X-Forwarded-For entry
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int_or("COP_TRUSTED_PROXY_COUNT", 1)
 # rate limits and throttles must be shared by every application process
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "cop_cache"}}
