@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import logout
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -19,7 +20,7 @@ from apps.access.rules import can
 from apps.access.services import log_request_access, via_of
 from apps.organisations.selectors import organisation_by_slug
 
-from . import selectors, services
+from . import reauthentication, selectors, services
 from .models import Person, RoleAssignment
 from .schemas import (
     ConsentIn,
@@ -168,7 +169,9 @@ def my_export_csv(request: HttpRequest) -> Any:
 def erase_me(request: HttpRequest, payload: EraseIn) -> Any:
     """Erase all my personal data in every app and close my account; statistics stay whole.
 
-    Send ``{"confirm": true}``: anything else changes nothing.
+    Send ``{"confirm": true}``: anything else changes nothing.  Irreversible, so the session must have
+    confirmed it is me within the last five minutes (every factor of the account again, on
+    ``/accounts/reauthenticate/``, as before changing sign-in details): else 403 and nothing changes.
     """
     person = _me(request)
     _erase(request, person, payload)
@@ -305,6 +308,18 @@ def _erase(request: HttpRequest, person: Person, payload: EraseIn) -> None:
             422,
             _('Nothing was erased. To erase all personal data for good, send {"confirm": true}.'),
         )
+    if not reauthentication.reauthenticated_recently(request):  # the same mark the pages' steps set
+        raise HttpError(
+            403,
+            _(
+                "Nothing was erased. Confirm that it is you first (%(url)s, with the same session), "
+                "then send this again within %(minutes)d minutes."
+            )
+            % {
+                "url": reauthentication.first_step_url(request),
+                "minutes": settings.ACCOUNT_REAUTHENTICATION_TIMEOUT // 60,
+            },
+        )
     try:
         services.person_erase(actor=actor_for(request), person=person, via=via_of(request))
     except PermissionDenied:
@@ -327,7 +342,9 @@ def person_erase(request: HttpRequest, person_id: int, payload: EraseIn) -> Any:
     """Coordinators: erase all personal data of a resident they coordinate, on their behalf.
 
     Send ``{"confirm": true}``: anything else changes nothing.  Another person's id gives the same 404
-    as an id that does not exist.
+    as an id that does not exist.  Irreversible, so the coordinator's session must have confirmed it is
+    them within the last five minutes (password and authenticator code again, on
+    ``/accounts/reauthenticate/``): else 403 and nothing changes.
     """
     person = selectors.person_for(actor_for(request), person_id, rule="people.erase_data", request=request)
     _erase(request, person, payload)

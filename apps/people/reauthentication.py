@@ -1,4 +1,4 @@
-"""Full re-authentication before a change of sign-in details (ASVS 7.5.1).
+"""Full re-authentication before a change of sign-in details (ASVS 7.5.1) and before erasing a person.
 
 allauth asks for *one* recent factor (the last re-authentication within five minutes) and,
 for an account without a password or an authenticator, for none at all.  Here an account
@@ -16,7 +16,9 @@ import time
 from typing import Any
 
 from allauth.account.internal.flows.login import get_authentication_records
+from allauth.account.internal.flows.reauthentication import did_recently_reauthenticate
 from allauth.account.models import EmailAddress
+from allauth.core.exceptions import ReauthenticationRequired
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.http import HttpRequest
@@ -72,6 +74,30 @@ def missing_factors(request: HttpRequest) -> list[str]:
         return []
     given = factors_given(request)
     return [factor for factor in factors_of(request.user) if factor not in given]
+
+
+def reauthenticated_recently(request: HttpRequest) -> bool:
+    """Every factor of the account given again within ``ACCOUNT_REAUTHENTICATION_TIMEOUT``: the test of a
+    change of sign-in details, for any other irreversible act too (erasing a person), whatever
+    ``ACCOUNT_REAUTHENTICATION_REQUIRED`` says.  The mark lives in the server-side session, set by the
+    re-authentication pages, so the API (signed in with the same session) reads the same mark."""
+    if not request.user.is_authenticated:
+        return False
+    return not missing_factors(request) and did_recently_reauthenticate(request)
+
+
+def require_reauthentication(request: HttpRequest) -> None:
+    """In a page's view, before an irreversible act: without a recent full re-authentication, raise allauth's
+    ``ReauthenticationRequired``.  allauth's middleware then keeps the POST, sends the person through the
+    missing steps (``reauthentication_views``) and replays the POST when the last one is given."""
+    if not reauthenticated_recently(request):
+        raise ReauthenticationRequired()
+
+
+def first_step_url(request: HttpRequest) -> str:
+    """Where the re-authentication starts for this account: its first missing factor (password, by default)."""
+    missing = missing_factors(request)
+    return reverse(STEP_URL_NAMES[missing[0]] if missing else STEP_URL_NAMES[PASSWORD])
 
 
 def order_methods(request: HttpRequest | None, user: Any, methods: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -31,6 +31,7 @@ from . import selectors, services
 from .consent_texts import CONSENT_TEXTS
 from .forms import ConsentForm, EraseForm, GrantRoleForm, ProfileForm, RegisterPersonForm, SearchForm
 from .models import Consent, Person, Purpose, Role, RoleAssignment
+from .reauthentication import require_reauthentication
 
 
 def _me(request: HttpRequest) -> Person:
@@ -152,6 +153,7 @@ def my_data(request: HttpRequest) -> HttpResponse:
     person = _me(request)
     form = EraseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        require_reauthentication(request)  # irreversible: confirm it is you first; the POST is replayed after
         _erase(request, person)
         logout(request)  # the account is gone and so are its sessions (this one included): start a fresh one
         messages.success(request, _("All your personal data has been erased. Your account is closed."))
@@ -307,6 +309,7 @@ def person_erase(request: HttpRequest, person_id: int) -> HttpResponse:
     person = selectors.person_for(actor_for(request), person_id, rule="people.erase_data", request=request)
     form = EraseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        require_reauthentication(request)  # irreversible: the coordinator confirms it is them, as for a sign-in change
         _erase(request, person)
         messages.success(request, _("The personal data of this person has been erased."))
         return redirect("people:person_search")

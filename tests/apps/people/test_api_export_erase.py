@@ -14,6 +14,7 @@ from django.test import Client
 from apps.access.models import AccessLogEntry
 from apps.people.models import Person, Role
 
+from .test_erasure_reauthentication import confirm_it_is_me
 from .test_my_data_export_and_erasure import aggregates
 
 pytestmark = pytest.mark.django_db
@@ -84,6 +85,7 @@ def test_i_erase_myself_through_the_api_and_the_statistics_stay_whole(
     me = person_of("resident")
     before = aggregates()
     client = client_as("resident")
+    confirm_it_is_me(client, "resident")  # irreversible: test_erasure_reauthentication.py
     response = erase(client, "/api/v1/me/erase", {"confirm": True})
     assert response.status_code == 204
     me.refresh_from_db()
@@ -122,6 +124,7 @@ def test_a_coordinator_erases_a_resident_of_their_district(
     before = aggregates()
     logged = AccessLogEntry.objects.filter(subject_person_id=resident.pk, action="erase").count()
     client = client_as("coordinator")
+    confirm_it_is_me(client, "coordinator")  # irreversible: test_erasure_reauthentication.py
     assert erase(client, f"/api/v1/persons/{resident.pk}/erase", {"confirm": True}).status_code == 204
     resident.refresh_from_db()
     assert resident.last_name == "" and resident.support_needs == "" and resident.erased_at is not None

@@ -16,6 +16,8 @@ from django.test import Client
 from apps.access.models import AccessLogEntry
 from apps.people.models import Person, RoleAssignment
 
+from .test_erasure_reauthentication import confirm_it_is_me
+
 pytestmark = pytest.mark.django_db
 
 
@@ -59,6 +61,7 @@ def test_erasure_removes_every_personal_field_and_keeps_the_statistics(
     before = aggregates()
     client = client_as("resident")
     assert client.post("/nl/me/data/", {}).status_code == 200, "erasure needs an explicit confirmation"
+    confirm_it_is_me(client, "resident")  # and a fresh re-authentication: test_erasure_reauthentication.py
     response = client.post("/nl/me/data/", {"confirm": "on"})
     assert response.status_code == 302
     me.refresh_from_db()
@@ -76,6 +79,7 @@ def test_coordinator_erases_on_behalf(
     before = aggregates()
     resident = resident_in_coordinators_district
     client = client_as("coordinator")
+    confirm_it_is_me(client, "coordinator")  # irreversible: test_erasure_reauthentication.py
     assert client.post(f"/nl/persons/{resident.pk}/erase/", {"confirm": "on"}).status_code == 302
     resident.refresh_from_db()
     assert resident.last_name == "" and resident.erased_at is not None

@@ -227,7 +227,8 @@ def test_disabling_an_account_ends_all_its_sessions(demo_city: None) -> None:
 
 def test_erasing_an_account_ends_all_its_sessions(demo_city: None) -> None:
     client = password_login()
-    old = cookie(client)
+    client.post("/nl/accounts/reauthenticate/", {"password": demo_password(account("resident"))})
+    old = cookie(client)  # the key as it is after re-authenticating (which gives a new one)
     client.post("/nl/me/data/", {"confirm": "on"})
     assert not Session.objects.filter(session_key=old).exists()
     assert with_cookie(old).get("/nl/me/").status_code == 302
