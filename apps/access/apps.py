@@ -8,3 +8,14 @@ class AccessConfig(AppConfig):
     name = "apps.access"
     label = "access"
     verbose_name = _("Access and audit")
+
+    def ready(self) -> None:
+        from django.core import checks
+
+        from . import activity, signals
+        from .admin_site import check_special_category
+
+        checks.register(check_special_category, checks.Tags.admin)
+
+        pass  # signals.connect()
+        activity.register_own_sources()

@@ -16,13 +16,18 @@ from typing import Any
 
 from django.db import transaction
 
+from .special_category import Reader, erase_declared
+
 Rows = list[dict[str, Any]]
 
 
 @dataclass(frozen=True)
 class PersonalDataSource:
+    """``export(person, reader)``: the app's tables, with declared special-category fields only where
+    ``reader`` may read them (``special_category.Reader``); ``erase(person)``: what the app removes."""
+
     name: str
-    export: Callable[[Any], dict[str, Rows]]
+    export: Callable[[Any, Reader], dict[str, Rows]]
     erase: Callable[[Any], None]
 
 
@@ -33,11 +38,17 @@ def register(source: PersonalDataSource) -> None:
     SOURCES[source.name] = source
 
 
-def export_person(person: Any) -> dict[str, Rows]:
-    """Every table of every app, keyed ``app.table``."""
+def export_person(person: Any, actor: Any = None) -> dict[str, Rows]:
+    """Every table of every app, keyed ``app.table``.
+
+    ``actor`` is who receives it: ``None`` or the person themselves get everything; anyone else (a
+    coordinator on the person's behalf) gets a declared special-category field only where its rule
+    allows it for that row, so a withdrawn consent also holds back the care needs in a download.
+    """
+    reader = Reader(actor, person)
     tables: dict[str, Rows] = {}
     for source in SOURCES.values():
-        for table, rows in source.export(person).items():
+        for table, rows in source.export(person, reader).items():
             tables[f"{source.name}.{table}"] = rows
     return tables
 
@@ -57,5 +68,8 @@ def export_as_csv(tables: dict[str, Rows]) -> str:
 
 @transaction.atomic
 def erase_person(person: Any) -> None:
+    """Each app's eraser, then every declared special-category field of every row that is the person's
+    (``special_category.erase_declared``): a field declared later is erased without touching an eraser."""
     for source in SOURCES.values():
         source.erase(person)
+    erase_declared(person)

@@ -12,21 +12,74 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from apps.access import special_category
 from apps.access.privacy import PersonalDataSource, Rows
+from apps.access.special_category import Reader
 from apps.places import geo
 
-from .models import CareRequest, HelperOffer, Match, MatchEvent, MatchingRound, Message, Referral
+from .models import (
+    AvailabilityException,
+    CareRequest,
+    HelperOffer,
+    Match,
+    MatchEvent,
+    MatchingRound,
+    Message,
+    Referral,
+    Vetting,
+)
+
+ART9 = "GDPR art. 9: says something about a person's health or dependency"
+
+
+def declare_special_category() -> None:
+    """The care app's special-category fields, declared once (``apps/access/special_category.py``).
+
+    The admin, the API, exports and erasure read these; a field added to a model that says what help
+    someone needs, why they stopped or how a visit went belongs here.
+    """
+    declare = special_category.declare
+    declare(
+        CareRequest, fields=["person", "category", "description", "cancel_reason"], rule="care.view_request",
+        subjects=["person"], why=f"{ART9}: that a person asked for help, in which category, in their words",
+        kept={
+            "person": "the row stays for the statistics; the person it points to is anonymised",
+            "category": "counts per category and district stay; the row no longer names anyone",
+        },
+    )  # fmt: skip
+    declare(Referral, fields=["service_name", "note"], rule="care.view_request", rule_on="request",
+            subjects=["request__person"], why=f"{ART9}: the professional service a person is referred to")  # fmt: skip
+    declare(
+        Match, fields=["helper_feedback", "resident_feedback", "decline_reason", "cancel_reason"],
+        rule="care.view_match", subjects=["request__person", "helper__person"],
+        why=f"{ART9}: how a visit went and why it stopped, in the words of the helper or the person",
+    )  # fmt: skip
+    declare(MatchEvent, fields=["note"], rule="care.view_match", rule_on="match",
+            subjects=["match__request__person", "match__helper__person"],
+            why=f"{ART9}: the reason given when a match was declined or cancelled")  # fmt: skip
+    declare(
+        MatchingRound, fields=["problem"], rule="care.view_round",
+        why=f"{ART9}: the engine's input holds every open request's category, place and languages",
+        kept={"problem": "it holds many persons: the care eraser moves the person's positions to their "
+                         "district's point (_scrub_rounds); request ids no longer name anyone"},
+    )  # fmt: skip
+    declare(Vetting, fields=["offer", "kind", "checked_on", "expires_on"], rule="care.record_vetting",
+            rule_on="offer", subjects=["offer__person"], erase="delete",
+            why="GDPR art. 10: a certificate of good conduct is data relating to criminal records")  # fmt: skip
+    declare(AvailabilityException, fields=["note"], rule="care.change_offer", rule_on="offer",
+            subjects=["offer__person"], why=f"{ART9}: why a helper is away (in hospital), in their words")  # fmt: skip
 
 
 def _value(value: Any) -> Any:
     return value.isoformat() if hasattr(value, "isoformat") else value
 
 
-def _request_row(request: CareRequest) -> dict[str, Any]:
+def _request_row(request: CareRequest, reader: Reader) -> dict[str, Any]:
+    shown = reader.may_read(request)
     return {
         "id": request.pk,
-        "category": request.category.code,
-        "description": request.description,
+        "category": request.category.code if shown else special_category.WITHHELD,
+        "description": request.description if shown else special_category.WITHHELD,
         "address": f"{request.street} {request.house_number}, {request.postcode}".strip(" ,"),
         "district": request.district.name,
         "duration_minutes": request.duration_minutes,
@@ -34,14 +87,15 @@ def _request_row(request: CareRequest) -> dict[str, Any]:
         "languages": request.languages,
         "urgency": request.urgency,
         "status": request.status,
-        "cancel_reason": request.cancel_reason,
+        "cancel_reason": request.cancel_reason if shown else special_category.WITHHELD,
         "asked": request.channel,
         "created_at": _value(request.created_at),
         "times": [[_value(w.start), _value(w.end)] for w in request.windows.all()],
     }
 
 
-def _match_row(match: Match, *, as_helper: bool) -> dict[str, Any]:
+def _match_row(match: Match, reader: Reader, *, as_helper: bool) -> dict[str, Any]:
+    feedback = match.helper_feedback if as_helper else match.resident_feedback
     return {
         "id": match.pk,
         "request": match.request_id,
@@ -49,18 +103,18 @@ def _match_row(match: Match, *, as_helper: bool) -> dict[str, Any]:
         "status": match.status,
         "planned_start": _value(match.planned_start),
         "hours": str(match.hours) if match.hours is not None else None,
-        "my_feedback": match.helper_feedback if as_helper else match.resident_feedback,
+        "my_feedback": feedback if reader.may_read(match) else special_category.WITHHELD,
         "created_at": _value(match.created_at),
     }
 
 
-def export(person: Any) -> dict[str, Rows]:
-    requests = CareRequest.objects.filter(person=person).select_related("category", "district")
+def export(person: Any, reader: Reader) -> dict[str, Rows]:
+    """The person's care data; for anyone but the person, declared fields only where the rule allows each row."""
+    requests = CareRequest.objects.filter(person=person).select_related("category", "district", "person")
     requests = requests.prefetch_related("windows").order_by("created_at")
-    tables: dict[str, Rows] = {"requests": [_request_row(r) for r in requests]}
-    tables["matches"] = [
-        _match_row(m, as_helper=False) for m in Match.objects.filter(request__person=person).order_by("created_at")
-    ]
+    tables: dict[str, Rows] = {"requests": [_request_row(r, reader) for r in requests]}
+    mine = Match.objects.filter(request__person=person).select_related("request__person", "helper__person")
+    tables["matches"] = [_match_row(m, reader, as_helper=False) for m in mine.order_by("created_at")]
     offer = HelperOffer.objects.filter(person=person).first()
     if offer is not None:
         tables["helper_offer"] = [
@@ -72,10 +126,11 @@ def export(person: Any) -> dict[str, Rows]:
                 "languages": offer.languages,
                 "weekly": [str(a) for a in offer.availability.all()],
                 "away": [str(e) for e in offer.exceptions.all()],
-                "vettings": [str(v) for v in offer.vettings.all()],
+                "vettings": [str(v) for v in offer.vettings.select_related("offer__person") if reader.may_read(v)],
             }
         ]
-        tables["helped"] = [_match_row(m, as_helper=True) for m in offer.matches.order_by("created_at")]
+        helped = offer.matches.select_related("request__person", "helper__person").order_by("created_at")
+        tables["helped"] = [_match_row(m, reader, as_helper=True) for m in helped]
     tables["messages"] = [
         {"text": m.text, "created_at": _value(m.created_at), "read_at": _value(m.read_at)}
         for m in Message.objects.filter(person=person).order_by("created_at")

@@ -17,6 +17,7 @@ from apps.access.actors import actor_for
 from apps.access.models import AccessLogEntry
 from apps.access.privacy import export_as_csv, export_person
 from apps.access.rules import can
+from apps.access.selectors import with_reader_names
 from apps.access.services import log_request_access, via_of
 from apps.organisations.selectors import organisation_by_slug
 
@@ -103,15 +104,17 @@ def me(request: HttpRequest) -> Any:
     return {**_person_out(person), "support_needs": person.support_needs}
 
 
-@router.patch("/me", response={200: PersonDetailOut, **ERRORS})
+@router.patch("/me", response={200: PersonDetailOut, **ERRORS, 429: MessageOut})
 def update_me(request: HttpRequest, payload: ProfileIn) -> Any:
     """Change my own profile; an address is looked up in the register and must lie in the city."""
     person = _me(request)
     fields = payload.dict(exclude_unset=True)
     address = fields.pop("address", None)
     try:
-        services.person_update(actor=actor_for(request), person=person, address=address, **fields)
+        services.person_update(actor=actor_for(request), person=person, address=address, via=request.path, **fields)
     except ValidationError as error:
+        if getattr(error, "code", None) == "limit":  # the day's changes of one's address are used up
+            raise HttpError(429, " ".join(error.messages)) from error
         raise _unprocessable(error) from error
     return {**_person_out(person), "support_needs": person.support_needs}
 
@@ -147,11 +150,12 @@ def withdraw_my_consent(request: HttpRequest, purpose: str) -> Any:
 @router.get("/me/reads", response={200: list[ReadOut], **ERRORS})
 def my_reads(request: HttpRequest) -> Any:
     """When, in which role and why others read sensitive data about me."""
-    entries = AccessLogEntry.objects.filter(subject_person_id=_me(request).pk).order_by("-at")[:500]
+    entries = with_reader_names(AccessLogEntry.objects.filter(subject_person_id=_me(request).pk).order_by("-at")[:500])
     return [
-        {"at": e.at, "role": e.actor_role, "action": e.action, "purpose": e.purpose, "outcome": e.outcome}
+        {"at": e.at, "role": e.actor_role, "reader": e.reader, "action": e.action, "purpose": e.purpose,
+         "outcome": e.outcome}
         for e in entries
-    ]
+    ]  # fmt: skip
 
 
 @router.get("/me/export", response={200: dict[str, list[dict[str, Any]]], **ERRORS})
@@ -162,7 +166,7 @@ def my_export(request: HttpRequest) -> Any:
 @router.get("/me/export.csv", response=ERRORS, openapi_extra=CSV_EXPORT)
 def my_export_csv(request: HttpRequest) -> Any:
     """All my data as CSV, the same as the download on the "My data" page."""
-    return _csv(_me(request))
+    return _csv(request, _me(request))
 
 
 @router.post("/me/erase", response={204: None, **ERRORS})
@@ -296,8 +300,9 @@ def _export_for(request: HttpRequest, person_id: int) -> Person:
     return person
 
 
-def _csv(person: Person) -> HttpResponse:
-    response = HttpResponse(export_as_csv(export_person(person)), content_type="text/csv; charset=utf-8")
+def _csv(request: HttpRequest, person: Person) -> HttpResponse:
+    tables = export_person(person, actor_for(request))  # declared fields only where the rule allows
+    response = HttpResponse(export_as_csv(tables), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="my-data-{person.pk}.csv"'
     return response
 
@@ -328,13 +333,13 @@ def _erase(request: HttpRequest, person: Person, payload: EraseIn) -> None:
 
 @router.get("/persons/{person_id}/export", response={200: dict[str, list[dict[str, Any]]], **ERRORS})
 def person_export(request: HttpRequest, person_id: int) -> Any:
-    return export_person(_export_for(request, person_id))
+    return export_person(_export_for(request, person_id), actor_for(request))
 
 
 @router.get("/persons/{person_id}/export.csv", response=ERRORS, openapi_extra=CSV_EXPORT)
 def person_export_csv(request: HttpRequest, person_id: int) -> Any:
     """Coordinators: all the data of a resident they coordinate, as CSV; every export is in the access log."""
-    return _csv(_export_for(request, person_id))
+    return _csv(request, _export_for(request, person_id))
 
 
 @router.post("/persons/{person_id}/erase", response={204: None, **ERRORS})

@@ -16,9 +16,11 @@ class PeopleConfig(AppConfig):
     def ready(self) -> None:
         from apps.access.privacy import register
 
-        from . import oidc, signals
-        from .privacy import SOURCE
+        from . import oidc, places, signals
+        from .privacy import SOURCE, declare_special_category
 
         register(SOURCE)
+        declare_special_category()
+        places.register_activity()  # own changes of home and reach in the auditor's activity view
         signals.connect()
         oidc.install()

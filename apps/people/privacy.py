@@ -7,10 +7,21 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from apps.access import special_category
 from apps.access.models import AccessLogEntry
 from apps.access.privacy import PersonalDataSource, Rows
+from apps.access.special_category import Reader
 
-from .models import Person
+from .models import Person, PlaceChange
+
+
+def declare_special_category() -> None:
+    """The people app's special-category field (``apps/access/special_category.py``)."""
+    special_category.declare(
+        Person, fields=["support_needs"], rule="people.view_support_needs", subjects=[""],
+        why="GDPR art. 9: the help a person needs, as told to a coordinator, says something about their health",
+    )  # fmt: skip
+
 
 PERSON_FIELDS = [
     "id",
@@ -36,8 +47,8 @@ def _value(value: Any) -> Any:
     return value.isoformat() if hasattr(value, "isoformat") else value
 
 
-def export(person: Person) -> dict[str, Rows]:
-    me = {name: _value(getattr(person, name)) for name in PERSON_FIELDS}
+def export(person: Person, reader: Reader) -> dict[str, Rows]:
+    me = {name: _value(reader.value(person, name)) for name in PERSON_FIELDS}
     me["district"] = person.district.name if person.district else None
     me["organisation"] = person.organisation.name if person.organisation else None
     consents = [
@@ -72,7 +83,15 @@ def export(person: Person) -> dict[str, Rows]:
         }
         for e in AccessLogEntry.objects.filter(subject_person_id=person.pk).order_by("at")
     ]
-    return {"person": [me], "consents": consents, "roles": roles, "reads_of_my_data": reads}
+    mine = person.pk
+    places = [
+        {"what": c.kind, "at": _value(c.at), "before": c.before, "after": c.after, "by_me": c.actor_person_id == mine}
+        for c in PlaceChange.objects.filter(person=person).order_by("at")
+    ]
+    return {
+        "person": [me], "consents": consents, "roles": roles, "reads_of_my_data": reads,
+        "changes_of_home_or_reach": places,
+    }  # fmt: skip
 
 
 def erase(person: Person) -> None:
@@ -95,6 +114,7 @@ def erase(person: Person) -> None:
         demo_key="",
         erased_at=timezone.now(),
     )
+    PlaceChange.objects.filter(person=person).update(before="", after="", via="")  # when stays, not where
     if user_id is not None:
         get_user_model().objects.filter(pk=user_id).delete()
 

@@ -24,6 +24,7 @@ from apps.access.decorators import requires
 from apps.access.models import AccessLogEntry
 from apps.access.privacy import export_as_csv, export_person
 from apps.access.rules import roles_grantable
+from apps.access.selectors import with_reader_names
 from apps.access.services import log_request_access, via_of
 from apps.organisations.selectors import coordinated_organisations
 
@@ -85,6 +86,7 @@ def my_profile(request: HttpRequest) -> HttpResponse:
                 actor=actor_for(request),
                 person=person,
                 address=address if address != initial["address"] else None,
+                via=request.path,
                 **data,
             )
         except ValidationError as error:
@@ -140,9 +142,10 @@ def _change_consent(request: HttpRequest, person: Person, default_method: str) -
 @never_cache
 @requires("access.view_own_reads")
 def my_reads(request: HttpRequest) -> HttpResponse:
-    """When and why my data was read, and by which role (never by whom personally: staff privacy too)."""
+    """When and why my data was read, and by which role; a helper who read it is named too (staff are not:
+    staff privacy too)."""
     person = _me(request)
-    entries = AccessLogEntry.objects.filter(subject_person_id=person.pk).order_by("-at")[:200]
+    entries = with_reader_names(AccessLogEntry.objects.filter(subject_person_id=person.pk).order_by("-at")[:200])
     return render(request, "people/my_reads.html", {"entries": entries})
 
 
@@ -179,7 +182,7 @@ def _export(request: HttpRequest, person: Person) -> HttpResponse:
         purpose="data_export",
         allowed=True,
     )
-    tables = export_person(person)
+    tables = export_person(person, actor_for(request))  # declared fields only where the rule allows
     if request.GET.get("format") == "csv":
         response = HttpResponse(export_as_csv(tables), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="my-data-{person.pk}.csv"'
