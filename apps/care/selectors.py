@@ -49,7 +49,6 @@ from .problem import (
     RequestRow,
     available_offers,
     aware_local,
-    build_problem,
     engine_helpers,
     engine_requests,
     helper_facts,
@@ -471,8 +470,14 @@ def explanation_for(request: CareRequest, offer: HelperOffer) -> Explanation | N
 
 
 def _explanation_for_number(request: CareRequest, pk: int) -> Explanation | None:
-    """``explanation_for`` by the helper's number: a number nobody has goes the same way (an empty problem)."""
-    problem = build_problem(requests=[request], horizon=_horizon(), offers=available_offers().filter(pk=pk))
+    """``explanation_for`` by the helper's number.  A number nobody has (or nobody listed now) goes the same
+    way and reads the same tables, which then find nothing: the answer takes as long (``bench/care/naming.py``)."""
+    horizon = _horizon()
+    chosen = list(available_offers().filter(pk=pk))
+    helpers = engine_helpers(chosen, horizon)
+    if not chosen:
+        helper_facts([pk], horizon)  # the reads ``engine_helpers`` skips for an empty list
+    problem = make_problem(engine_requests([request], horizon), helpers)
     helper_id = f"h{pk}"
     if not problem.requests or helper_id not in {h.id for h in problem.helpers}:
         return None

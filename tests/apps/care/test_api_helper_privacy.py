@@ -10,12 +10,15 @@ one number after the other.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from apps.care import services
 from apps.care.models import CareRequest, HelperOffer, Match, Message
@@ -177,3 +180,23 @@ def test_a_helper_the_coordinator_may_name_is_still_proposed_or_told_why_not(
     asked = propose_api(coordinator_api, care_request, fitting.pk)
     assert asked.status_code == 201, asked.content
     assert asked.json()["helper"]["id"] == fitting.pk
+
+
+def test_a_number_nobody_has_and_a_helper_out_of_reach_make_the_same_reads(
+    care_world: CareWorld, care_request: CareRequest, coordinator_api: Client,
+    make_helper: Callable[..., HelperOffer],
+) -> None:  # fmt: skip
+    """Not only the same answer: the same queries, so the time taken does not tell a helper's number from a
+    free one either (timings themselves: ``bench/care/naming.py``)."""
+    stranger = make_helper(care_world.other_district, name="Farah")
+    coordinator_api.get(f"{API}/requests/{care_request.pk}/explain/1")  # the session's own writes come first
+    for ask in (
+        lambda n: coordinator_api.get(f"{API}/requests/{care_request.pk}/explain/{n}"),
+        lambda n: propose_api(coordinator_api, care_request, n),
+    ):
+        counted = []
+        for number in (stranger.pk, 2_000_000_000):
+            with CaptureQueriesContext(connection) as queries:
+                ask(number)
+            counted.append([re.sub(r"\b\d+\b", "N", q["sql"]) for q in queries.captured_queries])
+        assert counted[0] == counted[1]
