@@ -1,3 +1,4 @@
+from datetime import date, timedelta
 from typing import Any
 
 from django import forms
@@ -31,3 +32,46 @@ class LogSearchForm(forms.Form):
         if data.get("since") and data.get("until") and data["until"] < data["since"]:
             self.add_error("until", _("The end date is before the start date."))
         return data
+
+
+ACTIVITY_MAX_DAYS = 366
+
+
+class ActivityForm(forms.Form):
+    """The period of the activity view: the last 7, 14 or 30 days, or two dates of the auditor's own."""
+
+    days = forms.TypedChoiceField(
+        label=_("Period"),
+        required=False,
+        coerce=int,
+        empty_value=14,
+        choices=[(7, _("the last 7 days")), (14, _("the last 14 days")), (30, _("the last 30 days"))],
+    )
+    since = forms.DateField(
+        label=_("Or from"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Fill in both dates to choose the period yourself."),
+    )
+    until = forms.DateField(label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    unusual_only = forms.BooleanField(label=_("Only what stands out"), required=False)
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        since, until = data.get("since"), data.get("until")
+        if bool(since) != bool(until):
+            self.add_error("until" if since else "since", _("Fill in both dates, or neither."))
+        elif since and until:
+            if until < since:
+                self.add_error("until", _("The end date is before the start date."))
+            elif (until - since).days >= ACTIVITY_MAX_DAYS:  # type: ignore[operator]
+                self.add_error("since", _("Choose a period of at most a year."))
+        return data
+
+    def period(self, today: date) -> tuple[date, date]:
+        """(first day, last day), both included: the dates chosen, or the last ``days`` days up to today."""
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        if data.get("since") and data.get("until"):
+            return data["since"], data["until"]
+        days = data.get("days") or 14
+        return today - timedelta(days=days - 1), today

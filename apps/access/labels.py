@@ -40,6 +40,8 @@ RULE_PURPOSES: dict[str, Promise] = {
     "care.plan_match": _("Planning the help"),
     "care.cancel_match": _("Calling off the help"),
     "care.resident_feedback": _("Feedback after the help"),
+    "access.search_log": _("Search in the access log"),
+    "access.view_activity": _("Unusual activity per account and day"),
 }
 
 

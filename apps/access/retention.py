@@ -10,7 +10,7 @@ from django.db.models import Q
 from apps.care.privacy import clear_closed_requests
 from apps.people.models import Consent, Person
 
-from .services import access_log_purge
+from .services import access_log_purge, security_events_purge
 
 
 def apply_retention(*, now: datetime) -> dict[str, int]:
@@ -26,6 +26,7 @@ def apply_retention(*, now: datetime) -> dict[str, int]:
     return {
         "care_closed_requests": clear_closed_requests(before=now - timedelta(days=days["care_closed_requests"])),
         "access_log": access_log_purge(now=now),
+        "security_events": security_events_purge(now=now),
         "withdrawn_consents": withdrawn,
         "support_needs_inactive": cleared,
     }

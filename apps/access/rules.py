@@ -232,6 +232,13 @@ def _search_log(actor: Actor, obj: Any) -> bool:
     return actor.has_role(Role.AUDITOR)
 
 
+@rule("access.view_activity")
+def _view_activity(actor: Actor, obj: Any) -> bool:
+    """Unusual activity per account and day (``apps/access/activity.py``): who did what how often is itself
+    personal data about staff and helpers, so only the auditor sees it."""
+    return actor.has_role(Role.AUDITOR)
+
+
 # --- care matching (apps/care) ---------------------------------------------------------------------
 # Objects: a Person (whose request), a CareRequest, a Match, a HelperOffer, a MatchingRound or a district id.
 

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import ipaddress
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db import connection, models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
 from .actors import Actor, actor_for
-from .models import AccessLogEntry
+from .models import AccessLogEntry, SecurityEvent
 
 
 def via_of(request: HttpRequest | None) -> str:
@@ -124,4 +128,51 @@ def access_log_purge(*, now: timezone.datetime | None = None) -> int:
         old = AccessLogEntry.objects.filter(at__lt=cutoff)
         # the append-only queryset refuses delete(); this is the one sanctioned deletion
         deleted, _ = models.QuerySet.delete(old)
+    return int(deleted)
+
+
+def client_network(request: HttpRequest | None) -> str:
+    """The client's network (IPv4 /24, IPv6 /48) as a short keyed hash: the same network gives the same
+    value, so many failures from one place stand out, but the address itself is not stored.
+
+    The address is read the way allauth's rate limits read it (its adapter, so behind the reverse proxy
+    the configured trusted proxies apply here too).
+    """
+    if request is None:
+        return ""
+    from allauth.account.adapter import get_adapter
+
+    try:
+        address = ipaddress.ip_address(get_adapter().get_client_ip(request))
+    except (ValueError, TypeError, PermissionDenied, ImproperlyConfigured):
+        return ""
+    prefix = 24 if address.version == 4 else 48
+    network = ipaddress.ip_network(f"{address}/{prefix}", strict=False)
+    digest = hmac.new(settings.SECRET_KEY.encode(), f"client-network:{network}".encode(), hashlib.sha256)
+    return digest.hexdigest()[:16]
+
+
+def failed_login_record(*, request: HttpRequest | None, user_id: int | None, method: str) -> SecurityEvent:
+    """One failed sign-in (a wrong password, code or second factor): the account if known, never what was typed."""
+    event = SecurityEvent(
+        kind=SecurityEvent.Kind.FAILED_LOGIN,
+        method=method,
+        user_id=user_id,
+        client_network=client_network(request),
+        via=via_of(request),
+    )
+    event.save(force_insert=True)
+    return event
+
+
+def security_events_purge(*, now: timezone.datetime | None = None) -> int:
+    """Delete security events older than their retention period (by default the access log's); returns how many."""
+    days = settings.RETENTION_DAYS.get("security_events", settings.RETENTION_DAYS["access_log"])
+    cutoff = (now or timezone.now()) - timedelta(days=days)
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config('cityofpeople.access_log_purge', 'on', true)")
+        # the append-only queryset refuses delete(); this is the one sanctioned deletion
+        deleted, _ = models.QuerySet.delete(SecurityEvent.objects.filter(at__lt=cutoff))
     return int(deleted)

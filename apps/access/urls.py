@@ -4,4 +4,7 @@ from . import views
 
 app_name = "access"
 
-urlpatterns = [path("", views.log_search, name="log_search")]
+urlpatterns = [
+    path("", views.log_search, name="log_search"),
+    path("activity/", views.activity, name="activity"),
+]

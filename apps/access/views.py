@@ -1,15 +1,25 @@
-"""The auditor's search in the access log (read-only: there is no page that changes it)."""
+"""The auditor's pages: the search in the access log and the unusual activity per account and day.
+
+Both only read (there is no page that changes the log), and each visit is itself written to the log.
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
+from .activity import Report, Row, activity_report, reasons_in_words
 from .decorators import requires
-from .forms import LogSearchForm
+from .forms import ActivityForm, LogSearchForm
+from .labels import role_label
+from .models import AccessLogEntry
 from .selectors import access_log_search
+from .services import log_request_access
 
 PAGE_SIZE = 100
 
@@ -21,7 +31,83 @@ def log_search(request: HttpRequest) -> HttpResponse:
     params = request.GET.copy()
     page_number = params.pop("page", ["1"])[-1]
     form = LogSearchForm(params or None)
-    entries = access_log_search(form.cleaned_data if form.is_valid() else {})
+    filters = form.cleaned_data if form.is_valid() else {}
+    entries = access_log_search(filters)
+    # who searched whose reads is itself written down: the auditor is watched too
+    log_request_access(
+        request,
+        subject_person_id=None,
+        record_type="access.log",
+        record_id=search_summary(filters),
+        action=AccessLogEntry.Action.LIST,
+        purpose="access.search_log",
+        allowed=True,
+    )
     page = Paginator(entries, PAGE_SIZE).get_page(page_number)
     context = {"form": form, "page": page, "entries": list(page.object_list), "query": params.urlencode()}
     return render(request, "access/log_search.html", context)
+
+
+def search_summary(filters: dict[str, Any]) -> str:
+    """The filters of a search, short enough for the log's record field (ids, codes and dates only)."""
+    return " ".join(f"{key}={value}" for key, value in filters.items() if value not in (None, ""))[:60] or "all"
+
+
+ACTIVITY_PAGE_SIZE = 100
+
+
+def activity_rows(report: Report, rows: list[Row]) -> list[dict[str, Any]]:
+    """What the page shows of each row: the counts, what stands out and why, in words."""
+    shown = []
+    for row in rows:
+        cells = [
+            {"kind": source.kind, "label": source.label, "count": cell.count, "unusual": cell.unusual}
+            for source, cell in zip(report.kinds, row.cells, strict=True)
+        ]
+        shown.append(
+            {
+                "day": row.day,
+                "user_id": row.user_id,
+                "network": row.network,
+                "role": role_label(row.role),
+                "cells": cells,
+                "unusual": row.unusual,
+                "reasons": reasons_in_words(report, row),
+            }
+        )
+    return shown
+
+
+@never_cache
+@requires("access.view_activity")
+def activity(request: HttpRequest) -> HttpResponse:
+    """Per account and day, how often it read, took, called off, failed to sign in and was refused; what
+    stands out first.  Each row links to the access log of that account on that day."""
+    params = request.GET.copy()
+    page_number = params.pop("page", ["1"])[-1]
+    form = ActivityForm(params or None)
+    since, until = form.period(timezone.localdate())
+    report = activity_report(since=since, until=until)
+    log_request_access(
+        request,
+        subject_person_id=None,
+        record_type="access.activity",
+        record_id=f"{since.isoformat()}..{until.isoformat()}",
+        action=AccessLogEntry.Action.LIST,
+        purpose="access.view_activity",
+        allowed=True,
+    )
+    unusual_only = form.is_bound and form.is_valid() and form.cleaned_data.get("unusual_only")
+    page = Paginator(report.unusual_rows if unusual_only else report.rows, ACTIVITY_PAGE_SIZE).get_page(page_number)
+    context = {
+        "form": form,
+        "report": report,
+        "rules": report.rules,
+        "unusual_count": len(report.unusual_rows),
+        "page": page,
+        "rows": activity_rows(report, list(page.object_list)),
+        "query": params.urlencode(),
+        "limits": [(source, report.rules.threshold(source.kind)) for source in report.kinds],
+        "half": {source.kind: report.rules.floor(source.kind) for source in report.kinds},
+    }
+    return render(request, "access/activity.html", context)

@@ -17,6 +17,7 @@ def site(request: HttpRequest) -> dict[str, Any]:
     menu = {
         "can_search_persons": can(actor, "people.search_persons"),
         "can_search_log": can(actor, "access.search_log"),
+        "can_view_activity": can(actor, "access.view_activity"),
         "can_list_organisations": can(actor, "organisations.list_organisations"),
         "can_view_own_organisation": can(actor, "organisations.view_own_organisation"),
         "can_view_worklist": can(actor, "care.view_worklist"),

@@ -34,6 +34,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from apps.access.decorators import requires
+from apps.access.signals import failed_code_for_phone
 from apps.core.tasks import send_sms
 
 from . import code_tries
@@ -124,6 +125,7 @@ def phone_signup_confirm(request: HttpRequest) -> HttpResponse:
             messages.error(request, _("The code was wrong three times. Ask for a new one."))
             return redirect("people:phone_signup")
         if not hmac.compare_digest(pending["hash"], _hash(form.cleaned_data["code"])):
+            failed_code_for_phone(request, pending["phone"])  # for the auditor's activity view
             if attempt >= MAX_TRIES:
                 del request.session[SESSION_KEY]
                 messages.error(request, _("The code was wrong three times. Ask for a new one."))

@@ -29,6 +29,8 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from apps.access.models import SecurityEvent
+from apps.access.services import failed_login_record
 from apps.core.tasks import send_sms
 
 from . import code_tries
@@ -101,6 +103,7 @@ class CodeForm(forms.Form):
         # tries counted in the database, not the session, so parallel guesses cannot outrun the count
         attempt = code_tries.take(pending["tries_key"], MAX_TRIES, CODE_SECONDS)
         if attempt is None or not hmac.compare_digest(pending["hash"], _hash(code)):
+            failed_login_record(request=self.request, user_id=self.request.user.pk, method=SecurityEvent.Method.CODE)
             if attempt is None or attempt >= MAX_TRIES:
                 del session[SESSION_KEY]
                 raise ValidationError(_("The code was wrong three times. Ask for a new one."))

@@ -83,6 +83,7 @@ TABLE: dict[str, tuple[dict[str, Any], dict[str, int]]] = {
     "people:person_export": ({"person_id": "@resident"}, only({"coordinator"}, others=404)),
     "people:person_erase": ({"person_id": "@resident"}, only({"coordinator"}, others=404)),
     "access:log_search": ({}, only({"auditor"})),
+    "access:activity": ({}, only({"auditor"})),  # unusual activity per account and day
     "organisations:my_organisation": ({}, only({"organisation_staff"})),
     "organisations:organisation_list": ({}, only({"city_staff", "administrator"})),
     "organisations:organisation_detail": (
@@ -195,6 +196,7 @@ TABLE: dict[str, tuple[dict[str, Any], dict[str, int]]] = {
     "api:person_export_csv": ({"person_id": "@resident"}, only({"coordinator"}, others=404, anonymous=401)),
     "api:person_erase": ({"person_id": "@resident"}, everyone(405)),  # POST only
     "api:search_log": ({}, only({"auditor"}, anonymous=401)),
+    "api:access_activity": ({}, only({"auditor"}, anonymous=401)),
     # care matching in the API: Rosa's open request with Yasmine's proposal waiting, in Tom's district
     "api:care_categories": ({}, everyone(200)),
     "api:care_my_requests": ({}, signed_in(200, anonymous=401)),

@@ -41,6 +41,7 @@ def test_each_kind_is_kept_for_its_own_period(demo_city: None) -> None:
     assert apply_retention(now=now) == {
         "care_closed_requests": 0,
         "access_log": 0,
+        "security_events": 0,
         "withdrawn_consents": 0,
         "support_needs_inactive": 0,
     }

@@ -1,0 +1,338 @@
+"""What each account did per day, and what stands out: the auditor's activity view (``access:activity``).
+
+Rules stop what they know; this view shows what nobody wrote a rule for yet: a helper who takes and
+calls off ten requests in an afternoon, a coordinator who opens eighty files in a day, a thousand wrong
+passwords on one account.  It counts, per account and per day (in the city's time zone), each kind of
+activity an app registered here, and flags a count that
+
+* reaches the kind's fixed limit (``settings.ACTIVITY_THRESHOLDS``), or
+* is at least ``ACTIVITY_FACTOR`` times that account's usual day (the median of its days with that
+  activity in the ``ACTIVITY_BASELINE_DAYS`` before), or at least ``ACTIVITY_FACTOR`` times the median
+  of the others with the same role that day (when at least ``ACTIVITY_MIN_PEERS`` others were active),
+  and is at least half the fixed limit (so that 2 against a usual 0 does not count as unusual).
+
+The foundation imports no capability app: each app registers its own sources (``register``), the way
+apps register their personal data in ``privacy.py``.  This app registers what it holds itself: reads
+and refused attempts from the access log, failed sign-ins from the security events.  Every source counts
+in the database (one ``GROUP BY`` over an indexed time range), never row by row in Python.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+import statistics
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.conf import settings
+from django.db.models import Count, QuerySet
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+ActorKey = tuple[int | None, str]
+"""Who: an account number, or (for failed sign-ins on no known account) ``None`` and the network's hash."""
+
+Counts = Iterable[tuple[ActorKey, date, int]]
+
+
+@dataclass(frozen=True)
+class ActivitySource:
+    """One kind of activity.  ``counts(start, end)`` gives (who, day, how many) for ``start <= at < end``,
+    days in the current (the city's) time zone; ``kind`` is also the key of its limit in the settings."""
+
+    kind: str
+    label: Promise
+    explanation: Promise
+    counts: Callable[[datetime, datetime], Counts]
+    order: int = 100
+
+
+SOURCES: dict[str, ActivitySource] = {}
+
+
+def register(source: ActivitySource) -> None:
+    SOURCES[source.kind] = source
+
+
+def sources() -> list[ActivitySource]:
+    return sorted(SOURCES.values(), key=lambda source: (source.order, source.kind))
+
+
+def per_day(queryset: QuerySet, actor_field: str, count: Count, field_name: str = "at") -> Counts:  # type: ignore[type-arg]
+    """``(account, day, n)`` counted by the database: a helper for the sources of every app."""
+    rows = (
+        queryset.annotate(day=TruncDate(field_name, tzinfo=timezone.get_current_timezone()))
+        .values(actor_field, "day")
+        .annotate(n=count)
+        .values_list(actor_field, "day", "n")
+        .order_by()
+    )
+    for actor, day, n in rows:
+        if n:
+            yield (actor, ""), day, n
+
+
+# --- this app's own sources ----------------------------------------------------------------------------
+
+
+def _reads(start: datetime, end: datetime) -> Counts:
+    from .models import AccessLogEntry
+
+    entries = AccessLogEntry.objects.filter(
+        at__gte=start,
+        at__lt=end,
+        outcome=AccessLogEntry.Outcome.ALLOWED,
+        action__in=[AccessLogEntry.Action.READ, AccessLogEntry.Action.EXPORT],
+        actor_user_id__isnull=False,
+        subject_person_id__isnull=False,
+    )
+    return per_day(entries, "actor_user_id", Count("subject_person_id", distinct=True))
+
+
+def _refused(start: datetime, end: datetime) -> Counts:
+    from .models import AccessLogEntry
+
+    entries = AccessLogEntry.objects.filter(at__gte=start, at__lt=end, outcome=AccessLogEntry.Outcome.DENIED)
+    return per_day(entries, "actor_user_id", Count("id"))
+
+
+def _failed_logins(start: datetime, end: datetime) -> Counts:
+    from .models import SecurityEvent
+
+    events = SecurityEvent.objects.filter(at__gte=start, at__lt=end, kind=SecurityEvent.Kind.FAILED_LOGIN)
+    yield from per_day(events.filter(user_id__isnull=False), "user_id", Count("id"))
+    # on no known account: one line per network, so spraying many addresses from one place stands out
+    for (network, _empty), day, n in per_day(events.filter(user_id__isnull=True), "client_network", Count("id")):
+        yield (None, network or ""), day, n
+
+
+def register_own_sources() -> None:
+    """Called from ``AccessConfig.ready``; other apps register theirs in their own ``ready``."""
+    register(
+        ActivitySource(
+            "reads",
+            _("Persons read"),
+            _("How many different persons' sensitive data (such as the help they need) the account opened."),
+            _reads,
+            order=10,
+        )
+    )
+    register(
+        ActivitySource(
+            "refused",
+            _("Refused"),
+            _("How many times the rules refused the account something it tried to open or do."),
+            _refused,
+            order=40,
+        )
+    )
+    register(
+        ActivitySource(
+            "failed_logins",
+            _("Failed sign-ins"),
+            _("Wrong passwords, codes or second factors typed for the account (or, without a known account, "
+              "from one network)."),
+            _failed_logins,
+            order=50,
+        )
+    )
+
+
+# --- the report --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rules:
+    thresholds: dict[str, int]
+    factor: int
+    baseline_days: int
+    min_peers: int
+
+    @classmethod
+    def from_settings(cls) -> Rules:
+        return cls(
+            thresholds=dict(settings.ACTIVITY_THRESHOLDS),
+            factor=settings.ACTIVITY_FACTOR,
+            baseline_days=settings.ACTIVITY_BASELINE_DAYS,
+            min_peers=settings.ACTIVITY_MIN_PEERS,
+        )
+
+    def threshold(self, kind: str) -> int:
+        return max(1, int(self.thresholds.get(kind, 10)))
+
+    def floor(self, kind: str) -> int:
+        """A relative rule flags nothing under half the fixed limit."""
+        return max(1, math.ceil(self.threshold(kind) / 2))
+
+
+@dataclass
+class Cell:
+    kind: str
+    count: int = 0
+    threshold: int = 1
+    reasons: list[str] = field(default_factory=list)  # "limit", "own", "peers"
+    usual: float | None = None  # the account's own usual day (median of its active days before)
+    peer_median: float | None = None  # the median of the others with the same role that day
+
+    @property
+    def unusual(self) -> bool:
+        return bool(self.reasons)
+
+
+@dataclass
+class Row:
+    day: date
+    user_id: int | None
+    network: str
+    role: str
+    cells: list[Cell]
+
+    @property
+    def unusual(self) -> bool:
+        return any(cell.unusual for cell in self.cells)
+
+    @property
+    def weight(self) -> float:
+        """How far above its limit the most unusual count is: the order within the unusual rows."""
+        return max((cell.count / cell.threshold for cell in self.cells if cell.unusual), default=0.0)
+
+
+@dataclass
+class Report:
+    since: date
+    until: date
+    rules: Rules
+    kinds: list[ActivitySource]
+    rows: list[Row]
+
+    @property
+    def unusual_rows(self) -> list[Row]:
+        return [row for row in self.rows if row.unusual]
+
+
+def _start_of(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min), timezone.get_current_timezone())
+
+
+def _roles_of(user_ids: set[int]) -> dict[int, str]:
+    """Each account's most powerful role now (as the access log writes it), in one query."""
+    from apps.people.models import RoleAssignment
+
+    from .actors import Actor, Grant
+
+    grants: dict[int, list[Grant]] = defaultdict(list)
+    held = RoleAssignment.objects.filter(
+        person__user_id__in=user_ids, withdrawn_at__isnull=True, person__erased_at__isnull=True
+    ).values_list("person__user_id", "role")
+    for user_id, role in held:
+        grants[user_id].append(Grant(role))
+    return {user_id: Actor(user_id=user_id, grants=tuple(grants.get(user_id, ()))).main_role() for user_id in user_ids}
+
+
+def median_without(values: list[int], value: int) -> float:
+    """The median of the sorted ``values`` without one occurrence of ``value`` (the account itself)."""
+    skip = bisect.bisect_left(values, value)
+
+    def nth(index: int) -> int:
+        return values[index] if index < skip else values[index + 1]
+
+    size = len(values) - 1
+    middle = size // 2
+    return float(nth(middle)) if size % 2 else (nth(middle - 1) + nth(middle)) / 2
+
+
+def activity_report(*, since: date, until: date, rules: Rules | None = None) -> Report:
+    """Every account active between ``since`` and ``until`` (both included), per day, unusual first.
+
+    Each source is asked once, for the period and the ``baseline_days`` before it (the account's usual
+    day is read from those); everything after is arithmetic over those per-day totals.
+    """
+    rules = rules or Rules.from_settings()
+    kinds = sources()
+    start, end = _start_of(since - timedelta(days=rules.baseline_days)), _start_of(until + timedelta(days=1))
+    # counts[(who, day)][kind] and history[(who, kind)] = [(day, n), ...] of the active days
+    counts: dict[tuple[ActorKey, date], dict[str, int]] = defaultdict(dict)
+    history: dict[tuple[ActorKey, str], list[tuple[date, int]]] = defaultdict(list)
+    for source in kinds:
+        for who, day, n in source.counts(start, end):
+            history[(who, source.kind)].append((day, n))
+            if since <= day <= until:
+                counts[(who, day)][source.kind] = counts[(who, day)].get(source.kind, 0) + n
+    roles = _roles_of({who[0] for who, _day in counts if who[0] is not None})
+
+    def role_of(who: ActorKey) -> str:
+        return roles.get(who[0], "account") if who[0] is not None else "anonymous"
+
+    # the role's day: every count of every account of that role, per kind and day, sorted
+    by_role: dict[tuple[str, str, date], list[int]] = defaultdict(list)
+    for (who, day), per_kind in counts.items():
+        for kind, n in per_kind.items():
+            by_role[(role_of(who), kind, day)].append(n)
+    for values in by_role.values():
+        values.sort()
+
+    rows = []
+    for (who, day), per_kind in counts.items():
+        cells = []
+        for source in kinds:
+            n = per_kind.get(source.kind, 0)
+            cell = Cell(source.kind, n, rules.threshold(source.kind))
+            if n:
+                before = [
+                    m for d, m in history[(who, source.kind)] if day - timedelta(days=rules.baseline_days) <= d < day
+                ]
+                cell.usual = statistics.median(before) if before else None
+                peers = by_role[(role_of(who), source.kind, day)]
+                cell.peer_median = median_without(peers, n) if len(peers) - 1 >= rules.min_peers else None
+                if n >= rules.threshold(source.kind):
+                    cell.reasons.append("limit")
+                if n >= rules.floor(source.kind):
+                    if cell.usual is not None and n >= rules.factor * cell.usual:
+                        cell.reasons.append("own")
+                    if cell.peer_median is not None and n >= rules.factor * max(1.0, cell.peer_median):
+                        cell.reasons.append("peers")
+            cells.append(cell)
+        rows.append(Row(day=day, user_id=who[0], network=who[1], role=role_of(who), cells=cells))
+    rows.sort(key=lambda row: (not row.unusual, -row.day.toordinal(), -row.weight, row.user_id or 0, row.network))
+    return Report(since=since, until=until, rules=rules, kinds=kinds, rows=rows)
+
+
+def reasons_in_words(report: Report, row: Row) -> list[str]:
+    """Why each count of a row stands out, one sentence each (in the current language)."""
+    from django.template.defaultfilters import floatformat
+    from django.utils.translation import gettext
+
+    from .labels import role_label
+
+    words = []
+    for source, cell in zip(report.kinds, row.cells, strict=True):
+        values = {
+            "kind": source.label,
+            "count": cell.count,
+            "limit": cell.threshold,
+            "factor": report.rules.factor,
+            "usual": floatformat(cell.usual, -1),
+            "median": floatformat(cell.peer_median, -1),
+            "role": role_label(row.role),
+        }
+        if "limit" in cell.reasons:
+            words.append(gettext("%(kind)s: %(count)s, the limit is %(limit)s a day.") % values)
+        if "own" in cell.reasons:
+            words.append(
+                gettext("%(kind)s: %(count)s, at least %(factor)s times this account's usual day (%(usual)s).")
+                % values
+            )
+        if "peers" in cell.reasons:
+            words.append(
+                gettext(
+                    "%(kind)s: %(count)s, at least %(factor)s times the middle value of the others with the role "
+                    "%(role)s that day (%(median)s)."
+                )
+                % values
+            )
+    return words
