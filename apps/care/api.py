@@ -675,7 +675,7 @@ def care_my_offer(request: HttpRequest) -> Any:
     return _offer_out(_own_offer(actor_for(request)))
 
 
-@router.put("/care/offer", response={200: OfferOut, **ERRORS})
+@router.put("/care/offer", response={200: OfferOut, **ERRORS, 429: MessageOut})
 def care_offer_save(request: HttpRequest, payload: OfferIn) -> Any:
     """Sign up as a helper, or change what I offer; the weekly slots replace the earlier ones."""
     actor = actor_for(request)
@@ -692,6 +692,7 @@ def care_offer_save(request: HttpRequest, payload: OfferIn) -> Any:
             requests_per_week=payload.requests_per_week,
             languages=payload.languages,
             active=payload.active,
+            via=request.path,
         )
     except ValidationError as error:
         raise _refused(error) from error

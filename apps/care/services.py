@@ -26,7 +26,8 @@ from django.utils.translation import gettext as _
 
 from apps.access.actors import Actor
 from apps.access.rules import can
-from apps.people.models import Person, Purpose, Role, RoleAssignment
+from apps.people.models import Person, PlaceChange, Purpose, Role, RoleAssignment
+from apps.people.places import coarse_reach, place_change_record
 from apps.people.services import LocatedAddress, address_locate, consent_give
 from domain.matching import explain, make_problem
 
@@ -789,8 +790,11 @@ def offer_save(
     requests_per_week: int,
     languages: Sequence[str],
     active: bool = True,
+    via: str = "",
 ) -> HelperOffer:
-    """A helper signs up or changes what they offer.  Signing up lists them, with their consent."""
+    """A helper signs up or changes what they offer.  Signing up lists them, with their consent.
+
+    A change of how far they travel is limited per day and recorded (``apps.people.places``)."""
     if not can(actor, "care.offer_help", person):
         raise PermissionDenied
     if kind not in HelperOffer.Kind.values:
@@ -814,7 +818,11 @@ def offer_save(
         raise ValidationError(
             _("Add your address to your profile first, so we can find requests near you."), code="address"
         )
+    Person.objects.select_for_update().filter(pk=person.pk).values_list("pk", flat=True).first()  # one at a time
     before = HelperOffer.objects.filter(person=person).values_list("max_distance_km", flat=True).first()
+    if before != max_distance_km:  # limited and recorded: a reach moved again and again finds a request
+        place_change_record(actor=actor, person=person, kind=PlaceChange.Kind.REACH, before=coarse_reach(before),
+                            after=coarse_reach(max_distance_km), via=via)  # fmt: skip
     offer, _created = HelperOffer.objects.update_or_create(
         person=person,
         defaults={

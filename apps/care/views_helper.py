@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages as flash
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -117,7 +118,8 @@ def near_me(request: HttpRequest) -> HttpResponse:
         return render(request, "care/helper/near_me.html", {"offer": None})
     cards = [card_of(summary, fit) for fit, summary in selectors.requests_near(offer)]
     waiting = selectors.helper_matches(offer).filter(status=Match.Status.PROPOSED).count()
-    return render(request, "care/helper/near_me.html", {"offer": offer, "cards": cards, "waiting": waiting})
+    context = {"offer": offer, "cards": cards, "waiting": waiting, "is_new": selectors.helper_is_new(offer)}
+    return render(request, "care/helper/near_me.html", context)
 
 
 @never_cache
@@ -127,7 +129,9 @@ def request_summary(request: HttpRequest, pk: int) -> HttpResponse:
     target = selectors.request_summary_for(actor, pk)
     offer = selectors.offer_of(actor)
     fit, distance = selectors.fit_for(offer, target) if offer else (None, None)
-    return render(request, "care/helper/request_summary.html", {"card": card_of(target, fit, distance), "offer": offer})
+    is_new = offer is not None and selectors.helper_is_new(offer)
+    context = {"card": card_of(target, fit, distance), "offer": offer, "is_new": is_new}
+    return render(request, "care/helper/request_summary.html", context)
 
 
 @never_cache
@@ -150,7 +154,10 @@ def take(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("care:helper_home")
     except PermissionDenied:
         raise Http404 from None
-    flash.success(request, _("Thank you! The request is yours. Here is what you need to know to go there."))
+    if match.awaiting_check:
+        flash.success(request, _("Thank you!") + " " + checking_text())
+    else:
+        flash.success(request, _("Thank you! The request is yours. Here is what you need to know to go there."))
     url = reverse("care:helper_match", args=[match.pk])
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)  # type: ignore[attr-defined]
 
@@ -219,6 +226,7 @@ def offer(request: HttpRequest) -> HttpResponse:
                     requests_per_week=values["requests_per_week"],
                     languages=values["languages"],
                     active=values["active"],
+                    via=request.path,
                 )
         except ValidationError as error:
             service_errors(form, error, OFFER_ERROR_FIELDS)
@@ -281,8 +289,18 @@ def away_remove(request: HttpRequest, pk: int) -> HttpResponse:
 # my matches
 
 
+def checking_text() -> str:
+    """What a new helper reads while a coordinator checks their "I can help"."""
+    return _(
+        "A coordinator checks this first, because you are new here. You hear from us within %(hours)d hours. "
+        "Then you see the name, the address and the phone number."
+    ) % {"hours": settings.CARE_CHECK_WITHIN_HOURS}
+
+
 def helper_status(match: Match) -> str:
     """Where a match stands, in words, as the helper reads it."""
+    if match.awaiting_check and match.status in Match.HOLDING:
+        return checking_text()
     if match.status == Match.Status.PROPOSED:
         return _("Waiting for your answer.")
     if match.status == Match.Status.ACCEPTED:
@@ -327,9 +345,10 @@ def _match_page(http: HttpRequest, match: Match, forms: MatchForms | None = None
     actor = actor_for(http)
     forms = forms or MatchForms()
     # after a visit, the person's details stay for a week only (the rule ``care.view_request``)
+    # a new helper's take shows only the card until a coordinator confirmed it (``awaiting_check``)
     holds = match.status in (Match.Status.ACCEPTED, Match.Status.PLANNED, Match.Status.DONE) and (
         match.status != Match.Status.DONE or can(actor, "care.view_request", match.request)
-    )
+    ) and not match.awaiting_check
     full = selectors.request_for(actor, match.request_id, http) if holds else None
     now = timezone.now()
     context: dict[str, Any] = {"match": match, "status": helper_status(match), "full": full}
@@ -344,8 +363,9 @@ def _match_page(http: HttpRequest, match: Match, forms: MatchForms | None = None
     if match.status == Match.Status.PROPOSED:
         context["decline_form"] = forms.decline or ReasonForm(prefix="decline")
     if match.status in Match.HOLDING:
-        context["plan_form"] = forms.plan or PlanForm(prefix="plan")
         context["cancel_form"] = forms.cancel or ReasonForm(prefix="cancel")
+    if match.status in Match.HOLDING and not match.awaiting_check:
+        context["plan_form"] = forms.plan or PlanForm(prefix="plan")
         can_be_done = match.status == Match.Status.PLANNED and match.planned_start and match.planned_start <= now
         if can_be_done or match.status == Match.Status.ACCEPTED:
             initial = _planned_hours(match) or (Decimal(full.duration_minutes) / 60 if full else None)

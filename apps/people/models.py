@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.places.models import District, Place
@@ -208,3 +209,38 @@ class CodeTries(models.Model):
 
     def __str__(self) -> str:
         return f"code tried {self.tries} times"
+
+
+class PlaceChange(models.Model):
+    """One change of where a person lives (their home address) or of how far a helper travels.
+
+    Both decide which requests for help a helper is shown, so both are limited per day
+    (``settings.PLACE_CHANGES_PER_DAY``, counted from these rows under a lock on the person: see
+    ``apps.people.places.place_change_record``) and written down here for the auditor: who, when, and
+    the old and the new value, coarsely (district and postcode, never the street; a distance in km).
+    A helper who moves their home or radius again and again to find where a request is stands out in
+    the auditor's activity view ("Home or reach changed").
+    """
+
+    class Kind(models.TextChoices):
+        HOME = "home", _("home address")
+        REACH = "reach", _("how far one travels to help")
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+", verbose_name=_("whose"))
+    # a plain id, like the access log: who did it (the person, or a coordinator on their behalf)
+    actor_person_id = models.BigIntegerField(_("changed by"), null=True, blank=True)
+    actor_user_id = models.BigIntegerField(_("account"), null=True, blank=True)
+    kind = models.CharField(_("what"), max_length=10, choices=Kind.choices)
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    before = models.CharField(_("before"), max_length=120, blank=True)
+    after = models.CharField(_("after"), max_length=120, blank=True)
+    via = models.CharField(_("page or endpoint"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("change of home or reach")
+        verbose_name_plural = _("changes of home or reach")
+        indexes = [models.Index(fields=["person", "kind", "at"]), models.Index(fields=["at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.kind}: {self.before} → {self.after}"

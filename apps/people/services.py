@@ -20,8 +20,9 @@ from apps.places import geo
 from apps.places.models import District, Place
 
 from .consent_texts import current_version
-from .models import Consent, Person, Purpose, Role, RoleAssignment
+from .models import Consent, Person, PlaceChange, Purpose, Role, RoleAssignment
 from .phones import normalise_phone
+from .places import coarse_home, place_change_record
 
 
 @dataclass(frozen=True)
@@ -184,6 +185,11 @@ def person_update(
     changed = list(fields)
     if address:
         located = address_locate(address)
+        if (located.lat, located.lon) != (person.lat, person.lon):  # limited and recorded (issue 12)
+            before = coarse_home(person)
+            after = coarse_home(located)
+            place_change_record(actor=actor, person=person, kind=PlaceChange.Kind.HOME, before=before, after=after,
+                                via=via)  # fmt: skip
         for name in ("street", "house_number", "postcode", "lat", "lon", "district"):
             setattr(person, name, getattr(located, name))
         changed += ["street", "house_number", "postcode", "lat", "lon", "district"]

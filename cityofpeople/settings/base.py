@@ -47,6 +47,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "apps.core.middleware.InputGuardMiddleware",  # first: input no database stores; JSON errors on /api/
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -285,6 +286,10 @@ RETENTION_DAYS = {
     "support_needs_inactive": int(env_str("COP_RETENTION_SUPPORT_NEEDS_DAYS", str(2 * 365))),
     # closed care requests keep their row for statistics; what was said in words goes after this
     "care_closed_requests": int(env_str("COP_RETENTION_CARE_CLOSED_DAYS", str(2 * 365))),
+    # changes of one's home or reach (apps.people.models.PlaceChange): as long as the access log unless set
+    "place_changes": int(
+        env_str("COP_RETENTION_PLACE_CHANGES_DAYS", env_str("COP_RETENTION_ACCESS_LOG_DAYS", "365"))
+    ),
     # failed sign-ins (apps.access.models.SecurityEvent): as long as the access log unless set
     "security_events": int(
         env_str("COP_RETENTION_SECURITY_EVENTS_DAYS", env_str("COP_RETENTION_ACCESS_LOG_DAYS", "365"))
@@ -301,6 +306,7 @@ ACTIVITY_THRESHOLDS = {
     "cancellations": int(env_str("COP_ACTIVITY_CANCELLATIONS", "3")),  # matches called off
     "failed_logins": int(env_str("COP_ACTIVITY_FAILED_LOGINS", "10")),  # wrong password, code or second factor
     "refused": int(env_str("COP_ACTIVITY_REFUSED", "3")),  # attempts the rules refused
+    "place_changes": int(env_str("COP_ACTIVITY_PLACE_CHANGES", "4")),  # own home address or reach changed
 }
 ACTIVITY_FACTOR = int(env_str("COP_ACTIVITY_FACTOR", "3"))
 ACTIVITY_BASELINE_DAYS = int(env_str("COP_ACTIVITY_BASELINE_DAYS", "28"))
@@ -332,5 +338,10 @@ CARE_CANCEL_FLAG_DAYS = int(env_str("COP_CARE_CANCEL_FLAG_DAYS", "30"))
 CARE_SHOWN_OFFSET_MIN_M = int(env_str("COP_CARE_SHOWN_OFFSET_MIN_M", "250"))
 CARE_SHOWN_OFFSET_MAX_M = int(env_str("COP_CARE_SHOWN_OFFSET_MAX_M", "500"))
 CARE_SHOWN_GRID_M = int(env_str("COP_CARE_SHOWN_GRID_M", "100"))
-# How often a person may change their own home address, and a helper their offer's reach, per day
-PLACE_CHANGES_PER_DAY = int(env_str("COP_PLACE_CHANGES_PER_DAY", "3"))
+# How often, in 24 hours, a person may change their own home address and a helper how far they travel
+# (apps/people/places.py): both decide which requests a helper is shown; a coordinator's change on
+# someone's behalf is never limited.  Every change is recorded for the auditor (people.PlaceChange).
+PLACE_CHANGES_PER_DAY = {
+    "home": int(env_str("COP_HOME_CHANGES_PER_DAY", "3")),
+    "reach": int(env_str("COP_REACH_CHANGES_PER_DAY", "5")),
+}

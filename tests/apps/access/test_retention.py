@@ -44,6 +44,7 @@ def test_each_kind_is_kept_for_its_own_period(demo_city: None) -> None:
         "security_events": 0,
         "withdrawn_consents": 0,
         "support_needs_inactive": 0,
+        "place_changes": 0,
     }
     counts = apply_retention(now=now + timedelta(days=366))
     assert counts["access_log"] == 1 and counts["withdrawn_consents"] == 0
