@@ -45,10 +45,10 @@ class Declaration:
     """Special-category fields of one model.
 
     ``rule`` is asked (``rules.can(actor, rule, obj)``) with the object at ``rule_on`` (a path from a row;
-    ``""`` the row itself) before anyone but the person sees a value.  ``subjects`` are the paths from a
-    row to the persons whose data it is (``""``: the row is the person); erasure empties the fields of
-    every row that reaches the erased person through one of them.  ``kept`` names the fields erasure
-    leaves, each with the reason.
+    ``""`` the row itself) before anyone but the person sees a value (``""``: no rule, nobody else does).
+    ``subjects`` are the paths from a row to the persons whose data it is (``""``: the row is the person);
+    erasure empties the fields of every row that reaches the erased person through one of them.  ``kept``
+    names the fields erasure leaves, each with the reason.
     """
 
     model: type[models.Model]
@@ -274,6 +274,8 @@ class Reader:
         declaration = DECLARATIONS.get(type(row)._meta.concrete_model or type(row))
         if declaration is None or self.is_the_person:
             return True
+        if not declaration.rule:
+            return False  # no page reads it: only the person themselves
         from .rules import can
 
         return bool(can(self.actor, declaration.rule, declaration.rule_object(row)))

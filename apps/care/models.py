@@ -252,7 +252,8 @@ class CareRequest(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"#{self.pk} {self.category.code}"
+        # never the category (special-category data): this is what the admin's history and delete pages show
+        return f"#{self.pk}"
 
     @property
     def engine_id(self) -> str:

@@ -10,4 +10,18 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
+        from django_tasks_db.models import DBTaskResult
+
+        from apps.access import special_category
+
         from . import checks  # noqa: F401  (registers the deployment checks)
+
+        # The worker's queue holds every email and SMS as sent: "a helper will come for your request" to a
+        # resident's number says they receive care (art. 9), and sign-in codes travel the same way.  The
+        # admin lists tasks (state, times) but never shows, searches or filters what they carry.
+        special_category.declare(
+            DBTaskResult, fields=["args_kwargs", "return_value"], rule="",
+            why="GDPR art. 9: the texts of messages about a person's help, to their address or number",
+            kept={"args_kwargs": "no person is the row's subject: the worker's queue, read by no page",
+                  "return_value": "no person is the row's subject: the worker's queue, read by no page"},
+        )  # fmt: skip

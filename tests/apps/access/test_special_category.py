@@ -412,3 +412,38 @@ def test_erasure_empties_every_declared_field(demo_city: None) -> None:
             for name in special_category.blanked_fields(declaration):
                 assert not rows.exclude(**{name: special_category.empty_value(declaration.model._meta.get_field(name))
                                            }).exists(), f"{declaration.label}.{name} of person {person.pk}"  # fmt: skip
+
+
+def test_admin_pages_that_list_related_objects_do_not_name_a_requests_category(
+    client_as: Callable[[str], Client], demo_city: None
+) -> None:
+    """A category's delete page lists the requests that protect it: by number only, never as "#12 shopping"
+    (what the admin's delete pages and history show of a request is its ``str``)."""
+    request = CareRequest.objects.select_related("category").first()
+    assert request is not None
+    page = client_as("administrator").get(f"/nl/admin/care/carecategory/{request.category_id}/delete/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert f"#{request.pk}" in html, "the request is listed"
+    assert f"#{request.pk} {request.category.code}" not in html
+    assert str(request) == f"#{request.pk}"
+
+
+def test_the_admin_never_shows_the_texts_in_the_workers_queue(
+    client_as: Callable[[str], Client], demo_city: None, django_capture_on_commit_callbacks: Any
+) -> None:
+    """An SMS queued for a resident ("a helper will come for your request", a sign-in code) is a task
+    whose arguments the admin neither shows nor filters."""
+    from django_tasks_db.models import DBTaskResult
+
+    from apps.core.tasks import send_sms
+
+    with django_capture_on_commit_callbacks(execute=True):
+        send_sms(to="+32470000001", text="Goed nieuws: een helper komt voor uw vraag. Code 424242")
+    task = DBTaskResult.objects.order_by("-enqueued_at").first()
+    assert task is not None and "424242" in json.dumps(task.args_kwargs)
+    client = client_as("administrator")
+    page = client.get(f"/nl/admin/django_tasks_database/dbtaskresult/{task.pk}/change/")
+    assert page.status_code == 200 and "424242" not in page.content.decode()
+    url = "/nl/admin/django_tasks_database/dbtaskresult/"
+    assert client.get(f"{url}?args_kwargs__icontains=4242").status_code == 400
