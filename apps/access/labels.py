@@ -42,6 +42,7 @@ RULE_PURPOSES: dict[str, Promise] = {
     "care.resident_feedback": _("Feedback after the help"),
     "access.search_log": _("Search in the access log"),
     "access.view_activity": _("Unusual activity per account and day"),
+    "admin_special_category": _("Search or filter on care data in the admin (always refused)"),
 }
 
 
