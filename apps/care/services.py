@@ -820,7 +820,7 @@ def offer_save(
         )
     Person.objects.select_for_update().filter(pk=person.pk).values_list("pk", flat=True).first()  # one at a time
     before = HelperOffer.objects.filter(person=person).values_list("max_distance_km", flat=True).first()
-    if before != max_distance_km:  # limited and recorded: a reach moved again and again finds a request
+    if before is not None and before != max_distance_km:  # limited and recorded: a reach moved again and again
         place_change_record(actor=actor, person=person, kind=PlaceChange.Kind.REACH, before=coarse_reach(before),
                             after=coarse_reach(max_distance_km), via=via)  # fmt: skip
     offer, _created = HelperOffer.objects.update_or_create(

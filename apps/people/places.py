@@ -105,13 +105,14 @@ def place_change_record(*, actor: Actor, person: Person, kind: str, before: str,
             after=after[:120],
             via=via[:200],
         )
-        # and in the access log, where the auditor follows an account day by day (``access:log_search``):
-        # the change's number and the coarsest values (district numbers, km), also for one's own change
-        entry = _entry(
-            actor, person.pk, "people.PlaceChange", f"{change.pk} {kind} {_short(before)} → {_short(after)}"[:60],
-            action=AccessLogEntry.Action.CHANGE, purpose=f"people.change_{kind}", via=via[:200],
-        )  # fmt: skip
-        entry.save(force_insert=True)
+        if not own:
+            # someone else's change of where a person lives is in the access log too, which the person
+            # reads ("who read my data"): the change's number and the coarsest values (district number, km)
+            entry = _entry(
+                actor, person.pk, "people.PlaceChange", f"{change.pk} {kind} {_short(before)} → {_short(after)}"[:60],
+                action=AccessLogEntry.Action.CHANGE, purpose=f"people.change_{kind}", via=via[:200],
+            )  # fmt: skip
+            entry.save(force_insert=True)
 
 
 def _short(value: str) -> str:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import mfa, phone_signup, reauthentication_views, views
+from . import mfa, phone_signup, reauthentication_views, views, views_audit
 
 app_name = "people"
 
@@ -20,4 +20,5 @@ urlpatterns = [
     path("persons/<int:person_id>/", views.person_detail, name="person_detail"),
     path("persons/<int:person_id>/export/", views.person_export, name="person_export"),
     path("persons/<int:person_id>/erase/", views.person_erase, name="person_erase"),
+    path("audit/place-changes/", views_audit.place_changes, name="place_changes"),
 ]

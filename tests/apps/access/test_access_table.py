@@ -84,6 +84,7 @@ TABLE: dict[str, tuple[dict[str, Any], dict[str, int]]] = {
     "people:person_erase": ({"person_id": "@resident"}, only({"coordinator"}, others=404)),
     "access:log_search": ({}, only({"auditor"})),
     "access:activity": ({}, only({"auditor"})),  # unusual activity per account and day
+    "people:place_changes": ({}, only({"auditor"})),  # changes of home and reach, one by one
     "organisations:my_organisation": ({}, only({"organisation_staff"})),
     "organisations:organisation_list": ({}, only({"city_staff", "administrator"})),
     "organisations:organisation_detail": (
