@@ -17,5 +17,5 @@ class AccessConfig(AppConfig):
 
         checks.register(check_special_category, checks.Tags.admin)
 
-        pass  # signals.connect()
+        signals.connect()
         activity.register_own_sources()
