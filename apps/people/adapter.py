@@ -149,6 +149,17 @@ class AccountAdapter(DefaultAccountAdapter):
             ),
         )
 
+    def send_account_already_exists_sms(self, phone: str, **kwargs: Any) -> None:
+        """Signing up with a number that has an account: its owner is told, as a new number gets its code
+        (one text message either way, so the answer and the work tell nothing: ASVS 6.3.8)."""
+        send_sms(
+            to=phone,
+            text=_(
+                "Someone tried to sign up for City of People with this number, but it already has an "
+                "account. You can sign in on the website. If this was not you, you need not do anything."
+            ),
+        )
+
     def save_user(self, request: Any, user: Any, form: Any, commit: bool = True) -> Any:
         """Every account is a person; the one a coordinator may have registered with the same email address
         is linked only once the address is confirmed (``signals.on_email_confirmed``), never on a typed address."""

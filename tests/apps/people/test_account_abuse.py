@@ -121,6 +121,21 @@ def test_sign_up_does_the_same_work_for_a_known_and_a_new_email_address(work: Ca
     assert get_user_model().objects.filter(email="bekend@example.org").count() == 1
 
 
+def test_sign_up_with_a_known_mobile_number_does_the_same_work_as_with_a_new_one(
+    work: Callable[[], dict[str, int]],
+) -> None:
+    """The sign-up form's optional number: a known one got no message at all, a new one its code."""
+    account("bekend@example.org", phone=NUMBER)
+    work()
+    outcomes = []
+    for email, phone in (("nieuw-1@example.org", NUMBER), ("nieuw-2@example.org", "+32470112233")):
+        data = {"email": email, "phone": phone, "password1": PASSWORD, "password2": PASSWORD}
+        response = Client().post("/nl/accounts/signup/", data)
+        outcomes.append((response.status_code, response.get("Location"), work()))
+    assert outcomes[0] == outcomes[1], f"known {outcomes[0]}, new {outcomes[1]}"
+    assert outcomes[0][2]["texts"] == 1 and outcomes[0][2]["hashes"] == 1
+
+
 def test_phone_sign_up_reset_and_sign_in_codes_do_the_same_work_for_known_and_unknown(
     work: Callable[[], dict[str, int]],
 ) -> None:
@@ -266,6 +281,26 @@ def test_a_used_sign_in_code_does_not_sign_in_again_from_a_written_back_session(
     written_back(other, before)  # a session holding the pending code, as a copy taken before it was used would
     other.post("/en/accounts/login/code/confirm/", {"code": code})
     assert not signed_in(other)
+
+
+def test_a_re_authentication_code_gets_three_tries_even_when_the_session_is_written_back(
+    texts: list[tuple[str, str]],
+) -> None:
+    """The code a phone-only account confirms before changing its sign-in details (ours, like the others)."""
+    client = Client()
+    client.post("/en/signup/phone/", {"phone": NUMBER})
+    client.post("/en/signup/phone/code/", {"code": SIX_DIGITS.search(texts[-1][1]).group(1)})  # type: ignore[union-attr]
+    assert signed_in(client)
+    step = "/en/accounts/reauthenticate/code/"
+    client.post(step, {"send": "1"})
+    code = SIX_DIGITS.search(texts[-1][1]).group(1)  # type: ignore[union-attr]
+    before = dict(client.session.items())
+    for _ in range(3):
+        client.post(step, {"code": f"{(int(code) + 1) % 1_000_000:06d}"})
+    written_back(client, before)
+    page = client.post(step, {"code": code})
+    assert page.status_code == 200, "not let through to the change"
+    assert "The code was wrong three times. Ask for a new one." in page.content.decode()
 
 
 # --- password tries: per account, whichever identifier is typed ------------------------------------
