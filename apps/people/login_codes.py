@@ -1,5 +1,7 @@
 """Signing in with a one-time code by email or SMS: allauth's page, with the tries counted in the database.
 
+(Also allauth's code that confirms a mobile number, at sign-up or when it changes: ``VerifyPhoneForm``.)
+
 allauth keeps a code's failed tries in the session (``LoginCodeVerificationProcess.state``).  Parallel
 requests each read the session before any wrote it back, so a burst of guesses was checked far more than
 ``ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS`` times, and a right code in the burst signed in.  This page, in front of
@@ -14,6 +16,7 @@ from typing import Any
 
 from allauth.account import app_settings
 from allauth.account.adapter import get_adapter
+from allauth.account.forms import VerifyPhoneForm as AllauthVerifyPhoneForm
 from allauth.account.views import ConfirmLoginCodeView as AllauthConfirmLoginCodeView
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -49,3 +52,22 @@ class ConfirmLoginCodeView(AllauthConfirmLoginCodeView):
         adapter.add_message(self.request, messages.ERROR, message=adapter.error_messages["too_many_login_attempts"])
         by_user = self._process.state.get("initiated_by_user", True)
         return HttpResponseRedirect(reverse("account_request_login_code" if by_user else "account_login"))
+
+
+class VerifyPhoneForm(AllauthVerifyPhoneForm):
+    """allauth's form for the code that confirms a mobile number (``ACCOUNT_FORMS["verify_phone"]``).
+
+    allauth counts its tries in the session too; here each try first takes its place in the database.
+    The form knows the account, the number and the code sent, not when it was sent: those three make
+    the key (a new code is a new key).  Once the places are taken even the right code is refused.
+    """
+
+    def clean_code(self) -> str:
+        who = getattr(self.user, "pk", None) or ""
+        tries = code_tries.key("verify_phone", who, self.phone or "", self.expected_code or "")
+        limit = app_settings.PHONE_VERIFICATION_MAX_ATTEMPTS
+        if code_tries.take(tries, limit, app_settings.PHONE_VERIFICATION_TIMEOUT) is None:
+            raise get_adapter().validation_error("too_many_login_attempts")
+        code: str = super().clean_code()
+        code_tries.close(tries, limit)  # the right code works once
+        return code

@@ -118,7 +118,11 @@ AUTHENTICATION_BACKENDS = [
 
 # --- allauth: email or mobile number is the login; both are verified
 ACCOUNT_ADAPTER = "apps.people.adapter.AccountAdapter"
-ACCOUNT_FORMS = {"login": "apps.people.forms.LoginForm", "signup": "apps.people.forms.SignupForm"}
+ACCOUNT_FORMS = {
+    "login": "apps.people.forms.LoginForm",
+    "signup": "apps.people.forms.SignupForm",
+    "verify_phone": "apps.people.login_codes.VerifyPhoneForm",  # tries counted in the database
+}
 ACCOUNT_LOGIN_METHODS = {"email", "phone"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "phone", "password1*", "password2*"]  # phone-only: apps.people.phone_signup
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"

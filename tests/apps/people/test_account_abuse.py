@@ -303,6 +303,22 @@ def test_a_re_authentication_code_gets_three_tries_even_when_the_session_is_writ
     assert "The code was wrong three times. Ask for a new one." in page.content.decode()
 
 
+def test_a_code_confirming_a_mobile_number_gets_three_tries_even_when_the_session_is_written_back(
+    texts: list[tuple[str, str]],
+) -> None:
+    """allauth's own phone confirmation (sign-up with email and number; changing the number) counts alike."""
+    client = Client()
+    data = {"email": "nieuw@example.org", "phone": NUMBER, "password1": PASSWORD, "password2": PASSWORD}
+    step = client.post("/en/accounts/signup/", data)["Location"]
+    code = SIX_DIGITS.search(texts[-1][1]).group(1)  # type: ignore[union-attr]
+    before = dict(client.session.items())
+    for _ in range(3):
+        client.post(step, {"code": f"{(int(code) + 1) % 1_000_000:06d}"})
+    written_back(client, before)
+    client.post(step, {"code": code})
+    assert not Person.objects.filter(phone=NUMBER, phone_verified=True).exists(), "the number is not confirmed"
+
+
 # --- password tries: per account, whichever identifier is typed ------------------------------------
 
 
