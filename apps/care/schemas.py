@@ -152,7 +152,10 @@ class NearbyRequestOut(Schema):
     """A request near the helper that fits their offer ("I can help" takes it)."""
 
     request: RequestSummaryOut
-    approximate_distance_km: float = Field(description="Rounded to half a kilometre")
+    approximate_distance_km: float = Field(
+        description="To the request's shown position (a fixed point a few hundred metres from the house, "
+        "never the house), rounded to half a kilometre"
+    )
     fits_from: datetime = Field(description="The first common free time of the request and the helper")
     fits_until: datetime
 
@@ -185,14 +188,21 @@ class MatchItemOut(Schema):
     status_label: str
     request: RequestSummaryOut
     helper: HelperRefOut
-    approximate_distance_km: float | None
+    approximate_distance_km: float | None = Field(
+        description="From the helper's home to the request's shown position, rounded to half a kilometre"
+    )
     created_at: datetime
     planned_start: datetime | None
     planned_end: datetime | None
+    awaiting_check: bool = Field(
+        description="A new helper's take that a coordinator checks first: until then the helper sees no visit"
+    )
 
 
 class MatchOut(MatchItemOut):
-    visit: VisitOut | None = Field(description="Null for a helper until they accept")
+    visit: VisitOut | None = Field(
+        description="Null for a helper until they accept, and while a coordinator checks a new helper's take"
+    )
     accepted_at: datetime | None
     decline_reason: str
     done_at: datetime | None
@@ -397,9 +407,13 @@ class WorkItemOut(Schema):
 class WorklistOut(Schema):
     """The sections of the coordinator's worklist page, each bounded like the page."""
 
+    to_check: list[WorkItemOut] = Field(description="New helpers' takes waiting for a coordinator's check")
     new: list[WorkItemOut]
     waiting: list[WorkItemOut]
     without_helper: list[WorkItemOut]
     follow_ups: list[WorkItemOut]
     overdue_visits: list[WorkItemOut]
     referrals: list[WorkItemOut]
+    cancelling: list[WorkItemOut] = Field(
+        description="Visits cancelled, after seeing the details, by helpers who cancel often (CARE_CANCEL_FLAG_*)"
+    )
