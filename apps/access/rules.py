@@ -287,7 +287,8 @@ def _view_request(actor: Actor, request: Any) -> bool:
     address and the personal details to go there, and a few days after (a forgotten umbrella, a word
     about the feedback, the receipt of the shopping), not for years.  So after the visit (the planned
     end, or when it was logged done if it was never planned) ``CARE_AFTER_VISIT`` more, then the helper
-    keeps only their own match (hours, feedback) and the anonymous card.  Continuity needs no exception:
+    keeps only their own match (hours, feedback) and the anonymous card.  A new helper's take (``awaiting_check``)
+    shows nothing more than the card until a coordinator has confirmed it.  Continuity needs no exception:
     a recurring request that goes on with the same helper gives them a new accepted match, which they
     hold, so they see the person as long as they keep helping.
     """
@@ -299,9 +300,9 @@ def _view_request(actor: Actor, request: Any) -> bool:
         return False
     since = timezone.now() - CARE_AFTER_VISIT
     recent_visit = Q(status="done", done_at__gte=since) & (Q(planned_end__isnull=True) | Q(planned_end__gte=since))
-    return request.matches.filter(
-        Q(status__in=["accepted", "planned"]) | recent_visit, helper__person_id=actor.person_id
-    ).exists()
+    # a new helper's take holds the request but shows nothing more until a coordinator confirmed it
+    holding = Q(status__in=["accepted", "planned"], awaiting_check=False)
+    return request.matches.filter(holding | recent_visit, helper__person_id=actor.person_id).exists()
 
 
 @rule("care.view_request_summary")

@@ -103,6 +103,8 @@ def _offer(
             "max_distance_km": Decimal(generator.choice(["1.0", "2.0", "3.0", "5.0"])),
             "requests_per_week": generator.choice([1, 1, 2, 3]),
             "languages": person.languages or ["nl"],
+            # the demo's helpers are established: the coordinator knows them (their takes need no check)
+            "known_since": timezone.now(),
         },
     )
     if created:

@@ -309,14 +309,16 @@ def worklist_sections(actor: Actor, *, now: datetime | None = None) -> dict[str,
     # the few requests waiting for a referral, by number: joined instead, PostgreSQL walks every request
     to_refer = list(Referral.objects.filter(status=Referral.Status.TO_REFER).values_list("request_id", flat=True))
     new = open_scope.exclude(pk__in=Match.objects.filter(status=Match.Status.PROPOSED).values("request_id"))
-    # the helpers who cancel often after seeing details (a short list, read first): their cancelled visits here
+    # the helpers who cancel often after seeing details (a subquery): their cancelled visits here
     since = now - timedelta(days=settings.CARE_CANCEL_FLAG_DAYS)
     cancelled_by_helper = MatchEvent.objects.filter(
         match_id=OuterRef("pk"), to_status=Match.Status.CANCELLED, from_status__in=Match.HOLDING, at__gte=since,
         actor_id=OuterRef("helper__person_id"),
     )  # fmt: skip
     cancelling = matches.filter(
-        helper_id__in=helpers_cancelling(now=now), status=Match.Status.CANCELLED, awaiting_check=False
+        helper_id__in=helpers_cancelling(now=now).values("match__helper_id"),
+        status=Match.Status.CANCELLED,
+        awaiting_check=False,
     ).filter(Exists(cancelled_by_helper))
     return {
         "to_check": matches.filter(status__in=Match.HOLDING, awaiting_check=True).order_by("created_at", "pk"),
@@ -814,11 +816,12 @@ def helper_is_new(offer: HelperOffer) -> bool:
     return vouched.count() < needed
 
 
-def helpers_cancelling(*, now: datetime | None = None) -> list[int]:
-    """The helpers (offer ids) who cancelled ``CARE_CANCEL_FLAG_COUNT`` or more visits themselves after
-    seeing the person's details, within the last ``CARE_CANCEL_FLAG_DAYS`` days (the worklist flags them)."""
+def helpers_cancelling(*, now: datetime | None = None) -> QuerySet[MatchEvent, dict[str, Any]]:
+    """The helpers (offer ids, as ``match__helper_id``) who cancelled ``CARE_CANCEL_FLAG_COUNT`` or more visits
+    themselves after seeing the person's details, within the last ``CARE_CANCEL_FLAG_DAYS`` days (the worklist
+    flags them).  A query, not run here: the worklist uses it as a subquery."""
     since = (now or timezone.now()) - timedelta(days=settings.CARE_CANCEL_FLAG_DAYS)
-    rows = (
+    return (
         MatchEvent.objects.filter(
             to_status=Match.Status.CANCELLED,
             from_status__in=Match.HOLDING,
@@ -831,4 +834,3 @@ def helpers_cancelling(*, now: datetime | None = None) -> list[int]:
         .filter(n__gte=settings.CARE_CANCEL_FLAG_COUNT)
         .order_by()
     )
-    return sorted(row["match__helper_id"] for row in rows)

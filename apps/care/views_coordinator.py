@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -88,6 +88,12 @@ def _say_refused(request: HttpRequest, error: ValidationError | PermissionDenied
 
 
 SECTION_TEXTS = {
+    "to_check": (
+        gettext_lazy("New helpers to check"),
+        gettext_lazy(
+            "A helper who is new here said “I can help”. They see the person's details only after you confirm."
+        ),
+    ),
     "new": (gettext_lazy("New requests"), gettext_lazy("Open requests nobody has been asked for yet.")),
     "waiting": (
         gettext_lazy("Proposals waiting for an answer"),
@@ -105,6 +111,13 @@ SECTION_TEXTS = {
     "referrals": (
         gettext_lazy("To refer to a professional service"),
         gettext_lazy("Professional care (nursing, hygiene, medication) is never given by volunteers."),
+    ),
+    "cancelling": (
+        gettext_lazy("Helpers who cancel often"),
+        gettext_lazy(
+            "These helpers cancelled several visits after they had seen the person's details. Call the helper, "
+            "and check that the persons are all right."
+        ),
     ),
 }
 """The worklist's sections, in the order of the page: their title and what they mean."""
@@ -416,6 +429,8 @@ def coordinator_match(request: HttpRequest, pk: int) -> HttpResponse:
         "decline": ReasonForm(bound("decline"), prefix="decline"),
         "done": HelperDoneForm(bound("done"), prefix="done", initial={"hours": _visit_hours(match)}),
         "accept": AcceptForm(bound("accept"), prefix="accept"),
+        "confirm": AcceptForm(bound("confirm"), prefix="confirm"),
+        "refuse": ReasonForm(bound("refuse"), prefix="refuse"),
     }
     if action is not None and _match_action(request, actor, match, action, forms):
         return redirect("care:coordinator_match", pk=match.pk)
@@ -436,15 +451,35 @@ def coordinator_match(request: HttpRequest, pk: int) -> HttpResponse:
         "decline_form": forms["decline"],
         "done_form": forms["done"],
         "accept_form": forms["accept"],
-        "can_plan": holding,
+        "confirm_form": forms["confirm"],
+        "refuse_form": forms["refuse"],
+        "can_check": holding and match.awaiting_check,
+        "helper_record": _helper_record(match.helper) if holding and match.awaiting_check else None,
+        "can_plan": holding and not match.awaiting_check,
         "can_cancel": match.status in (Match.Status.PROPOSED, *Match.HOLDING),
         "can_feedback": match.status == Match.Status.DONE,
         "can_answer": match.status == Match.Status.PROPOSED,
         # a visit planned later is not done yet; a refused try still shows its message
         "can_mark_done": holding
+        and not match.awaiting_check
         and (match.planned_start is None or match.planned_start <= timezone.now() or forms["done"].is_bound),
     }
     return render(request, "care/coordinator/match.html", context)
+
+
+def _helper_record(offer: HelperOffer) -> dict[str, Any]:
+    """What a coordinator weighs before confirming a new helper's take: since when they help, what they did."""
+    since = timezone.now() - timedelta(days=settings.CARE_CANCEL_FLAG_DAYS)
+    matches = offer.matches.all()
+    return {
+        "since": offer.created_at,
+        "done": matches.filter(status=Match.Status.DONE).count(),
+        "cancelled": MatchEvent.objects.filter(
+            match__helper=offer, actor_id=offer.person_id, to_status=Match.Status.CANCELLED, at__gte=since
+        ).count(),
+        "days": settings.CARE_CANCEL_FLAG_DAYS,
+        "vettings": list(selectors.vettings_of(offer)),
+    }
 
 
 def _visit_hours(match: Match) -> Decimal | None:
@@ -475,6 +510,13 @@ def _match_action(request: HttpRequest, actor: Actor, match: Match, action: str,
                 actor=actor, match=match, feedback=data["feedback"], same_helper_again=data["same_helper_again"]
             )
             messages.success(request, _("The person's feedback is recorded."))
+        elif action == "confirm":
+            services.match_check(actor=actor, match=match, confirm=True)
+            text = _("Confirmed: the helper now sees what they need to go there; the person is told.")
+            messages.success(request, text)
+        elif action == "refuse":
+            services.match_check(actor=actor, match=match, confirm=False, reason=data["reason"])
+            messages.success(request, _("Not confirmed: the request looks for a helper again; the helper is told."))
         elif action == "accept":
             services.match_accept(actor=actor, match=match)
             messages.success(request, _("The helper's yes is recorded; the person is told."))

@@ -346,9 +346,11 @@ def _match_page(http: HttpRequest, match: Match, forms: MatchForms | None = None
     forms = forms or MatchForms()
     # after a visit, the person's details stay for a week only (the rule ``care.view_request``)
     # a new helper's take shows only the card until a coordinator confirmed it (``awaiting_check``)
-    holds = match.status in (Match.Status.ACCEPTED, Match.Status.PLANNED, Match.Status.DONE) and (
-        match.status != Match.Status.DONE or can(actor, "care.view_request", match.request)
-    ) and not match.awaiting_check
+    holds = (
+        match.status in (Match.Status.ACCEPTED, Match.Status.PLANNED, Match.Status.DONE)
+        and (match.status != Match.Status.DONE or can(actor, "care.view_request", match.request))
+        and not match.awaiting_check
+    )
     full = selectors.request_for(actor, match.request_id, http) if holds else None
     now = timezone.now()
     context: dict[str, Any] = {"match": match, "status": helper_status(match), "full": full}

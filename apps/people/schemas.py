@@ -71,6 +71,9 @@ class RoleOut(Schema):
 class ReadOut(Schema):
     at: datetime
     role: str
+    reader: str = Field(
+        "", description="The helper who read it (first name and initial); empty for staff, named by role only"
+    )
     action: str
     purpose: str
     outcome: str

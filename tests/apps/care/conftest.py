@@ -159,16 +159,22 @@ def make_helper(care_categories: dict[str, CareCategory]) -> Callable[..., Helpe
     def make(
         district: District, *, name: str = "Helper", lat_offset: float = HELPER_OFFSET_LAT, capacity: int = 1,
         categories: tuple[str, ...] = ("shopping", "company"), languages: tuple[str, ...] = ("nl", "en"),
-        max_distance_km: Decimal = Decimal("2.0"), **fields: Any,
+        max_distance_km: Decimal = Decimal("2.0"), known: bool = True, **fields: Any,
     ) -> HelperOffer:  # fmt: skip
+        """``known``: an established helper a coordinator knows (their takes show the details at once);
+        ``known=False`` for a new one, whose takes wait for a coordinator's check."""
         person = make_person(name, district, lat=district.interior_lat + lat_offset, **fields)
         grant(person, Role.RESIDENT)
         slots = [services.Slot(weekday=day, start=time(8), end=time(20)) for day in range(7)]
-        return services.offer_save(
+        offer = services.offer_save(
             actor=actor(person), person=person, kind=HelperOffer.Kind.NEIGHBOUR,
             categories=[care_categories[c] for c in categories], slots=slots, max_distance_km=max_distance_km,
             requests_per_week=capacity, languages=list(languages),
         )  # fmt: skip
+        if known:
+            HelperOffer.objects.filter(pk=offer.pk).update(known_since=timezone.now())
+            offer.refresh_from_db()
+        return offer
 
     return make
 

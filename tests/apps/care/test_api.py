@@ -483,7 +483,9 @@ def test_coordinator_suggests_explains_and_proposes(
     client, tom = api_as(Role.COORDINATOR), person_of(Role.COORDINATOR)
     worklist = client.get(f"{API}/worklist")
     assert worklist.status_code == 200
-    assert set(worklist.json()) == {"new", "waiting", "without_helper", "follow_ups", "overdue_visits", "referrals"}
+    assert set(worklist.json()) == {
+        "to_check", "new", "waiting", "without_helper", "follow_ups", "overdue_visits", "referrals", "cancelling"
+    }  # fmt: skip
     request_id, suggestions = 0, []
     for item in worklist.json()["new"]:
         request_id, suggestions = (

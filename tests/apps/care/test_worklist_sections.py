@@ -110,12 +110,14 @@ def test_each_section_lists_what_the_worklist_lists(
     CareRequest.objects.filter(pk=nobody.pk).update(eligible_helpers=0)
     call_back = make_request(follow_up_on=timezone.localdate())
     expected = {
+        "to_check": [],  # a new helper's take: its row links to the match
         "new": [call_back.pk],
         "waiting": [],  # a proposal's row links to the match
         "without_helper": [nobody.pk],
         "follow_ups": [call_back.pk],
         "overdue": [],
         "referrals": [],
+        "cancelling": [],
     }
     assert set(expected) == set(SECTION_TEXTS)
     for section, pks in expected.items():
