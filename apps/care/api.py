@@ -39,6 +39,7 @@ from .schemas import (
     AwayIn,
     CancelIn,
     CategoryOut,
+    CheckIn,
     ConfirmIn,
     ConfirmOut,
     DeclineIn,
@@ -594,6 +595,19 @@ def care_match_accept(request: HttpRequest, match_id: int) -> Any:
         services.match_accept(actor=actor, match=match)
     except ValidationError as error:
         raise _refused(error, HOLD_CONFLICTS) from error
+    return _fresh_match(request, match_id)
+
+
+@router.post("/care/matches/{match_id}/check", response={200: MatchOut, **CHANGES})
+def care_match_check(request: HttpRequest, match_id: int, payload: CheckIn) -> Any:
+    """Coordinators: confirm a new helper's take (the helper then sees the details, the person is told) or
+    refuse it with a reason (the request looks for a helper again).  The worklist's ``to_check`` lists them."""
+    actor = actor_for(request)
+    match = selectors.match_for(actor, match_id, "care.coordinate_match", request)
+    try:
+        services.match_check(actor=actor, match=match, confirm=payload.confirm, reason=payload.reason)
+    except ValidationError as error:
+        raise _refused(error, MATCH_CONFLICTS) from error
     return _fresh_match(request, match_id)
 
 

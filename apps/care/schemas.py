@@ -224,6 +224,11 @@ class DeclineIn(Schema):
     reason: str = Field(max_length=300)
 
 
+class CheckIn(Schema):
+    confirm: bool = Field(description="True: the helper sees the details; false: the request looks for a helper again")
+    reason: str = Field("", max_length=300, description="Why not (required when not confirming)")
+
+
 class PlanIn(Schema):
     start: Moment
     end: Moment

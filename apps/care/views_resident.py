@@ -158,6 +158,8 @@ def _status(request: CareRequest, matches: list[Match], helper: Match | None) ->
         return _("Done. %(name)s helped you.") % {"name": name} if name else _("Done.")
     if helper is not None and helper.status == Match.Status.PLANNED and helper.planned_start:
         return _("%(name)s will come on %(when)s.") % {"name": name, "when": when_in_words(helper.planned_start)}
+    if helper is not None and helper.awaiting_check:
+        return _("A helper offered to help. A coordinator checks this first; you get a message when it is settled.")
     if helper is not None and helper.status == Match.Status.ACCEPTED:
         return _("%(name)s will help you. %(name)s will contact you to agree on a day and time.") % {"name": name}
     if any(m.status == Match.Status.PROPOSED for m in matches):
@@ -180,8 +182,10 @@ def _history(matches: list[Match]) -> list[str]:
                 Match.Status.DONE: _("%(day)s: %(name)s helped you."),
                 Match.Status.CANCELLED: _("%(day)s: the visit was cancelled."),
             }.get(event.to_status)
-            if text is None or event.note == "another helper accepted":
-                continue
+            if text is None or event.note == "another helper accepted" or event.from_status == event.to_status:
+                continue  # (from and to the same state: a coordinator confirmed a new helper's take)
+            if match.awaiting_check and event.to_status == Match.Status.ACCEPTED:
+                text = _("%(day)s: a helper offered to help. A coordinator checks this first.")  # not named yet
             lines.append((event.at, text % {"day": day, "name": name}))
     return [text for _at, text in sorted(lines, key=lambda line: line[0])]
 
@@ -193,7 +197,7 @@ def request_view(request: CareRequest, *, with_history: bool = False) -> Request
     view = RequestView(
         request=request,
         status=_status(request, matches, helper),
-        helper_name=helper.helper.person.first_name if helper else "",
+        helper_name=helper.helper.person.first_name if helper and not helper.awaiting_check else "",
         planned=when_in_words(helper.planned_start, helper.planned_end)
         if helper and helper.status == Match.Status.PLANNED and helper.planned_start
         else "",

@@ -225,6 +225,7 @@ TABLE: dict[str, tuple[dict[str, Any], dict[str, int]]] = {
     ),
     "api:care_match_accept": ({"match_id": "@care_match"}, everyone(405)),
     "api:care_match_decline": ({"match_id": "@care_match"}, everyone(405)),
+    "api:care_match_check": ({"match_id": "@care_match"}, everyone(405)),
     "api:care_match_plan": ({"match_id": "@care_match"}, everyone(405)),
     "api:care_match_done": ({"match_id": "@care_match"}, everyone(405)),
     "api:care_match_cancel": ({"match_id": "@care_match"}, everyone(405)),

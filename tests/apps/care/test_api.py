@@ -106,7 +106,7 @@ CARE_OPERATIONS = {
     ("get", "/care/requests/{request_id}/suggestions"), ("get", "/care/requests/{request_id}/explain/{helper_id}"),
     ("post", "/care/requests/{request_id}/propose"), ("get", "/care/matches"), ("get", "/care/matches/{match_id}"),
     *{("post", f"/care/matches/{{match_id}}/{action}")
-      for action in ("accept", "decline", "plan", "done", "cancel", "feedback")},
+      for action in ("accept", "decline", "plan", "done", "cancel", "feedback", "check")},
     ("get", "/care/offer"), ("put", "/care/offer"), ("post", "/care/offer/away"),
     ("delete", "/care/offer/away/{away_id}"), ("get", "/care/rounds"), ("post", "/care/rounds"),
     ("get", "/care/rounds/{round_id}"), ("post", "/care/rounds/{round_id}/confirm"), ("get", "/care/worklist"),

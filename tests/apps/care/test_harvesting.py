@@ -20,13 +20,14 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.core import mail
 from django.db import connection
 from django.test import Client, override_settings
 from django.utils import timezone
 
 from apps.access.models import AccessLogEntry
 from apps.care import selectors, services
-from apps.care.models import CareRequest, HelperOffer, Match, MatchEvent
+from apps.care.models import CareRequest, HelperOffer, Match, MatchEvent, Message
 from apps.people.models import Person, Purpose, Role
 
 from .conftest import CareWorld, actor, consent, grant, make_person
@@ -171,6 +172,10 @@ def test_once_a_coordinator_confirms_the_helper_sees_the_details_and_the_person_
         page = client.post(f"/nl/help/requests/{request.pk}/take/", follow=True).content.decode()
         assert "Een coördinator kijkt dit eerst na" in page
     match = Match.objects.get(request=request, helper=offer)
+    # the person hears that a helper offered, not yet who, nor that someone will come
+    mine = client_for_person(request.person).get(f"/nl/care/requests/{request.pk}/").content.decode()
+    assert "Een coördinator kijkt dit eerst na" in mine and person.first_name not in mine
+    assert not request.person.messages.exists()
     # the coordinator sees it on the worklist, in the section of new helpers to check
     coordinator = client_for(care_world.coordinator)
     worklist = coordinator.get("/nl/coordinate/").content.decode()
@@ -184,8 +189,17 @@ def test_once_a_coordinator_confirms_the_helper_sees_the_details_and_the_person_
         content_type="application/json",
     )  # fmt: skip
     assert planned.status_code == 409
-    confirmed = coordinator.post(f"/nl/coordinate/matches/{match.pk}/", {"action": "confirm"})
-    assert confirmed.status_code == 302
+    # the helper cannot confirm their own take
+    own = client.post(f"{API}/matches/{match.pk}/check", json.dumps({"confirm": True}), content_type="application/json")
+    assert own.status_code == 404
+    if where == "api":
+        confirmed = coordinator.post(
+            f"{API}/matches/{match.pk}/check", json.dumps({"confirm": True}), content_type="application/json"
+        )
+        assert confirmed.status_code == 200 and confirmed.json()["awaiting_check"] is False
+    else:
+        confirmed = coordinator.post(f"/nl/coordinate/matches/{match.pk}/", {"action": "confirm"})
+        assert confirmed.status_code == 302
     match.refresh_from_db()
     assert not match.awaiting_check and match.checked_by == care_world.coordinator
     before = AccessLogEntry.objects.count()
@@ -201,6 +215,11 @@ def test_once_a_coordinator_confirms_the_helper_sees_the_details_and_the_person_
     )  # fmt: skip
     reads = client_for_person(request.person).get("/nl/me/reads/").content.decode()
     assert first_and_initial(person) in reads
+    # told now, in the app (and by email or SMS as they chose): that a helper comes, never the care details
+    assert request.person.messages.count() == 1
+    for message in [*Message.objects.all(), *mail.outbox]:
+        text = str(getattr(message, "text", "")) + str(getattr(message, "body", ""))
+        assert request.description not in text and request.street not in text
     api_reads = client_for_person(request.person).get("/api/v1/me/reads").json()
     assert {(r["role"], r["reader"]) for r in api_reads} == {
         ("helper", first_and_initial(person)), ("coordinator", "")  # staff are named by their role only
