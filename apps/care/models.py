@@ -205,7 +205,7 @@ class CareRequest(models.Model):
     lat = models.FloatField(_("latitude"))
     lon = models.FloatField(_("longitude"))
     # what helpers see before they accept: a position drawn once, moved from the house and coarse
-    # (domain/geo/shown.py; set by apps.care.position.place_shown whenever lat/lon are set)
+    # (domain/geo/shown.py; set from apps.care.position whenever lat/lon are set)
     shown_lat = models.FloatField(_("latitude shown to helpers"))
     shown_lon = models.FloatField(_("longitude shown to helpers"))
     district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="care_requests")
