@@ -179,6 +179,11 @@ class SignupForm(AllauthSignupForm):
             self._as_for_a_new_account(request)
         return super().try_save(request)
 
+    def save(self, request: Any) -> Any:
+        """A new account, its address and its person in one transaction: all or nothing, one commit."""
+        with transaction.atomic():
+            return super().save(request)
+
     def _as_for_a_new_account(self, request: Any) -> None:
         class Undone(Exception):
             pass
