@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import ProtectedError
 from django.utils.text import slugify
 
+from apps.core.inputs import find_unstorable
 from domain.geo import districts as geo_districts
 
 from .models import District
@@ -43,6 +44,12 @@ def districts_load(
         shapes = geo_districts.load_districts(path, number_property=number_property, name_property=name_property)
     except geo_districts.DistrictFileError as error:
         raise DistrictLoadError(str(error)) from error
+    for shape in shapes:  # a name with a NUL or a coordinate NaN: a clear refusal, nothing loaded
+        area = shape.properties.get(area_property, "") if area_property else ""
+        values = [shape.number, shape.name, str(area), shape.geojson, shape.area_km2, list(shape.interior_point)]
+        found = find_unstorable(values)
+        if found is not None:
+            raise DistrictLoadError(f"district {shape.number} ({shape.name!r}): {found[1]}")
     created = updated = 0
     with transaction.atomic():
         for shape in shapes:

@@ -269,3 +269,66 @@ def test_hostile_input_gives_a_json_error_and_changes_nothing(
             wrong.append(f"{attack.name}: {status} is not JSON {{'detail': ...}}: {response.content[:160]!r}")
     assert wrong == [], f"{method} {path}:\n" + "\n".join(wrong)
     assert row_counts() == before, f"{method} {path}: a refused request changed rows"
+
+
+# --- errors raised outside the operations are JSON too --------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_method_not_allowed_is_json_and_says_which_are(coordinator: Client) -> None:
+    response = coordinator.generic("PATCH", "/api/v1/care/offer", HTTP_X_CSRFTOKEN=CSRF_TOKEN)
+    assert response.status_code == 405
+    assert is_error_shape(response)
+    assert set(response["Allow"].replace(" ", "").split(",")) == {"GET", "PUT"}
+
+
+@pytest.mark.django_db
+def test_an_unknown_host_is_a_json_error_on_the_api() -> None:
+    client = Client(raise_request_exception=False)
+    response = client.get("/api/v1/districts", HTTP_HOST="evil.example")
+    assert response.status_code == 400
+    assert is_error_shape(response)
+
+
+def test_a_server_error_inside_the_api_is_json_and_reported() -> None:
+    from django.core import signals
+    from django.test import RequestFactory
+
+    reported: list[object] = []
+
+    def report(**kwargs: object) -> None:
+        reported.append(kwargs["request"])
+
+    signals.got_request_exception.connect(report)
+    request = RequestFactory().get("/api/v1/districts")
+    try:
+        try:
+            raise RuntimeError("a bug")
+        except RuntimeError as error:
+            response = api.on_exception(request, error)
+    finally:
+        signals.got_request_exception.disconnect(report)
+    assert response.status_code == 500
+    assert is_error_shape(response)
+    assert reported == [request]
+
+
+def test_a_server_error_before_the_api_is_json() -> None:
+    from django.http import HttpResponseServerError
+    from django.test import RequestFactory
+
+    from apps.core.middleware import InputGuardMiddleware
+
+    guard = InputGuardMiddleware(lambda request: HttpResponseServerError("<h1>Server Error (500)</h1>"))
+    response = guard(RequestFactory().get("/api/v1/districts"))
+    assert response.status_code == 500
+    assert is_error_shape(response)
+    page = guard(RequestFactory().get("/nl/"))
+    assert page.status_code == 500 and b"<h1>" in page.content  # pages keep their own error page
+
+
+def test_every_operation_documents_the_error_shape() -> None:
+    for method, path in OPERATIONS:
+        responses = SCHEMA["paths"][path][method.lower()]["responses"]
+        assert {"400", "413", "422", "500"} <= set(responses), (method, path)
+        assert responses["500"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}

@@ -183,3 +183,33 @@ def test_a_nul_in_the_intake_form_is_a_form_error_and_registers_nobody(client_as
         response = client.post(reverse("people:person_register"), data)
         assert response.status_code == 200, (name, response.status_code)
     assert Person.objects.count() == count
+
+
+# --- the console: a district file is text from outside too ---------------------------------------------------
+
+
+def _district_file(tmp_path: Any, name: str, coordinate: str = "3.7") -> Any:
+    path = tmp_path / "districts.geojson"
+    ring = f"[[{coordinate}, 51.0], [3.8, 51.0], [3.8, 51.1], [3.7, 51.1], [{coordinate}, 51.0]]"
+    path.write_text(
+        '{"type": "FeatureCollection", "features": [{"type": "Feature", '
+        f'"properties": {{"wijknr": 1, "wijk": "{name}", "naam": "Gent"}}, '
+        f'"geometry": {{"type": "Polygon", "coordinates": [{ring}]}}}}]}}'
+    )
+    return path
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "coordinate"), [("Wijk\\u0000", "3.7"), ("Wijk \\ud800", "3.7"), ("Wijk", "NaN")])
+def test_a_district_file_with_unstorable_values_is_refused_and_loads_nothing(
+    tmp_path: Any, name: str, coordinate: str
+) -> None:
+    from django.core.management import CommandError, call_command
+
+    from apps.places.models import District
+
+    before = list(District.objects.values_list("number", "name").order_by("number"))
+    with pytest.raises(CommandError) as refused:
+        call_command("load_districts", str(_district_file(tmp_path, name, coordinate)), verbosity=0)
+    assert "districts.geojson" in str(refused.value)
+    assert list(District.objects.values_list("number", "name").order_by("number")) == before
