@@ -20,15 +20,18 @@ in the database (one ``GROUP BY`` over an indexed time range), never row by row 
 from __future__ import annotations
 
 import bisect
+import functools
 import math
 import statistics
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, QuerySet
+from django.db import connection
+from django.db.models import Case, CharField, Count, F, Func, QuerySet, Value, When
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -63,18 +66,58 @@ def sources() -> list[ActivitySource]:
     return sorted(SOURCES.values(), key=lambda source: (source.order, source.kind))
 
 
-def per_day(queryset: QuerySet, actor_field: str, count: Count, field_name: str = "at") -> Counts:  # type: ignore[type-arg]
-    """``(account, day, n)`` counted by the database: a helper for the sources of every app."""
-    rows = (
-        queryset.annotate(day=TruncDate(field_name, tzinfo=timezone.get_current_timezone()))
-        .values(actor_field, "day")
-        .annotate(n=count)
-        .values_list(actor_field, "day", "n")
-        .order_by()
-    )
-    for actor, day, n in rows:
+def per_day(
+    queryset: QuerySet,  # type: ignore[type-arg]
+    actor_field: str,
+    count: Count,
+    field_name: str = "at",
+    *,
+    start: datetime | None = None,
+    end: datetime | None = None,
+) -> Counts:
+    """``(account, day, n)`` counted by the database: a helper for the sources of every app.
+
+    Days are the city's (the current time zone).  PostgreSQL converts each time itself (``AT TIME ZONE``);
+    SQLite would call back into Python for every row, so there, when the range is given, the time is moved
+    by the zone's offset in SQL (``date(at, '+3600 seconds')``), with one offset per stretch between two
+    daylight-saving changes of the range (:func:`offsets`).
+    """
+    if start is not None and end is not None and connection.vendor == "sqlite":
+        day: Any = Func(F(field_name), _offset_case(field_name, start, end), function="DATE", output_field=CharField())
+    else:
+        day = TruncDate(field_name, tzinfo=timezone.get_current_timezone())
+    rows = queryset.annotate(day=day).values(actor_field, "day").annotate(n=count).values_list(actor_field, "day", "n")
+    for actor, when, n in rows.order_by():
         if n:
-            yield (actor, ""), day, n
+            yield (actor, ""), (date.fromisoformat(when) if isinstance(when, str) else when), n
+
+
+def offsets(start: datetime, end: datetime) -> list[tuple[datetime, int]]:
+    """``(from, seconds east of UTC)`` of the current time zone for each stretch of ``start``–``end``."""
+    return _offsets(start, end, timezone.get_current_timezone())
+
+
+@functools.lru_cache(maxsize=32)
+def _offsets(start: datetime, end: datetime, zone: tzinfo) -> list[tuple[datetime, int]]:
+    moment = start.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+    stretches: list[tuple[datetime, int]] = []
+    while moment < end + timedelta(hours=1):
+        offset = moment.astimezone(zone).utcoffset()
+        seconds = int(offset.total_seconds()) if offset is not None else 0
+        if not stretches or stretches[-1][1] != seconds:
+            stretches.append((moment, seconds))
+        moment += timedelta(hours=1)
+    return stretches
+
+
+def _offset_case(field_name: str, start: datetime, end: datetime) -> Case | Value:
+    stretches = offsets(start, end)
+    whens = [
+        When(**{f"{field_name}__lt": stretches[index + 1][0]}, then=Value(f"{seconds:+d} seconds"))
+        for index, (_from, seconds) in enumerate(stretches[:-1])
+    ]
+    last = Value(f"{stretches[-1][1]:+d} seconds")
+    return Case(*whens, default=last, output_field=CharField()) if whens else last
 
 
 # --- this app's own sources ----------------------------------------------------------------------------
@@ -91,23 +134,24 @@ def _reads(start: datetime, end: datetime) -> Counts:
         actor_user_id__isnull=False,
         subject_person_id__isnull=False,
     )
-    return per_day(entries, "actor_user_id", Count("subject_person_id", distinct=True))
+    return per_day(entries, "actor_user_id", Count("subject_person_id", distinct=True), start=start, end=end)
 
 
 def _refused(start: datetime, end: datetime) -> Counts:
     from .models import AccessLogEntry
 
     entries = AccessLogEntry.objects.filter(at__gte=start, at__lt=end, outcome=AccessLogEntry.Outcome.DENIED)
-    return per_day(entries, "actor_user_id", Count("id"))
+    return per_day(entries, "actor_user_id", Count("id"), start=start, end=end)
 
 
 def _failed_logins(start: datetime, end: datetime) -> Counts:
     from .models import SecurityEvent
 
     events = SecurityEvent.objects.filter(at__gte=start, at__lt=end, kind=SecurityEvent.Kind.FAILED_LOGIN)
-    yield from per_day(events.filter(user_id__isnull=False), "user_id", Count("id"))
+    yield from per_day(events.filter(user_id__isnull=False), "user_id", Count("id"), start=start, end=end)
     # on no known account: one line per network, so spraying many addresses from one place stands out
-    for (network, _empty), day, n in per_day(events.filter(user_id__isnull=True), "client_network", Count("id")):
+    unknown = events.filter(user_id__isnull=True)
+    for (network, _empty), day, n in per_day(unknown, "client_network", Count("id"), start=start, end=end):
         yield (None, network or ""), day, n
 
 
@@ -276,6 +320,11 @@ def activity_report(*, since: date, until: date, rules: Rules | None = None) -> 
     for values in by_role.values():
         values.sort()
 
+    baseline = timedelta(days=rules.baseline_days)
+    history_sorted: dict[tuple[ActorKey, str], tuple[list[date], list[int]]] = {}
+    for key, active in history.items():
+        active.sort()
+        history_sorted[key] = ([d for d, _n in active], [n for _d, n in active])
     rows = []
     for (who, day), per_kind in counts.items():
         cells = []
@@ -283,9 +332,9 @@ def activity_report(*, since: date, until: date, rules: Rules | None = None) -> 
             n = per_kind.get(source.kind, 0)
             cell = Cell(source.kind, n, rules.threshold(source.kind))
             if n:
-                before = [
-                    m for d, m in history[(who, source.kind)] if day - timedelta(days=rules.baseline_days) <= d < day
-                ]
+                days, values = history_sorted[(who, source.kind)]
+                window = slice(bisect.bisect_left(days, day - baseline), bisect.bisect_left(days, day))
+                before = values[window]
                 cell.usual = statistics.median(before) if before else None
                 peers = by_role[(role_of(who), source.kind, day)]
                 cell.peer_median = median_without(peers, n) if len(peers) - 1 >= rules.min_peers else None

@@ -105,6 +105,10 @@ class ActivityOut(Schema):
 ACTIVITY_API_ROWS = 1000
 
 
+def wrong_period() -> str:
+    return _("Choose a period of at most %(days)s days, the end after the start.") % {"days": ACTIVITY_MAX_DAYS}
+
+
 @router.get(
     "/access-log/activity",
     response={200: ActivityOut, 401: MessageOut, 403: MessageOut, 422: MessageOut},
@@ -119,10 +123,10 @@ def access_activity(request: HttpRequest, filters: Query[ActivityFilter]) -> Any
     if filters.since is not None and filters.until is not None:
         since, until = filters.since, filters.until
         if until < since or (until - since).days >= ACTIVITY_MAX_DAYS:
-            raise HttpError(422, _("Choose a period of at most a year, the end after the start."))
+            raise HttpError(422, wrong_period())
     else:
         if not 1 <= filters.days <= ACTIVITY_MAX_DAYS:
-            raise HttpError(422, _("Choose a period of at most a year, the end after the start."))
+            raise HttpError(422, wrong_period())
         until = timezone.localdate()
         since = until - timedelta(days=filters.days - 1)
     report = activity_report(since=since, until=until)

@@ -34,7 +34,9 @@ class LogSearchForm(forms.Form):
         return data
 
 
-ACTIVITY_MAX_DAYS = 366
+ACTIVITY_MAX_DAYS = 92
+"""The longest period the activity view shows at once (three months): the page stays quick; older days
+stay searchable in the access log."""
 
 
 class ActivityForm(forms.Form):
@@ -65,7 +67,7 @@ class ActivityForm(forms.Form):
             if until < since:
                 self.add_error("until", _("The end date is before the start date."))
             elif (until - since).days >= ACTIVITY_MAX_DAYS:  # type: ignore[operator]
-                self.add_error("since", _("Choose a period of at most a year."))
+                self.add_error("since", _("Choose a period of at most %(days)s days.") % {"days": ACTIVITY_MAX_DAYS})
         return data
 
     def period(self, today: date) -> tuple[date, date]:

@@ -23,12 +23,12 @@ def _events(start: datetime, end: datetime):  # type: ignore[no-untyped-def]
 
 def takes(start: datetime, end: datetime) -> Counts:
     started_by_own_helper = _events(start, end).filter(from_status="", actor_id=F("match__helper__person_id"))
-    return per_day(started_by_own_helper, "actor__user_id", Count("id"))
+    return per_day(started_by_own_helper, "actor__user_id", Count("id"), start=start, end=end)
 
 
 def cancellations(start: datetime, end: datetime) -> Counts:
     called_off = _events(start, end).filter(to_status=Match.Status.CANCELLED)
-    return per_day(called_off, "actor__user_id", Count("id"))
+    return per_day(called_off, "actor__user_id", Count("id"), start=start, end=end)
 
 
 def register_sources() -> None:

@@ -356,7 +356,7 @@ def test_the_period_can_be_chosen_and_a_wrong_one_is_explained(auditor_client: C
     html = auditor_client.get(PAGE, {"since": "2026-03-10", "until": "2026-03-01"}).content.decode()
     assert "The end date is before the start date." in html
     html = auditor_client.get(PAGE, {"since": "2024-01-01", "until": "2026-03-01"}).content.decode()
-    assert "Choose a period of at most a year." in html
+    assert "Choose a period of at most 92 days." in html
     html = auditor_client.get(PAGE, {"days": "30"}).content.decode()
     start = timezone.localdate() - timedelta(days=29)
     with translation.override("en"):
@@ -403,3 +403,34 @@ def test_postgresql_itself_refuses_to_change_or_delete_failed_sign_ins(care_worl
         with pytest.raises(Exception, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(statement, [event.pk])
     assert SecurityEvent.objects.get(pk=event.pk).user_id == care_world.helper.user_id
+
+
+def test_days_are_the_citys_days_also_across_daylight_saving_changes(db: None) -> None:
+    """SQLite moves times by the zone's offset in SQL; the days must be those PostgreSQL's AT TIME ZONE gives."""
+    from datetime import UTC, datetime
+
+    from django.db.models import Count
+
+    from apps.access.activity import per_day
+
+    instants = [
+        datetime(2026, 3, 28, 22, 59, tzinfo=UTC), datetime(2026, 3, 28, 23, 0, tzinfo=UTC),  # midnight, winter
+        datetime(2026, 3, 29, 0, 59, tzinfo=UTC), datetime(2026, 3, 29, 1, 0, tzinfo=UTC),  # the change
+        datetime(2026, 3, 29, 21, 59, tzinfo=UTC), datetime(2026, 3, 29, 22, 0, tzinfo=UTC),  # midnight, summer
+        datetime(2026, 10, 24, 21, 59, tzinfo=UTC), datetime(2026, 10, 24, 22, 0, tzinfo=UTC),
+        datetime(2026, 10, 25, 0, 59, tzinfo=UTC), datetime(2026, 10, 25, 1, 0, tzinfo=UTC),
+        datetime(2026, 10, 25, 22, 59, tzinfo=UTC), datetime(2026, 10, 25, 23, 0, tzinfo=UTC),
+    ]  # fmt: skip
+    AccessLogEntry.objects.bulk_create(
+        AccessLogEntry(at=at, actor_user_id=n, actor_role="coordinator", subject_person_id=1, record_type="t",
+                       record_id="1", action="read", purpose="p", outcome="allowed", via="t")
+        for n, at in enumerate(instants)
+    )  # fmt: skip
+    start, end = datetime(2026, 3, 1, tzinfo=UTC), datetime(2026, 11, 1, tzinfo=UTC)
+    entries = AccessLogEntry.objects.all()
+    in_sql = sorted(per_day(entries, "actor_user_id", Count("id"), start=start, end=end))
+    in_python = sorted(
+        ((n, ""), timezone.localtime(at).date(), 1) for n, at in enumerate(instants)
+    )
+    assert in_sql == in_python
+    assert sorted(per_day(entries, "actor_user_id", Count("id"))) == in_python
