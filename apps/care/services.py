@@ -498,6 +498,10 @@ def request_take(*, actor: Actor, request: CareRequest) -> Match:
     request, offer = _lock(request, offer)
     _check_limit(offer, "take")
     _ensure_free(request, offer)
+    new = selectors.helper_is_new(offer)
+    if new and request.matches.filter(status=Match.Status.PROPOSED).exists():
+        # a new helper's take would end a coordinator's proposal while it waits for a check itself
+        raise ValidationError(_("A coordinator has already asked a helper for this request."), code="not_open")
     match = Match(
         request=request,
         helper=offer,
@@ -506,7 +510,7 @@ def request_take(*, actor: Actor, request: CareRequest) -> Match:
         status=Match.Status.ACCEPTED,
         accepted_at=timezone.now(),
         # a new helper holds the request, but sees nobody's details until a coordinator confirms
-        awaiting_check=selectors.helper_is_new(offer),
+        awaiting_check=new,
     )
     _hold(match, request)
     _event_for(match, "", Match.Status.ACCEPTED, actor, TAKEN_NOTE)

@@ -369,3 +369,17 @@ def test_twenty_takes_and_twenty_cancellations_at_once_stay_within_the_limits(
     assert sum(isinstance(r, Match) for r in results) == 3
     assert all(isinstance(r, Match) or "24" in " ".join(getattr(r, "messages", [repr(r)])) for r in results)
     assert Match.objects.filter(helper=world.offer, status=Match.Status.CANCELLED).count() == 3
+
+
+def test_a_new_helper_cannot_end_a_proposal_a_coordinator_made(
+    care_world: CareWorld, six_requests: list[CareRequest], client_for: Callable[[Person], Client]
+) -> None:
+    request = six_requests[0]
+    proposal = services.match_propose(actor=care_world.coordinator_actor, request=request, offer=care_world.offer)
+    _person, client = fresh_helper(care_world)
+    refused = client.post(f"{API}/requests/{request.pk}/take", HTTP_ACCEPT_LANGUAGE="en")
+    assert (refused.status_code, refused.json()["detail"]) == (
+        409, "A coordinator has already asked a helper for this request."
+    )  # fmt: skip
+    proposal.refresh_from_db()
+    assert proposal.status == Match.Status.PROPOSED
