@@ -171,7 +171,7 @@ def _log_shown(request: HttpRequest, care_requests: list[CareRequest], purpose: 
 @never_cache
 @requires("care.view_worklist")
 def worklist(request: HttpRequest) -> HttpResponse:
-    """What to act on today, in six sections; only the coordinator's districts and organisations."""
+    """What to act on today, in eight sections; only the coordinator's districts and organisations."""
     actor = actor_for(request)
     found = selectors.worklist(actor)
     sections = [Section.of(key, found.rows(key)) for key in SECTION_TEXTS]
