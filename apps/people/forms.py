@@ -7,9 +7,11 @@ from typing import Any
 from allauth.account.adapter import get_adapter
 from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
+from allauth.account.models import EmailAddress
+from allauth.account.utils import setup_user_email
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -191,7 +193,8 @@ class SignupForm(AllauthSignupForm):
         try:
             with transaction.atomic():
                 adapter = get_adapter(request)
-                adapter.save_user(request, adapter.new_user(request), self)
+                user = adapter.save_user(request, adapter.new_user(request), self)
+                setup_user_email(request, user, [EmailAddress(email=self.cleaned_data.get("email"))])
                 raise Undone
-        except Undone:
+        except (Undone, DatabaseError):  # a unique address refused is as good as rolled back
             pass
