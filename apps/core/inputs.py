@@ -11,7 +11,8 @@ every later comparison.  One place decides what is refused, with one message per
 * :class:`apps.core.middleware.InputGuardMiddleware` checks the path, the query string and the headers
   (cookies and the User-Agent end up in queries and in the list of one's sessions) of every request;
 * forms of the pages refuse NUL in every ``CharField`` (Django's own validator) and lone surrogates
-  cannot arrive through a form: a browser's bytes that are not UTF-8 become the replacement character.
+  cannot arrive through a form: a browser's bytes that are not UTF-8 become the replacement character;
+* files read by the console (``cityofpeople districts FILE``) are checked before anything is loaded.
 """
 
 from __future__ import annotations
