@@ -321,6 +321,8 @@ def activity_report(*, since: date, until: date, rules: Rules | None = None) -> 
         values.sort()
 
     baseline = timedelta(days=rules.baseline_days)
+    limits = {source.kind: rules.threshold(source.kind) for source in kinds}
+    floors = {source.kind: rules.floor(source.kind) for source in kinds}
     history_sorted: dict[tuple[ActorKey, str], tuple[list[date], list[int]]] = {}
     for key, active in history.items():
         active.sort()
@@ -330,7 +332,7 @@ def activity_report(*, since: date, until: date, rules: Rules | None = None) -> 
         cells = []
         for source in kinds:
             n = per_kind.get(source.kind, 0)
-            cell = Cell(source.kind, n, rules.threshold(source.kind))
+            cell = Cell(source.kind, n, limits[source.kind])
             if n:
                 days, values = history_sorted[(who, source.kind)]
                 window = slice(bisect.bisect_left(days, day - baseline), bisect.bisect_left(days, day))
@@ -338,9 +340,9 @@ def activity_report(*, since: date, until: date, rules: Rules | None = None) -> 
                 cell.usual = statistics.median(before) if before else None
                 peers = by_role[(role_of(who), source.kind, day)]
                 cell.peer_median = median_without(peers, n) if len(peers) - 1 >= rules.min_peers else None
-                if n >= rules.threshold(source.kind):
+                if n >= limits[source.kind]:
                     cell.reasons.append("limit")
-                if n >= rules.floor(source.kind):
+                if n >= floors[source.kind]:
                     if cell.usual is not None and n >= rules.factor * cell.usual:
                         cell.reasons.append("own")
                     if cell.peer_median is not None and n >= rules.factor * max(1.0, cell.peer_median):
