@@ -516,6 +516,10 @@ def request_take(*, actor: Actor, request: CareRequest) -> Match:
     _event_for(match, "", Match.Status.ACCEPTED, actor, TAKEN_NOTE)
     if not match.awaiting_check:  # else the person is told once a coordinator confirmed (``match_check``)
         _tell_resident(match, lambda: _("Good news: a helper will come for your request."))
+    else:
+        from .tasks import queue_check_lapse  # the tasks module imports this one
+
+        queue_check_lapse(match.pk, match.accepted_at)
     _recount(offer=offer)  # the helper has less room: a request near them may have nobody left
     return match
 
@@ -553,6 +557,54 @@ def match_check(*, actor: Actor, match: Match, confirm: bool, reason: str = "") 
     _recount([request.pk], offer=match.helper)
     _tell_helper(match, lambda: _("A coordinator has found another way to help this person. Thank you all the same!"))
     return match
+
+
+CHECK_LAPSED = "not checked in time"
+
+
+@transaction.atomic
+def match_check_lapse(*, match_id: int, now: datetime | None = None) -> bool:
+    """A new helper's take that no coordinator checked within ``CARE_CHECK_WITHIN_HOURS`` lets the request
+    go: the person is not kept waiting on an unchecked helper, and the helper hears, as promised, within
+    that time.  Nothing happens to a take that was checked, answered or ended meanwhile.  Queued for each
+    such take (``tasks.queue_check_lapse``); the daily run catches any the worker missed."""
+    now = now or timezone.now()
+    waited = timedelta(hours=settings.CARE_CHECK_WITHIN_HOURS)
+    match = Match.objects.filter(pk=match_id).select_related("request", "helper").first()
+    if match is None:
+        return False
+    request, match = _lock_match(match, offer=True)
+    if not match.awaiting_check or match.checked_at is not None or match.status not in Match.HOLDING:
+        return False
+    if match.accepted_at is None or match.accepted_at > now - waited:
+        return False
+    MatchEvent.objects.create(
+        match=match, from_status=match.status, to_status=Match.Status.CANCELLED, actor_id=None, note=CHECK_LAPSED
+    )
+    match.status, match.cancel_reason = Match.Status.CANCELLED, CHECK_LAPSED
+    match.save(update_fields=["status", "cancel_reason"])
+    if request.status == CareRequest.Status.MATCHED:
+        request.status = CareRequest.Status.OPEN
+        request.save(update_fields=["status"])
+    _recount([request.pk], offer=match.helper)
+    _tell_helper(
+        match,
+        lambda: _("No coordinator could check your offer to help in time, so the request is open again. "
+                  "Thank you! You may offer your help again."),
+    )  # fmt: skip
+    return True
+
+
+def check_lapses(*, now: datetime | None = None) -> int:
+    """The daily catch-all of :func:`match_check_lapse`: every unchecked take older than the promise."""
+    now = now or timezone.now()
+    due = Match.objects.filter(
+        awaiting_check=True,
+        checked_at__isnull=True,
+        status__in=Match.HOLDING,
+        accepted_at__lte=now - timedelta(hours=settings.CARE_CHECK_WITHIN_HOURS),
+    ).values_list("pk", flat=True)
+    return sum(match_check_lapse(match_id=pk, now=now) for pk in list(due))
 
 
 @transaction.atomic

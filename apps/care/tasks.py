@@ -44,7 +44,7 @@ def run_round(round_id: int, district_ids: Sequence[int]) -> dict[str, Any]:
 @task()
 def refresh_eligibility(request_ids: Sequence[int] | None = None) -> int:
     """Count the helpers who fit each open request (all of them, or the given ones)."""
-    from .services import eligibility_refresh
+    from .services import check_lapses, eligibility_refresh
 
     return eligibility_refresh(request_ids=request_ids)
 
@@ -141,6 +141,22 @@ def queue_reminder(match_id: int, start: datetime) -> None:
 
 
 @task()
+def lapse_check(match_id: int) -> bool:
+    """A new helper's take, if still unchecked when the promised time is up (``services.match_check_lapse``)."""
+    from .services import match_check_lapse
+
+    return match_check_lapse(match_id=match_id)
+
+
+def queue_check_lapse(match_id: int, taken_at: datetime) -> None:
+    """When a new helper takes a request: its lapse, the promised number of hours later."""
+    from django.conf import settings
+
+    run_after = taken_at + timedelta(hours=settings.CARE_CHECK_WITHIN_HOURS, minutes=1)
+    transaction.on_commit(lambda: lapse_check.using(run_after=run_after).enqueue(match_id))
+
+
+@task()
 def care_daily() -> dict[str, int]:
     """Every day: reminders for the visits of today and tomorrow, and fresh eligibility counts.
 
@@ -148,10 +164,11 @@ def care_daily() -> dict[str, int]:
     (django-tasks has no clock: a run that did not queue the next one would end the daily work for good).
     A failed step is logged, and the task then fails too, so the worker records it.
     """
-    from .services import eligibility_refresh
+    from .services import check_lapses, eligibility_refresh
 
     steps: dict[str, Callable[[], int]] = {
         "reminders": send_reminders,
+        "unchecked takes": check_lapses,
         "eligibility": lambda: eligibility_refresh(request_ids=None),
     }
     counts: dict[str, int] = {}

@@ -383,3 +383,43 @@ def test_a_new_helper_cannot_end_a_proposal_a_coordinator_made(
     )  # fmt: skip
     proposal.refresh_from_db()
     assert proposal.status == Match.Status.PROPOSED
+
+
+def test_a_take_nobody_checks_in_time_lets_the_request_go_and_the_helper_hears_it(
+    care_world: CareWorld, six_requests: list[CareRequest], django_capture_on_commit_callbacks: Any
+) -> None:
+    """The helper was promised an answer within CARE_CHECK_WITHIN_HOURS: when no coordinator acted, the request
+    looks for a helper again (the resident is not kept waiting on an unchecked stranger), and the helper is told."""
+    person, client = fresh_helper(care_world)
+    request = six_requests[0]
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        client.post(f"/nl/help/requests/{request.pk}/take/")
+    assert queued, "the lapse is queued with the take"
+    match = Match.objects.get(request=request)
+    assert match.awaiting_check
+    soon = match.accepted_at + timedelta(hours=47)
+    assert services.match_check_lapse(match_id=match.pk, now=soon) is False, "not before the promised time"
+    later = match.accepted_at + timedelta(hours=49)
+    assert services.check_lapses(now=later) == 1
+    match.refresh_from_db()
+    request.refresh_from_db()
+    assert (match.status, match.awaiting_check, request.status) == ("cancelled", True, CareRequest.Status.OPEN)
+    told = Message.objects.filter(person=person).order_by("-pk").first()
+    assert told is not None and "weer open" in told.text
+    assert services.check_lapses(now=later) == 0, "once"
+    assert request.street not in client.get(f"/nl/help/matches/{match.pk}/").content.decode()
+
+
+def test_a_checked_take_never_lapses(
+    care_world: CareWorld, six_requests: list[CareRequest], client_for: Callable[[Person], Client]
+) -> None:
+    _person, client = fresh_helper(care_world)
+    request = six_requests[0]
+    client.post(f"/nl/help/requests/{request.pk}/take/")
+    match = Match.objects.get(request=request)
+    client_for(care_world.coordinator).post(f"/nl/coordinate/matches/{match.pk}/", {"action": "confirm"})
+    match.refresh_from_db()
+    assert not match.awaiting_check
+    assert services.check_lapses(now=timezone.now() + timedelta(days=3)) == 0
+    match.refresh_from_db()
+    assert match.status == "accepted"
