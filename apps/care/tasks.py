@@ -44,7 +44,7 @@ def run_round(round_id: int, district_ids: Sequence[int]) -> dict[str, Any]:
 @task()
 def refresh_eligibility(request_ids: Sequence[int] | None = None) -> int:
     """Count the helpers who fit each open request (all of them, or the given ones)."""
-    from .services import check_lapses, eligibility_refresh
+    from .services import eligibility_refresh
 
     return eligibility_refresh(request_ids=request_ids)
 
