@@ -423,3 +423,21 @@ def test_a_checked_take_never_lapses(
     assert services.check_lapses(now=timezone.now() + timedelta(days=3)) == 0
     match.refresh_from_db()
     assert match.status == "accepted"
+
+
+def test_the_history_says_in_the_readers_language_what_the_system_noted(
+    care_world: CareWorld, six_requests: list[CareRequest], client_for: Callable[[Person], Client]
+) -> None:
+    """The services note a take and a check in English (the limits count those notes); a coordinator reads
+    them in their own language, and a reason typed by a person as it was typed."""
+    _person, client = fresh_helper(care_world)
+    request = six_requests[0]
+    client.post(f"/nl/help/requests/{request.pk}/take/")
+    match = Match.objects.get(request=request)
+    coordinator = client_for(care_world.coordinator)
+    coordinator.post(f"/nl/coordinate/matches/{match.pk}/", {"action": "refuse", "refuse-reason": "Eerst bellen."})
+    page = coordinator.get(f"/nl/coordinate/matches/{match.pk}/").content.decode()
+    assert "genomen door de helper" in page
+    assert "niet bevestigd door een coördinator: Eerst bellen." in page
+    assert "taken by the helper" not in page and "not confirmed by" not in page
+    assert "pris par le bénévole" in coordinator.get(f"/fr/coordinate/matches/{match.pk}/").content.decode()

@@ -342,7 +342,7 @@ def test_the_daily_run_reminds_through_the_worker_and_queues_the_next_day(
     # the visit's own reminder task (queued when it was planned) or the daily run, whichever ran first
     own = DBTaskResult.objects.filter(status="SUCCESSFUL", task_path__endswith="remind_visit")
     reminded_by_itself = sum(1 for result in own if result.return_value is True)
-    assert done.get().return_value == {"reminders": 1 - reminded_by_itself, "eligibility": 0}
+    assert done.get().return_value == {"reminders": 1 - reminded_by_itself, "unchecked takes": 0, "eligibility": 0}
     next_run = waiting.get().run_after
     assert next_run is not None and next_run > timezone.now() + timedelta(hours=23)
     assert Message.objects.filter(person=care_world.resident, text=nl(REMINDER, time="10:00")).count() == 1
