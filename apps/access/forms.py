@@ -47,6 +47,7 @@ class ActivityForm(forms.Form):
         required=False,
         coerce=int,
         empty_value=14,
+        initial=14,  # what an empty period shows: the list below must match the choice shown above it
         choices=[(7, _("the last 7 days")), (14, _("the last 14 days")), (30, _("the last 30 days"))],
     )
     since = forms.DateField(

@@ -364,6 +364,15 @@ def test_the_period_can_be_chosen_and_a_wrong_one_is_explained(auditor_client: C
     assert "How this page decides what stands out" in html
 
 
+def test_the_period_shown_in_the_form_is_the_period_of_the_list(auditor_client: Client) -> None:
+    """Opened without a choice, the list covers the last 14 days, and the form says so (not its first option)."""
+    html = auditor_client.get(PAGE).content.decode()
+    assert '<option value="14" selected>' in html
+    start = timezone.localdate() - timedelta(days=13)
+    with translation.override("en"):
+        assert f"From {date_format(start, 'DATE_FORMAT')} to" in html
+
+
 def test_the_page_works_in_dutch_and_french(auditor_client: Client) -> None:
     assert "Opvallende activiteit" in auditor_client.get("/nl/audit/activity/").content.decode()
     assert "Activité inhabituelle" in auditor_client.get("/fr/audit/activity/").content.decode()
