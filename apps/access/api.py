@@ -53,7 +53,21 @@ class LogFilter(Schema):
 
 @router.get("/access-log", response={200: list[EntryOut], 401: MessageOut, 403: MessageOut, 422: MessageOut})
 def search_log(request: HttpRequest, filters: Query[LogFilter]) -> Any:
-    if not can(actor_for(request), "access.search_log"):
+    """As the auditor's page (``views.log_search``): who searched whose reads is itself written down, and so
+    is a refused search."""
+    from .views import search_summary
+
+    allowed = can(actor_for(request), "access.search_log")
+    log_request_access(
+        request,
+        subject_person_id=None,
+        record_type="access.log",
+        record_id=search_summary(filters.dict()),
+        action=AccessLogEntry.Action.LIST,
+        purpose="access.search_log",
+        allowed=allowed,
+    )
+    if not allowed:
         raise HttpError(403, _("Only auditors may search the access log."))
     return list(access_log_search(filters.dict())[:500])
 

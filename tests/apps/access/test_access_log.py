@@ -105,6 +105,19 @@ def test_auditor_searches_the_log(client_as: Callable[[str], Client]) -> None:
     assert "De einddatum ligt voor de begindatum." in bad.content.decode()
 
 
+def test_a_search_of_the_log_through_the_api_is_itself_logged_like_the_page(
+    client_as: Callable[[str], Client],
+) -> None:
+    """The auditor is watched too, whichever way they search; a refused search is written down as refused."""
+    from apps.access.models import AccessLogEntry
+
+    client_as("auditor").get("/api/v1/access-log", {"subject": 77})
+    searched = AccessLogEntry.objects.filter(record_type="access.log", purpose="access.search_log")
+    assert [(e.actor_role, e.record_id, e.outcome) for e in searched] == [("auditor", "subject=77", "allowed")]
+    assert client_as("coordinator").get("/api/v1/access-log").status_code == 403
+    assert searched.filter(outcome="denied", actor_role="coordinator").count() == 1
+
+
 def test_a_person_sees_when_and_why_their_data_was_read(
     client_as: Callable[[str], Client], person_of: Callable[[str], object]
 ) -> None:
