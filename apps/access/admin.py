@@ -1,11 +1,19 @@
 from typing import Any
 
+from allauth.account.admin import EmailAddressAdmin
+from allauth.account.models import EmailAddress
+from allauth.mfa.admin import AuthenticatorAdmin
+from allauth.mfa.models import Authenticator
+from allauth.socialaccount.admin import SocialAccountAdmin, SocialTokenAdmin
+from allauth.socialaccount.models import SocialAccount, SocialToken
 from allauth.usersessions.admin import UserSessionAdmin
 from allauth.usersessions.models import UserSession
 from django.contrib import admin
 from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -84,6 +92,82 @@ class EndableUserSessionAdmin(UserSessionAdmin):
             session.end()
 
 
-user_admin = admin.site._registry.get(get_user_model())
-if user_admin is not None and end_sessions_of_accounts not in (user_admin.actions or []):
-    user_admin.actions = [*(user_admin.actions or []), end_sessions_of_accounts]
+# --- accounts: administrators manage them, they never take one over ----------------------------------
+# An administrator who could set someone's password, change the address a reset link goes to, add an
+# address to an account, read a second-factor secret or tie an OpenID Connect identity to an account could
+# sign in as a coordinator or the auditor and read what the rules keep from administrators.  So here they
+# see accounts, end their sessions, make them inactive and remove a lost authenticator (the procedure in
+# docs/security.md), and nothing more.
+
+
+class AccountAdmin(UserAdmin):
+    """Django's user admin without the ways into someone else's account."""
+
+    actions = [end_sessions_of_accounts]
+    readonly_fields = ["username", "email", "password", "last_login", "date_joined"]
+
+    def get_urls(self) -> list[Any]:
+        return [url for url in super().get_urls() if not str(url.pattern).endswith("password/")]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # accounts come from sign-up (an address or number confirmed by its owner)
+
+    def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> HttpResponse:
+        raise PermissionDenied  # a person sets their own password (reset link to their own address)
+
+
+class ReadOnlyEmailAddressAdmin(EmailAddressAdmin):
+    """Addresses are shown and may be marked verified; none is added or changed here (a reset link would
+    then reach whoever typed it)."""
+
+    readonly_fields = ["user", "email"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+class SecretFreeAuthenticatorAdmin(AuthenticatorAdmin):
+    """Which factors an account has, and removing a lost one; never the secret itself."""
+
+    exclude = ["data"]
+    readonly_fields = ["user", "type", "created_at", "last_used_at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class LinkFreeSocialAccountAdmin(SocialAccountAdmin):
+    """Which provider identity belongs to which account; never tied to another account here."""
+
+    exclude = ["extra_data"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class TokenFreeSocialTokenAdmin(SocialTokenAdmin):
+    exclude = ["token", "token_secret"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+for model, model_admin in [
+    (get_user_model(), AccountAdmin),
+    (EmailAddress, ReadOnlyEmailAddressAdmin),
+    (Authenticator, SecretFreeAuthenticatorAdmin),
+    (SocialAccount, LinkFreeSocialAccountAdmin),
+    (SocialToken, TokenFreeSocialTokenAdmin),
+]:
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)
+    admin.site.register(model, model_admin)

@@ -176,13 +176,16 @@ def _erase(actor: Actor, person: Person | None) -> bool:
 def _grant(actor: Actor, target: tuple[Person, str, int | None, int | None] | None) -> bool:
     """``target`` is (person, role, district id, organisation id).
 
-    Administrators grant any role; city staff grant organisation staff for any
+    Nobody grants or withdraws a staff role of their own (an administrator who made themselves coordinator
+    would read care needs).  Administrators grant any role; city staff grant organisation staff for any
     organisation; a coordinator grants helper and resident roles to the persons
     they coordinate, within their own districts and organisations.
     """
     if target is None:
         return actor.has_role(*GRANTABLE_BY)
     person, role, district_id, organisation_id = target
+    if role in STAFF_ROLES and is_self(actor, person):
+        return False  # nobody raises (or quietly drops) their own power: another administrator does it
     if actor.has_role(Role.ADMINISTRATOR):
         return True
     if actor.has_role(Role.CITY_STAFF) and role in GRANTABLE_BY[Role.CITY_STAFF]:

@@ -30,6 +30,11 @@ class CareCategoryAdmin(admin.ModelAdmin):
         ("Français", {"fields": ["name_fr", "description_fr"]}),
     ]
 
+    def has_delete_permission(self, request: HttpRequest, obj: CareCategory | None = None) -> bool:
+        """A category that requests use is switched off ("active"), never deleted: its delete page would list
+        the numbers of every request of that kind (a category is special-category data)."""
+        return super().has_delete_permission(request, obj) and (obj is None or not obj.requests.exists())
+
     def save_model(self, request: HttpRequest, obj: CareCategory, form: Any, change: bool) -> None:
         """Also in the list (``list_editable``): a category that becomes professional takes its requests
         away from volunteers (``services.category_became_professional``), in the admin's transaction."""

@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from apps.access.actors import actor_for
+from apps.access.rules import STAFF_ROLES
 
 from .models import Person, RoleAssignment
 from .services import role_grant, role_scope_check, role_withdraw
@@ -35,8 +36,18 @@ class RoleAssignmentForm(forms.ModelForm):
         if self.instance.pk is None or self.instance.withdrawn_at is not None:
             self.fields["withdraw"].disabled = True  # a new row, or one already withdrawn
 
+    actor_person_id: int | None = None  # who is signed in (``RoleInline.get_formset``)
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        touched = self.instance.pk is None or data.get("withdraw")
+        role = data.get("role") or self.instance.role
+        mine = self.actor_person_id is not None and self.instance.person_id == self.actor_person_id
+        if touched and role in STAFF_ROLES and mine:
+            # the rule refuses it too (``people.grant_role``); here it is said in words, on the row
+            raise forms.ValidationError(
+                _("You cannot give yourself a staff role, or take one away: ask another administrator.")
+            )
         if self.instance.pk is None and data.get("role") and SCOPE_FIELDS & set(self.changed_data):
             role_scope_check(
                 role=data["role"],
@@ -55,6 +66,12 @@ class RoleInline(admin.TabularInline):
     can_delete = False
     readonly_fields = ["granted_by", "granted_at", "withdrawn_at", "withdrawn_by"]
 
+    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        formset = super().get_formset(request, obj, **kwargs)
+        form = type("RoleAssignmentFormOf", (formset.form,), {"actor_person_id": actor_for(request).person_id})
+        formset.form = form
+        return formset
+
 
 @admin.register(Person)
 class PersonAdmin(admin.ModelAdmin):
@@ -63,6 +80,9 @@ class PersonAdmin(admin.ModelAdmin):
     search_fields = ["last_name", "first_name"]
     # care needs are special-category data: administrators run the city, they do not read them (ASVS 8.2.3)
     exclude = ["support_needs"]
+    # an account is tied to a person at sign-up or by a coordinator's invitation, never re-tied here: a
+    # second account of one's own tied to a coordinator's person would sign in as that coordinator
+    readonly_fields = ["user"]
     inlines = [RoleInline]
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:

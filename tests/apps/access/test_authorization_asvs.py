@@ -283,3 +283,83 @@ def test_administrators_do_not_browse_the_access_log(client_as: Callable[[str], 
     assert client.get("/nl/admin/access/accesslogentry/").status_code == 403
     assert "accesslogentry" not in client.get("/nl/admin/").content.decode()
     assert client_as("auditor").get("/nl/audit/").status_code == 200
+
+
+# --- an administrator cannot become someone who reads care data ------------------------------------------
+
+
+def test_an_administrator_cannot_make_themselves_coordinator_in_the_admin_or_the_api(
+    client_as: Callable[[str], Client], person_of: Callable[[str], Person], resident_in_coordinators_district: Person
+) -> None:
+    """Found from the outside: an administrator added a coordinator role to their own person in the admin and
+    then read care needs.  Nobody grants (or withdraws) a staff role of their own; they still grant others'."""
+    client = client_as("administrator")
+    administrator = person_of("administrator")
+    district = resident_in_coordinators_district.district_id
+    url = f"/nl/admin/people/person/{administrator.pk}/change/"
+    page = client.get(url)
+    data = _admin_post_data(page)
+    count = int(data["roles-TOTAL_FORMS"])  # type: ignore[call-overload]
+    data.update({"roles-TOTAL_FORMS": count + 1, f"roles-{count}-person": administrator.pk,
+                 f"roles-{count}-role": Role.COORDINATOR, f"roles-{count}-district": district})  # fmt: skip
+    refused = client.post(url, data)
+    assert refused.status_code == 200
+    assert "U kunt uzelf geen rol als medewerker geven" in refused.content.decode()
+    assert not administrator.roles.filter(role=Role.COORDINATOR).exists()
+    api = client.post(f"/api/v1/persons/{administrator.pk}/roles", {"role": "auditor"}, content_type="application/json")
+    assert api.status_code == 403, api.content
+    assert not administrator.roles.filter(role__in=[Role.COORDINATOR, Role.AUDITOR]).exists()
+    with pytest.raises(PermissionDenied):
+        services.role_grant(actor=actor_for_user(administrator.user), person=administrator, role=Role.AUDITOR)
+    # granting someone else a coordinator role is still an administrator's work
+    other = resident_in_coordinators_district
+    granted = services.role_grant(
+        actor=actor_for_user(administrator.user), person=other, role=Role.COORDINATOR,
+        district=other.district,
+    )  # fmt: skip
+    assert granted.granted_by == administrator
+
+
+def test_the_admin_shows_no_second_factor_secret_and_sets_no_ones_password_or_address(
+    client_as: Callable[[str], Client], person_of: Callable[[str], Person]
+) -> None:
+    """Found from the outside: the admin showed each staff member's authenticator secret (so an administrator
+    could sign in as the auditor) and set any account's password.  What is left: see, deactivate, end
+    sessions, remove a lost authenticator."""
+    from allauth.mfa.models import Authenticator
+
+    client = client_as("administrator")
+    coordinator = person_of("coordinator").user
+    authenticator = Authenticator.objects.filter(user=coordinator, type="totp").get()
+    secret = authenticator.data.get("secret")
+    assert secret
+    listed = client.get("/nl/admin/mfa/authenticator/")
+    assert listed.status_code == 200 and secret not in listed.content.decode()
+    page = client.get(f"/nl/admin/mfa/authenticator/{authenticator.pk}/change/")
+    assert page.status_code == 403 or secret not in page.content.decode()
+    assert client.post(f"/nl/admin/mfa/authenticator/{authenticator.pk}/change/", {"data": "{}"}).status_code == 403
+    assert client.get("/nl/admin/mfa/authenticator/add/").status_code == 403
+    password_page = client.get(f"/nl/admin/auth/user/{coordinator.pk}/password/", follow=True)
+    assert 'name="password1"' not in password_page.content.decode()
+    taken_over = {"password1": "Overgenomen-wachtwoord-99", "password2": "Overgenomen-wachtwoord-99"}
+    forged = client.post(f"/nl/admin/auth/user/{coordinator.pk}/password/", taken_over)
+    assert forged.status_code in (302, 403, 404)
+    coordinator.refresh_from_db()
+    assert not coordinator.check_password("Overgenomen-wachtwoord-99")
+    assert client.get("/nl/admin/auth/user/add/").status_code == 403
+    assert client.get("/nl/admin/account/emailaddress/add/").status_code == 403
+    page = client.get(f"/nl/admin/auth/user/{coordinator.pk}/change/").content.decode()
+    assert 'name="email"' not in page and 'name="password"' not in page
+    page = client.get(f"/nl/admin/people/person/{person_of('coordinator').pk}/change/").content.decode()
+    assert 'name="user"' not in page
+    assert client.get(f"/nl/admin/mfa/authenticator/{authenticator.pk}/delete/").status_code == 200  # lost one
+
+
+def test_a_category_in_use_has_no_delete_page_that_lists_its_requests(
+    client_as: Callable[[str], Client], demo_city: None
+) -> None:
+    from apps.care.models import CareCategory
+
+    used = CareCategory.objects.filter(requests__isnull=False).distinct().first()
+    assert used is not None
+    assert client_as("administrator").get(f"/nl/admin/care/carecategory/{used.pk}/delete/").status_code == 403
