@@ -32,9 +32,10 @@ MANY = max(selectors.WORKLIST_LIMIT, SECTION_PAGE_SIZE) + 5
 """More than the worklist shows and than one page of a section holds."""
 NEW = "/en/coordinate/worklist/new/"
 
-SECTION_QUERIES = 11
+SECTION_QUERIES = 12
 """Queries of a section's page: five of the middleware (session, user, roles, second factor), the requests
-waiting for a referral in one (a coordinator for an organisation has one more: the persons it follows), then
+waiting for a referral in one (a coordinator for an organisation has one more: the persons it follows), the
+helpers who cancel often in one, then
 the rows counted in one, read in one, the categories and districts in one each, and their access-log entries
 written in one, however many rows there are."""
 
