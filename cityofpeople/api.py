@@ -29,7 +29,7 @@ from ninja.types import DictStrAny
 from apps.access.api import router as access_router
 from apps.care.api import router as care_router
 from apps.core.errors import error_message
-from apps.core.inputs import find_unstorable
+from apps.core.inputs import MAX_INTEGER, find_unstorable
 from apps.organisations.api import router as organisations_router
 from apps.people.api import router as people_router
 from apps.places.api import router as places_router
@@ -94,7 +94,23 @@ class CityApi(NinjaAPI):
                     if code == "415" and method in {"get", "delete"}:
                         continue
                     responses.setdefault(code, {"description": description, **error})
+        bound_integers(schema)
         return schema
+
+
+def bound_integers(node: Any) -> None:
+    """Every integer of the document says the range the API accepts (``inputs.MAX_INTEGER``: what every
+    database stores), so that a client, and a fuzzer, know that a larger one is refused (422)."""
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if item.get("type") == "integer":
+                item.setdefault("minimum", -MAX_INTEGER)
+                item.setdefault("maximum", MAX_INTEGER)
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
 
 
 api = CityApi(

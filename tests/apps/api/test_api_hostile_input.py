@@ -332,3 +332,22 @@ def test_every_operation_documents_the_error_shape() -> None:
         responses = SCHEMA["paths"][path][method.lower()]["responses"]
         assert {"400", "413", "422", "500"} <= set(responses), (method, path)
         assert responses["500"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}
+
+
+def test_every_integer_of_the_document_says_the_range_the_api_accepts() -> None:
+    """A client (and schemathesis, which sent -23372542886103891968 as a district number and took the 422 for a
+    valid request refused) reads from the document that integers beyond 64 bits are refused."""
+    from apps.core.inputs import MAX_INTEGER
+
+    found = []
+    stack: list[Any] = [SCHEMA]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if item.get("type") == "integer":
+                found.append(item)
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    assert len(found) > 20
+    assert all(i.get("maximum", 2**64) <= MAX_INTEGER and i.get("minimum", -(2**64)) >= -MAX_INTEGER for i in found)
