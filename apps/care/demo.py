@@ -133,7 +133,8 @@ def _request(
     created_by: Person,
     **fields: object,
 ) -> CareRequest:
-    shown = position.shown_for(float(person.lat or 0), float(person.lon or 0))  # every demo person has a place
+    # every demo person has a place
+    shown = position.shown_for(float(person.lat or 0), float(person.lon or 0), person_id=person.pk)
     request = CareRequest.objects.create(
         person=person,
         category=category,

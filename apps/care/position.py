@@ -36,14 +36,21 @@ def new_shown_position(lat: float, lon: float) -> tuple[float, float]:
 
 
 def shown_for(
-    lat: float, lon: float, *, previous: tuple[float, float] | None = None, exclude_pk: int | None = None
+    lat: float,
+    lon: float,
+    *,
+    previous: tuple[float, float] | None = None,
+    exclude_pk: int | None = None,
+    person_id: int | None = None,
 ) -> tuple[float, float]:
     """The shown position for a request whose house is (now) at (lat, lon).
 
     * When the address of a request changes and its ``previous`` shown position still fits the new
       house (a correction a few doors further), it stays (``domain.geo.shown.still_fits``).
-    * A request at the very same coordinates as another request takes that request's shown position,
-      so that several requests from one house never give several independent rings around it.
+    * A request at the very same coordinates as another request *of the same person* takes that request's
+      shown position, so that one person's requests never give several independent rings around their
+      house.  Never another person's: whoever asked for help at a guessed address would then see the same
+      shown position as the person living there, and so learn that the guess was right.
     * Otherwise a new one is drawn.
     """
     from .models import CareRequest
@@ -51,7 +58,9 @@ def shown_for(
     bounds = _bounds()
     if previous is not None and shown.still_fits(lat, lon, *previous, **bounds):
         return previous
-    same_house = CareRequest.objects.filter(lat=lat, lon=lon)
+    if person_id is None:
+        return new_shown_position(lat, lon)
+    same_house = CareRequest.objects.filter(lat=lat, lon=lon, person_id=person_id)
     if exclude_pk is not None:
         same_house = same_house.exclude(pk=exclude_pk)
     earlier = same_house.order_by("created_at", "pk").values_list("shown_lat", "shown_lon").first()

@@ -199,7 +199,8 @@ def care_request_create(
     excluded = _offers(excluded_helper_ids, _("excluded"))
     if {o.pk for o in preferred} & {o.pk for o in excluded}:
         raise ValidationError(_("A helper cannot be both preferred and excluded."), code="helper_both")
-    shown = position.shown_for(where.lat, where.lon)  # what helpers see of where, before they accept
+    # what helpers see of where, before they accept
+    shown = position.shown_for(where.lat, where.lon, person_id=person.pk)
     request = CareRequest.objects.create(
         person=person,
         category=category,

@@ -1,7 +1,8 @@
 """The position helpers are shown of a request (apps/care/position.py), filled for existing requests.
 
-Requests at the very same coordinates get one shown position between them, drawn from a secure random
-source, so that several requests from one house never give several independent rings around it.
+One person's requests at the very same coordinates get one shown position between them, drawn from a
+secure random source, so that they never give several independent rings around the house; another
+person's request there gets its own (the same one would confirm a guessed address).
 """
 
 import secrets
@@ -20,10 +21,10 @@ def fill_shown_positions(apps, schema_editor):
         "max_m": float(getattr(settings, "CARE_SHOWN_OFFSET_MAX_M", 500)),
         "grid_m": float(getattr(settings, "CARE_SHOWN_GRID_M", 100)),
     }
-    per_house: dict[tuple[float, float], tuple[float, float]] = {}
+    per_house: dict[tuple[int, float, float], tuple[float, float]] = {}
     batch = []
-    for row in CareRequest.objects.only("pk", "lat", "lon").order_by("pk").iterator(chunk_size=2000):
-        house = (row.lat, row.lon)
+    for row in CareRequest.objects.only("pk", "person_id", "lat", "lon").order_by("pk").iterator(chunk_size=2000):
+        house = (row.person_id, row.lat, row.lon)
         if house not in per_house:
             per_house[house] = shown_position(row.lat, row.lon, rng=rng, **bounds)
         row.shown_lat, row.shown_lon = per_house[house]
@@ -36,7 +37,6 @@ def fill_shown_positions(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("care", "0003_care_request_status_category_index"),
     ]

@@ -30,8 +30,14 @@ def test_existing_requests_get_a_shown_position_one_per_house() -> None:
             code="shopping", name_nl="Boodschappen", name_en="Shopping", name_fr="Courses"
         )
         request_model = old.get_model("care", "CareRequest")
-        for n, (lat, lon) in enumerate([houses[0], houses[0], houses[1]]):
-            person = Person.objects.create(first_name=f"P{n}", last_name="Test", lat=lat, lon=lon, district=district)
+        people = [
+            Person.objects.create(first_name=f"P{n}", last_name="Test", lat=lat, lon=lon, district=district)
+            for n, (lat, lon) in enumerate([houses[0], houses[1], houses[0]])
+        ]
+        # two requests of one person at one house, one elsewhere, and a neighbour's at the same coordinates
+        for person, (lat, lon) in zip(
+            [people[0], people[0], people[1], people[2]], [houses[0], houses[0], houses[1], houses[0]], strict=True
+        ):
             request_model.objects.create(
                 person_id=person.pk, category=category, street="Straat", lat=lat, lon=lon, district_id=district.pk
             )
@@ -41,10 +47,11 @@ def test_existing_requests_get_a_shown_position_one_per_house() -> None:
     from apps.care.models import CareRequest
 
     rows = list(CareRequest.objects.order_by("pk").values_list("lat", "lon", "shown_lat", "shown_lon"))
-    assert len(rows) == 3
-    first, same_house, elsewhere = rows
-    assert first[2:] == same_house[2:], "two requests from one house share one shown position"
+    assert len(rows) == 4
+    first, same_house, elsewhere, other_person = rows
+    assert first[2:] == same_house[2:], "one person's two requests from one house share one shown position"
     assert elsewhere[2:] != first[2:]
+    assert other_person[2:] != first[2:], "another person at the same coordinates gets a shown position of their own"
     low = shown.guaranteed_distance_m(settings.CARE_SHOWN_OFFSET_MIN_M, settings.CARE_SHOWN_GRID_M)
     high = settings.CARE_SHOWN_OFFSET_MAX_M + settings.CARE_SHOWN_GRID_M / 2**0.5
     for lat, lon, shown_lat, shown_lon in rows:
