@@ -234,8 +234,12 @@ def _match_out(http: HttpRequest, match: Match) -> dict[str, Any]:
             visit = _visit(selectors.request_for(actor, match.request_id, http))
         except Http404:
             visit = None
+    coordinator = can(actor, "care.coordinate_match", match)
+    item = _match_item(match)
+    if match.awaiting_check and not coordinator and actor.person_id != match.helper.person_id:
+        item["helper"] = {"id": match.helper_id, "first_name": ""}  # not named before a coordinator checked them
     return {
-        **_match_item(match),
+        **item,
         "visit": visit,
         "accepted_at": match.accepted_at,
         "decline_reason": match.decline_reason,
@@ -245,9 +249,14 @@ def _match_out(http: HttpRequest, match: Match) -> dict[str, Any]:
         "helper_continues": match.helper_continues,
         "resident_feedback": match.resident_feedback,
         "resident_continues": match.resident_continues,
-        "cancel_reason": match.cancel_reason,
+        "cancel_reason": wording.note_in_words(match.cancel_reason, coordinator=coordinator),
         "events": [
-            {"from_status": e.from_status, "to_status": e.to_status, "at": e.at, "note": e.note}
+            {
+                "from_status": e.from_status,
+                "to_status": e.to_status,
+                "at": e.at,
+                "note": wording.note_in_words(e.note, coordinator=coordinator),
+            }
             for e in match.events.all()
         ],
     }

@@ -53,7 +53,7 @@ from .forms_coordinator import (
     add_service_error,
 )
 from .models import CareRequest, HelperOffer, Match, MatchEvent, MatchingRound
-from .wording import language_names, short_name
+from .wording import language_names, note_in_words, short_name
 
 RULE_LABELS = {
     1: gettext_lazy("Kind of help"),
@@ -66,31 +66,6 @@ RULE_LABELS = {
 """The engine's six eligibility rules (docs/matching.md), as a coordinator calls them."""
 
 
-SYSTEM_NOTES = {
-    services.TAKEN_NOTE: gettext_lazy("taken by the helper"),
-    services.CHECK_CONFIRMED: gettext_lazy("confirmed by a coordinator"),
-    services.CHECK_REFUSED: gettext_lazy("not confirmed by a coordinator"),
-    services.CHECK_LAPSED: gettext_lazy("not checked in time"),
-    services.BECAME_PROFESSIONAL: gettext_lazy("the kind of help is professional care now"),
-    "for the helper, by phone": gettext_lazy("for the helper, by phone"),
-    "continuity: same helper for the next time": gettext_lazy("the same helper for the next time"),
-    "the resident prefers someone else": gettext_lazy("the person prefers someone else"),
-}
-"""Notes the services write in English (the limits and the history count on them), in the reader's language.
-A note typed by a person (a reason) is shown as typed; ``CHECK_REFUSED: <reason>`` keeps its reason."""
-
-
-def _note_in_words(note: str) -> str:
-    if note in SYSTEM_NOTES:
-        return str(SYSTEM_NOTES[note])
-    head, _sep, rest = note.partition(": ")
-    if head == services.CHECK_REFUSED and rest:
-        return f"{SYSTEM_NOTES[head]}: {rest}"
-    if note.startswith("round ") and note[6:].isdigit():
-        return _("matching round %(number)s") % {"number": note[6:]}
-    return note
-
-
 def _with_labels(events: Iterable[MatchEvent]) -> list[MatchEvent]:
     """Events with their states and system notes in words (``from_label``, ``to_label``, ``note``), for the
     history lists."""
@@ -99,7 +74,7 @@ def _with_labels(events: Iterable[MatchEvent]) -> list[MatchEvent]:
     for event in events:
         event.from_label = str(labels.get(event.from_status, event.from_status))  # type: ignore[attr-defined]
         event.to_label = str(labels.get(event.to_status, event.to_status))  # type: ignore[attr-defined]
-        event.note = _note_in_words(event.note)
+        event.note = note_in_words(event.note, coordinator=True)
         found.append(event)
     return found
 
@@ -490,7 +465,7 @@ def coordinator_match(request: HttpRequest, pk: int) -> HttpResponse:
         "can_mark_done": holding
         and not match.awaiting_check
         and (match.planned_start is None or match.planned_start <= timezone.now() or forms["done"].is_bound),
-        "cancel_reason": _note_in_words(match.cancel_reason),
+        "cancel_reason": note_in_words(match.cancel_reason, coordinator=True),
     }
     return render(request, "care/coordinator/match.html", context)
 

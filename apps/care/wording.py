@@ -99,3 +99,38 @@ def rule_detail(check: RuleCheck, request: CareRequest, offer: HelperOffer, dist
     if check.ok:
         return _("a common free time of at least %(minutes)d minutes") % minutes
     return _("no common free time of %(minutes)d minutes in the coming days") % minutes
+
+
+def _system_notes() -> dict[str, str]:
+    from . import services  # the services import nothing of the pages' wording
+
+    return {
+        services.TAKEN_NOTE: _("taken by the helper"),
+        services.CHECK_CONFIRMED: _("confirmed by a coordinator"),
+        services.CHECK_REFUSED: _("not confirmed by a coordinator"),
+        services.CHECK_LAPSED: _("not checked in time"),
+        services.BECAME_PROFESSIONAL: _("the kind of help is professional care now"),
+        "for the helper, by phone": _("for the helper, by phone"),
+        "continuity: same helper for the next time": _("the same helper for the next time"),
+        "the resident prefers someone else": _("the person prefers someone else"),
+    }
+
+
+def note_in_words(note: str, *, coordinator: bool) -> str:
+    """A match's note (of an event, or its cancel reason) in the reader's language.
+
+    The services write their own notes in English (the daily limits and the history count on them); a
+    note typed by a person (a reason) is shown as typed.  A coordinator's reason for not confirming a new
+    helper (``CHECK_REFUSED: <reason>``) is for coordinators only: the helper and the person read that
+    it was not confirmed, not why (the reason may say something about the person's health)."""
+    from . import services
+
+    notes = _system_notes()
+    if note in notes:
+        return notes[note]
+    head, _sep, rest = note.partition(": ")
+    if head == services.CHECK_REFUSED and rest:
+        return f"{notes[head]}: {rest}" if coordinator else notes[head]
+    if note.startswith("round ") and note[6:].isdigit():
+        return _("matching round %(number)s") % {"number": note[6:]}
+    return note

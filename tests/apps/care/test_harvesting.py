@@ -441,3 +441,29 @@ def test_the_history_says_in_the_readers_language_what_the_system_noted(
     assert "niet bevestigd door een coördinator: Eerst bellen." in page
     assert "taken by the helper" not in page and "not confirmed by" not in page
     assert "pris par le bénévole" in coordinator.get(f"/fr/coordinate/matches/{match.pk}/").content.decode()
+
+
+def test_the_api_tells_neither_the_helper_nor_the_person_why_a_coordinator_did_not_confirm_nor_who_offered(
+    care_world: CareWorld, six_requests: list[CareRequest], client_for: Callable[[Person], Client]
+) -> None:
+    """Found in review: the coordinator's reason ("for the history of this request", it may name an illness)
+    reached the new helper and the person through the API's events, and the person's API named the helper
+    the page keeps unnamed until a coordinator confirmed them."""
+    _helper, client = fresh_helper(care_world)
+    request = six_requests[0]
+    client.post(f"{API}/requests/{request.pk}/take")
+    match = Match.objects.get(request=request)
+    resident = client_for(request.person)
+    assert resident.get(f"{API}/matches/{match.pk}").json()["helper"]["first_name"] == ""
+    coordinator = client_for(care_world.coordinator)
+    reason = "Mevrouw heeft dementie, de familie helpt al."
+    coordinator.post(f"/nl/coordinate/matches/{match.pk}/", {"action": "refuse", "refuse-reason": reason})
+    for reader in (client, resident):
+        seen = reader.get(f"{API}/matches/{match.pk}", HTTP_ACCEPT_LANGUAGE="nl")
+        assert seen.status_code == 200
+        assert "dementie" not in seen.content.decode()
+        assert "niet bevestigd door een coördinator" in json.dumps(seen.json(), ensure_ascii=False)
+    notes = [
+        e["note"] for e in coordinator.get(f"{API}/matches/{match.pk}", HTTP_ACCEPT_LANGUAGE="nl").json()["events"]
+    ]
+    assert f"niet bevestigd door een coördinator: {reason}" in notes, "the coordinators keep the reason"
