@@ -179,8 +179,10 @@ def register_own_sources() -> None:
         ActivitySource(
             "failed_logins",
             _("Failed sign-ins"),
-            _("Wrong passwords, codes or second factors typed for the account (or, without a known account, "
-              "from one network)."),
+            _(
+                "Wrong passwords, codes or second factors typed for the account (or, without a known account, "
+                "from one network)."
+            ),
             _failed_logins,
             order=50,
         )
@@ -375,8 +377,7 @@ def reasons_in_words(report: Report, row: Row) -> list[str]:
             words.append(gettext("%(kind)s: %(count)s, the limit is %(limit)s a day.") % values)
         if "own" in cell.reasons:
             words.append(
-                gettext("%(kind)s: %(count)s, at least %(factor)s times this account's usual day (%(usual)s).")
-                % values
+                gettext("%(kind)s: %(count)s, at least %(factor)s times this account's usual day (%(usual)s).") % values
             )
         if "peers" in cell.reasons:
             words.append(

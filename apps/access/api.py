@@ -14,7 +14,7 @@ from ninja.security import django_auth
 
 from .activity import activity_report, reasons_in_words
 from .actors import actor_for
-from .forms import ACTIVITY_MAX_DAYS
+from .forms import ACTIVITY_MAX_DAYS, period_is_reasonable
 from .models import AccessLogEntry
 from .rules import can
 from .selectors import access_log_search
@@ -136,7 +136,7 @@ def access_activity(request: HttpRequest, filters: Query[ActivityFilter]) -> Any
         raise HttpError(422, _("Fill in both dates, or neither."))
     if filters.since is not None and filters.until is not None:
         since, until = filters.since, filters.until
-        if until < since or (until - since).days >= ACTIVITY_MAX_DAYS:
+        if not period_is_reasonable(since, until) or until < since or (until - since).days >= ACTIVITY_MAX_DAYS:
             raise HttpError(422, wrong_period())
     else:
         if not 1 <= filters.days <= ACTIVITY_MAX_DAYS:

@@ -2,15 +2,20 @@ from datetime import date, timedelta
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from apps.core.inputs import MAX_INTEGER
 
 from .labels import purpose_choices, role_choices
 from .models import AccessLogEntry
 
 
 class LogSearchForm(forms.Form):
-    subject = forms.IntegerField(label=_("Whose data (person number)"), required=False, min_value=1)
-    actor = forms.IntegerField(label=_("Account number"), required=False, min_value=1)
+    subject = forms.IntegerField(
+        label=_("Whose data (person number)"), required=False, min_value=1, max_value=MAX_INTEGER
+    )
+    actor = forms.IntegerField(label=_("Account number"), required=False, min_value=1, max_value=MAX_INTEGER)
     role = forms.ChoiceField(label=_("Role of who acted"), required=False, choices=[])
     purpose = forms.ChoiceField(label=_("Purpose"), required=False, choices=[])
     action = forms.ChoiceField(
@@ -39,6 +44,16 @@ ACTIVITY_MAX_DAYS = 92
 stay searchable in the access log."""
 
 
+EARLIEST_DAY = date(2000, 1, 1)
+"""No record is older: a period must start after it (and end by tomorrow), so the arithmetic on days never
+leaves the calendar (``date.max + 1 day`` was a server error)."""
+
+
+def period_is_reasonable(since: date, until: date) -> bool:
+    latest = timezone.localdate() + timedelta(days=1)
+    return EARLIEST_DAY <= since <= latest and EARLIEST_DAY <= until <= latest
+
+
 class ActivityForm(forms.Form):
     """The period of the activity view: the last 7, 14 or 30 days, or two dates of the auditor's own."""
 
@@ -65,7 +80,9 @@ class ActivityForm(forms.Form):
         if bool(since) != bool(until):
             self.add_error("until" if since else "since", _("Fill in both dates, or neither."))
         elif since and until:
-            if until < since:
+            if not period_is_reasonable(since, until):  # type: ignore[arg-type]
+                self.add_error("since", _("Choose dates between the year 2000 and today."))
+            elif until < since:
                 self.add_error("until", _("The end date is before the start date."))
             elif (until - since).days >= ACTIVITY_MAX_DAYS:  # type: ignore[operator]
                 self.add_error("since", _("Choose a period of at most %(days)s days.") % {"days": ACTIVITY_MAX_DAYS})

@@ -36,7 +36,7 @@ def register_sources() -> None:
         ActivitySource(
             "takes",
             _("Requests taken"),
-            _("How many requests for help the helper took on their own with \"I can help\"."),
+            _('How many requests for help the helper took on their own with "I can help".'),
             takes,
             order=20,
         )

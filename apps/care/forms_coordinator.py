@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from apps.core.inputs import MAX_INTEGER
 from apps.people.forms import LANGUAGES
 from apps.people.models import Person
 
@@ -273,7 +274,7 @@ class ExplainForm(forms.Form):
 
 
 class ProposeForm(forms.Form):
-    offer = forms.IntegerField(min_value=1)
+    offer = forms.IntegerField(min_value=1, max_value=MAX_INTEGER)
 
 
 class ReasonForm(forms.Form):

@@ -22,6 +22,7 @@ from django.utils import timezone
 from apps.access.actors import Actor
 from apps.access.rules import can
 from apps.access.services import log_request_access
+from apps.core.inputs import MAX_INTEGER
 from apps.people.models import Consent, Person, Purpose, Role
 from apps.places.models import District
 from domain.matching import Explanation, Fit, Suggestion, explain, fitting_requests, make_problem, suggest
@@ -726,6 +727,8 @@ def offer_named_by_coordinator(actor: Actor, request: CareRequest, pk: int) -> H
     engine run (on an empty problem for a missing number), so neither the answer nor the work done tells
     them apart.
     """
+    if not 0 < pk <= MAX_INTEGER:  # no helper has it, and a database cannot even be asked: the same as 0
+        pk = 0
     offer = offer_by_number(pk)
     related = (
         offers_in_scope(actor).filter(pk=pk).exists()

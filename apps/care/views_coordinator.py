@@ -31,6 +31,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from apps.access.actors import Actor, actor_for
 from apps.access.decorators import requires
 from apps.access.services import log_request_list
+from apps.core.inputs import as_number
 from apps.people import selectors as people_selectors
 from apps.people.consent_texts import CONSENT_TEXTS
 from apps.people.models import Consent, Purpose
@@ -266,10 +267,10 @@ def _explanation(actor: Actor, care_request: CareRequest, typed: str) -> dict[st
     """Why not this helper? Find the helper typed (number, or a name among the coordinator's helpers)."""
     typed = typed.strip()
     number = typed.lstrip("#hH").strip()
-    if number.isdigit():
+    if as_number(number) is not None:
         # not any helper of the city: see ``offer_named_by_coordinator``; anyone else reads like an unknown number
         try:
-            offer = selectors.offer_named_by_coordinator(actor, care_request, int(number))
+            offer = selectors.offer_named_by_coordinator(actor, care_request, as_number(number) or 0)
         except Http404:
             return {"error": _("No helper has number %(number)s.") % {"number": number}}
         return _explained(care_request, offer)
@@ -595,7 +596,7 @@ def round_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     if request.POST.get("action") == "all":
         chosen: list[int] | None = None
     else:
-        chosen = [int(value) for value in request.POST.getlist("proposal") if value.isdigit()]
+        chosen = [n for n in map(as_number, request.POST.getlist("proposal")) if n is not None]
         if not chosen:
             messages.error(request, _("Tick at least one proposal, or confirm them all."))
             return redirect("care:round", pk=matching_round.pk)

@@ -31,6 +31,16 @@ MAX_INTEGER = 2**63 - 1
 Location = tuple[str | int, ...]
 
 
+def as_number(text: str | None) -> int | None:
+    """A number typed or sent as text (an id, a page), or None when it is none a database stores: only the
+    digits 0-9 (``"²".isdigit()`` is true, and ``int("²")`` fails), at most ``MAX_INTEGER``."""
+    text = (text or "").strip()
+    if not text or not text.isascii() or not text.isdigit() or len(text) > 19:
+        return None
+    number = int(text)
+    return number if number <= MAX_INTEGER else None
+
+
 def unstorable_text(text: str) -> str | None:
     """Why this text cannot be stored, or None when it can."""
     if "\x00" in text:

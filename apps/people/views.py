@@ -26,6 +26,7 @@ from apps.access.privacy import export_as_csv, export_person
 from apps.access.rules import roles_grantable
 from apps.access.selectors import with_reader_names
 from apps.access.services import log_request_access, via_of
+from apps.core.inputs import as_number
 from apps.organisations.selectors import coordinated_organisations
 
 from . import selectors, services
@@ -286,7 +287,8 @@ def _withdraw_role(request: HttpRequest, person: Person) -> None:
 def withdraw_role_and_say_so(request: HttpRequest, roles: QuerySet[RoleAssignment]) -> None:
     """Withdraw the role posted as ``assignment``, one of ``roles``, and say how it went (organisation pages too)."""
     posted = request.POST.get("assignment", "")
-    assignment = roles.filter(pk=int(posted), withdrawn_at__isnull=True).first() if posted.isdigit() else None
+    number = as_number(posted)
+    assignment = roles.filter(pk=number, withdrawn_at__isnull=True).first() if number is not None else None
     if assignment is None:
         messages.error(request, _("This role does not exist or was already withdrawn."))
         return

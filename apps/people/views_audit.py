@@ -19,6 +19,7 @@ from apps.access.decorators import requires
 from apps.access.forms import ActivityForm
 from apps.access.models import AccessLogEntry
 from apps.access.services import log_request_access
+from apps.core.inputs import as_number
 
 from .models import PlaceChange
 
@@ -31,7 +32,7 @@ def place_changes(request: HttpRequest) -> HttpResponse:
     params = request.GET.copy()
     page_number = params.pop("page", ["1"])[-1]
     account_text = params.get("account", "")
-    account = int(account_text) if account_text.isdigit() and len(account_text) < 18 else None
+    account = as_number(account_text)
     form = ActivityForm(params or None)
     since, until = form.period(timezone.localdate())
     start = timezone.make_aware(datetime.combine(since, time.min))
