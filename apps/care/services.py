@@ -500,6 +500,12 @@ def request_take(*, actor: Actor, request: CareRequest) -> Match:
     _check_limit(offer, "take")
     _ensure_free(request, offer)
     new = selectors.helper_is_new(offer)
+    if new and offer.matches.filter(awaiting_check=True, checked_at__isnull=True, status__in=Match.HOLDING).exists():
+        # one unchecked take at a time: fresh accounts could otherwise hold many requests for two days each
+        raise ValidationError(
+            _("A coordinator first checks your earlier offer to help. After that you can offer to help again."),
+            code="awaiting_check",
+        )
     if new and request.matches.filter(status=Match.Status.PROPOSED).exists():
         # a new helper's take would end a coordinator's proposal while it waits for a check itself
         raise ValidationError(_("A coordinator has already asked a helper for this request."), code="not_open")

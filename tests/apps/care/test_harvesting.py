@@ -139,12 +139,14 @@ def test_a_fresh_helper_who_takes_and_cancels_everything_learns_nobodys_details(
     for request in six_requests:
         for secret in secrets_of(request):
             assert secret not in everything, f"{secret!r} of request {request.pk} was shown to a new helper"
-    # what they did get: five takes in 24 hours (then the limit), each waiting for a coordinator's check
+    # what they did get: takes that each wait for a coordinator's check; three own cancellations in 24 hours,
+    # then the limit ("24 uur"): the fourth take stays, to be checked or called off by a coordinator, and
+    # while it waits no other take is possible (one unchecked take at a time)
     takes = Match.objects.filter(helper=offer)
-    assert takes.count() == 5
+    assert takes.count() == 4
     assert all(m.awaiting_check for m in takes)
-    assert "24 uur" in everything, "the sixth take is refused with a clear Dutch message"
-    # three own cancellations in 24 hours, then the limit: the fourth stays, to be called off by a coordinator
+    assert "24 uur" in everything, "the fourth cancellation is refused with a clear Dutch message"
+    assert "kijkt eerst uw vorige aanbod" in everything, "the fifth and sixth takes wait for the check"
     assert takes.filter(status=Match.Status.CANCELLED).count() == 3
     # every person is told who offered to help with their request (the refused sixth attempt included)
     for request in six_requests:
@@ -467,3 +469,22 @@ def test_the_api_tells_neither_the_helper_nor_the_person_why_a_coordinator_did_n
         e["note"] for e in coordinator.get(f"{API}/matches/{match.pk}", HTTP_ACCEPT_LANGUAGE="nl").json()["events"]
     ]
     assert f"niet bevestigd door een coördinator: {reason}" in notes, "the coordinators keep the reason"
+
+
+def test_a_new_helper_holds_one_unchecked_request_at_a_time(
+    care_world: CareWorld, six_requests: list[CareRequest]
+) -> None:
+    """Found in review: each fresh account could hold five requests a day for two days each, out of every
+    other helper's sight.  A new helper holds one unchecked take; after a check or a cancel, the next."""
+    _person, client = fresh_helper(care_world)
+    first, second = six_requests[0], six_requests[1]
+    assert client.post(f"{API}/requests/{first.pk}/take").status_code in (200, 201)
+    refused = client.post(f"{API}/requests/{second.pk}/take", HTTP_ACCEPT_LANGUAGE="nl")
+    assert refused.status_code in (409, 422)
+    assert "kijkt eerst uw vorige aanbod" in refused.json()["detail"]
+    second.refresh_from_db()
+    assert second.status == CareRequest.Status.OPEN and not second.matches.exists()
+    match = Match.objects.get(request=first)
+    body = json.dumps({"reason": "Toch geen tijd."})
+    assert client.post(f"{API}/matches/{match.pk}/cancel", body, content_type="application/json").status_code == 200
+    assert client.post(f"{API}/requests/{second.pk}/take").status_code in (200, 201)
