@@ -12,13 +12,11 @@ from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.security import django_auth
 
-from .activity import activity_report, reasons_in_words
+from .activity import reasons_in_words
 from .actors import actor_for
 from .forms import ACTIVITY_MAX_DAYS, period_is_reasonable
-from .models import AccessLogEntry
 from .rules import can
-from .selectors import access_log_search
-from .services import log_request_access
+from .selectors import activity_logged, log_search_logged
 
 router = Router(tags=["access log"], auth=django_auth)
 
@@ -55,21 +53,11 @@ class LogFilter(Schema):
 def search_log(request: HttpRequest, filters: Query[LogFilter]) -> Any:
     """As the auditor's page (``views.log_search``): who searched whose reads is itself written down, and so
     is a refused search."""
-    from .views import search_summary
-
     allowed = can(actor_for(request), "access.search_log")
-    log_request_access(
-        request,
-        subject_person_id=None,
-        record_type="access.log",
-        record_id=search_summary(filters.dict()),
-        action=AccessLogEntry.Action.LIST,
-        purpose="access.search_log",
-        allowed=allowed,
-    )
+    found = log_search_logged(request, filters.dict(), allowed=allowed)
     if not allowed:
         raise HttpError(403, _("Only auditors may search the access log."))
-    return list(access_log_search(filters.dict())[:500])
+    return list(found[:500])
 
 
 class ActivityFilter(Schema):
@@ -143,16 +131,7 @@ def access_activity(request: HttpRequest, filters: Query[ActivityFilter]) -> Any
             raise HttpError(422, wrong_period())
         until = timezone.localdate()
         since = until - timedelta(days=filters.days - 1)
-    report = activity_report(since=since, until=until)
-    log_request_access(
-        request,
-        subject_person_id=None,
-        record_type="access.activity",
-        record_id=f"{since.isoformat()}..{until.isoformat()}",
-        action=AccessLogEntry.Action.LIST,
-        purpose="access.view_activity",
-        allowed=True,
-    )
+    report = activity_logged(request, since=since, until=until)
     rows = report.unusual_rows if filters.unusual_only else report.rows
     return {
         "since": since,

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import HttpRequest
 
+from .activity import Report, activity_report
 from .labels import purpose_codes
 from .models import AccessLogEntry
+from .services import log_request_access
 
 
 def access_log_search(filters: dict[str, Any]) -> QuerySet[AccessLogEntry]:
@@ -47,3 +51,40 @@ def with_reader_names(entries: Iterable[AccessLogEntry]) -> list[AccessLogEntry]
     for entry in found:
         entry.reader = names.get(entry.actor_person_id or 0, "")  # type: ignore[attr-defined]
     return found
+
+
+def search_summary(filters: dict[str, Any]) -> str:
+    """The filters of a search, short enough for the log's record field (ids, codes and dates only)."""
+    return " ".join(f"{key}={value}" for key, value in filters.items() if value not in (None, ""))[:60] or "all"
+
+
+def log_search_logged(
+    request: HttpRequest, filters: dict[str, Any], *, allowed: bool = True
+) -> QuerySet[AccessLogEntry]:
+    """The auditor's search (page or API), itself written down: who searched whose reads.  A refused search
+    (``allowed=False``) is written down as refused, and finds nothing."""
+    log_request_access(
+        request,
+        subject_person_id=None,
+        record_type="access.log",
+        record_id=search_summary(filters),
+        action=AccessLogEntry.Action.LIST,
+        purpose="access.search_log",
+        allowed=allowed,
+    )
+    return access_log_search(filters) if allowed else AccessLogEntry.objects.none()
+
+
+def activity_logged(request: HttpRequest, *, since: date, until: date) -> Report:
+    """The activity of every account per day (page or API), its reading written down like any other."""
+    report = activity_report(since=since, until=until)
+    log_request_access(
+        request,
+        subject_person_id=None,
+        record_type="access.activity",
+        record_id=f"{since.isoformat()}..{until.isoformat()}",
+        action=AccessLogEntry.Action.LIST,
+        purpose="access.view_activity",
+        allowed=True,
+    )
+    return report

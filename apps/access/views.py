@@ -13,13 +13,11 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
-from .activity import Report, Row, activity_report, reasons_in_words
+from .activity import Report, Row, reasons_in_words
 from .decorators import requires
 from .forms import ActivityForm, LogSearchForm
 from .labels import role_label
-from .models import AccessLogEntry
-from .selectors import access_log_search
-from .services import log_request_access
+from .selectors import activity_logged, log_search_logged
 
 PAGE_SIZE = 100
 
@@ -32,25 +30,10 @@ def log_search(request: HttpRequest) -> HttpResponse:
     page_number = params.pop("page", ["1"])[-1]
     form = LogSearchForm(params or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    entries = access_log_search(filters)
-    # who searched whose reads is itself written down: the auditor is watched too
-    log_request_access(
-        request,
-        subject_person_id=None,
-        record_type="access.log",
-        record_id=search_summary(filters),
-        action=AccessLogEntry.Action.LIST,
-        purpose="access.search_log",
-        allowed=True,
-    )
+    entries = log_search_logged(request, filters)
     page = Paginator(entries, PAGE_SIZE).get_page(page_number)
     context = {"form": form, "page": page, "entries": list(page.object_list), "query": params.urlencode()}
     return render(request, "access/log_search.html", context)
-
-
-def search_summary(filters: dict[str, Any]) -> str:
-    """The filters of a search, short enough for the log's record field (ids, codes and dates only)."""
-    return " ".join(f"{key}={value}" for key, value in filters.items() if value not in (None, ""))[:60] or "all"
 
 
 ACTIVITY_PAGE_SIZE = 100
@@ -87,16 +70,7 @@ def activity(request: HttpRequest) -> HttpResponse:
     page_number = params.pop("page", ["1"])[-1]
     form = ActivityForm(params or None)
     since, until = form.period(timezone.localdate())
-    report = activity_report(since=since, until=until)
-    log_request_access(
-        request,
-        subject_person_id=None,
-        record_type="access.activity",
-        record_id=f"{since.isoformat()}..{until.isoformat()}",
-        action=AccessLogEntry.Action.LIST,
-        purpose="access.view_activity",
-        allowed=True,
-    )
+    report = activity_logged(request, since=since, until=until)
     unusual_only = form.is_bound and form.is_valid() and form.cleaned_data.get("unusual_only")
     page = Paginator(report.unusual_rows if unusual_only else report.rows, ACTIVITY_PAGE_SIZE).get_page(page_number)
     context = {
