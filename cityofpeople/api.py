@@ -1,4 +1,5 @@
-"""The one JSON API object.  Each capability adds its own router here.
+"""The one JSON API object.  Each app declares its router (``Capability.api``, ``"module:router"``, in
+``apps/<app>/capability.py``); they are added here in the order of ``INSTALLED_APPS``.
 
 Errors are always JSON ``{"detail": "..."}`` with the right status code, so a
 client never has to parse an HTML error page: the handlers below cover every
@@ -11,6 +12,7 @@ database can store (:mod:`apps.core.inputs`) before the operation runs.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -26,13 +28,9 @@ from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationEr
 from ninja.parser import Parser
 from ninja.types import DictStrAny
 
-from apps.access.api import router as access_router
-from apps.care.api import router as care_router
+from apps.core.capabilities import capabilities
 from apps.core.errors import error_message
 from apps.core.inputs import MAX_INTEGER, find_unstorable
-from apps.organisations.api import router as organisations_router
-from apps.people.api import router as people_router
-from apps.places.api import router as places_router
 
 JSON_TYPES = ("application/json",)
 
@@ -142,11 +140,10 @@ def refuse_unstorable(operation: Callable[..., Any]) -> Callable[..., Any]:
 
 
 api.add_decorator(refuse_unstorable)
-api.add_router("/", places_router)
-api.add_router("/", people_router)
-api.add_router("/", organisations_router)
-api.add_router("/", access_router)
-api.add_router("/", care_router)
+for declared in capabilities():
+    if declared.api:
+        module, _sep, name = declared.api.partition(":")
+        api.add_router("/", getattr(importlib.import_module(module), name))
 
 
 @api.exception_handler(PermissionDenied)

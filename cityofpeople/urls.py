@@ -1,4 +1,8 @@
-"""Top-level URLs.  Pages are under a language prefix (/nl/, /en/, /fr/); the API is not."""
+"""Top-level URLs.  Pages are under a language prefix (/nl/, /en/, /fr/); the API and downloads are not.
+
+Each app's pages are mounted from its declaration (``Capability.urls`` under ``Capability.url_prefix``,
+``apps/<app>/capability.py``), in the order of ``INSTALLED_APPS``: a new capability adds no line here.
+"""
 
 from allauth.account.decorators import reauthentication_required
 from allauth.usersessions.views import list_usersessions
@@ -7,7 +11,8 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.i18n import set_language
 
-from apps.core.views import security_txt
+from apps.core.capabilities import capabilities
+from apps.core.views import open_data_download, security_txt
 from apps.people.login_codes import ConfirmLoginCodeView
 from apps.people.mfa import ActivateAuthenticatorView
 from apps.people.reauthentication_views import AuthenticatorStepView, PasswordStepView
@@ -20,15 +25,12 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("healthz", include("apps.core.health_urls")),
     path(".well-known/security.txt", security_txt, name="security_txt"),
+    # every app's open datasets (apps/core/open_data.py): the same link whatever the language
+    path("open-data/<slug:app>/<slug:slug>.<slug:ext>", open_data_download, name="open_data_download"),
 ]
 
 urlpatterns += i18n_patterns(
-    path("", include("apps.core.urls")),
-    path("districts/", include("apps.places.urls")),
-    path("", include("apps.people.urls")),
-    path("", include("apps.organisations.urls")),
-    path("audit/", include("apps.access.urls")),
-    path("", include("apps.care.urls")),
+    *(path(declared.url_prefix, include(declared.urls)) for declared in capabilities() if declared.urls),
     # "sign out everywhere" needs a fresh sign-in (ASVS 7.5.2): allauth's page, same name, in front of its own
     path(
         "accounts/sessions/",

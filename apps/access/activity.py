@@ -5,7 +5,8 @@ calls off ten requests in an afternoon, a coordinator who opens eighty files in 
 passwords on one account.  It counts, per account and per day (in the city's time zone), each kind of
 activity an app registered here, and flags a count that
 
-* reaches the kind's fixed limit (``settings.ACTIVITY_THRESHOLDS``), or
+* reaches the kind's fixed limit (``threshold`` of the source, which the app that registers it declares;
+  a deployment overrides it with ``COP_ACTIVITY_<KIND>`` or ``settings.ACTIVITY_THRESHOLDS``), or
 * is at least ``ACTIVITY_FACTOR`` times that account's usual day (the median of its days with that
   activity in the ``ACTIVITY_BASELINE_DAYS`` before), or at least ``ACTIVITY_FACTOR`` times the median
   of the others with the same role that day (when at least ``ACTIVITY_MIN_PEERS`` others were active),
@@ -22,6 +23,7 @@ from __future__ import annotations
 import bisect
 import functools
 import math
+import os
 import statistics
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -46,13 +48,29 @@ Counts = Iterable[tuple[ActorKey, date, int]]
 @dataclass(frozen=True)
 class ActivitySource:
     """One kind of activity.  ``counts(start, end)`` gives (who, day, how many) for ``start <= at < end``,
-    days in the current (the city's) time zone; ``kind`` is also the key of its limit in the settings."""
+    days in the current (the city's) time zone.  ``threshold`` is the fixed daily limit the app proposes;
+    the environment's ``COP_ACTIVITY_<KIND>`` and then ``settings.ACTIVITY_THRESHOLDS[kind]`` override it."""
 
     kind: str
     label: Promise
     explanation: Promise
     counts: Callable[[datetime, datetime], Counts]
     order: int = 100
+    threshold: int = 10
+
+    @property
+    def env(self) -> str:
+        """The environment variable that sets this kind's limit: ``COP_ACTIVITY_TAKES`` for ``takes``."""
+        return f"COP_ACTIVITY_{self.kind.upper()}"
+
+    def limit(self) -> int:
+        """The deployment's limit for this kind: its settings, then its environment, then the declared one."""
+        configured = getattr(settings, "ACTIVITY_THRESHOLDS", {})
+        if self.kind in configured:
+            return int(configured[self.kind])
+        if self.env in os.environ:
+            return int(os.environ[self.env])
+        return self.threshold
 
 
 SOURCES: dict[str, ActivitySource] = {}
@@ -164,6 +182,7 @@ def register_own_sources() -> None:
             _("How many different persons' sensitive data (such as the help they need) the account opened."),
             _reads,
             order=10,
+            threshold=50,
         )
     )
     register(
@@ -173,6 +192,7 @@ def register_own_sources() -> None:
             _("How many times the rules refused the account something it tried to open or do."),
             _refused,
             order=40,
+            threshold=3,
         )
     )
     register(
@@ -185,6 +205,7 @@ def register_own_sources() -> None:
             ),
             _failed_logins,
             order=50,
+            threshold=10,
         )
     )
 
@@ -202,7 +223,7 @@ class Rules:
     @classmethod
     def from_settings(cls) -> Rules:
         return cls(
-            thresholds=dict(settings.ACTIVITY_THRESHOLDS),
+            thresholds={source.kind: source.limit() for source in sources()},
             factor=settings.ACTIVITY_FACTOR,
             baseline_days=settings.ACTIVITY_BASELINE_DAYS,
             min_peers=settings.ACTIVITY_MIN_PEERS,

@@ -1,5 +1,8 @@
 """Words for the codes the access log stores: roles, purposes (a consent purpose or the rule that was asked).
 
+A rule's words are declared with the rule (``@rule("care.view_request", label=...)`` in the app's
+``rules.py``), so a new capability's purposes appear here without this module naming it.
+
 The log keeps codes, so it stays the same whatever the language; pages show these labels instead.
 An unknown code is shown as it is, never hidden.
 """
@@ -11,37 +14,17 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.people.models import Purpose, Role
 
+from .rules import LABELS, rule_label
+
 OTHER_ROLES: dict[str, Promise] = {
     "anonymous": _("Not signed in"),
     "account": _("Account without a role"),
 }
 
-# what the log writes as purpose besides a consent purpose: the rule asked, or what was done with all data
-RULE_PURPOSES: dict[str, Promise] = {
+# what the log writes as purpose besides a consent purpose or a rule (rules name themselves: ``rule(..., label=)``)
+OTHER_PURPOSES: dict[str, Promise] = {
     "data_export": _("Download of all data"),
     "data_erasure": _("Erasure of all data"),
-    "people.view_person": _("Looking at a person's record"),
-    "people.change_person": _("Changing a person's record"),
-    "people.view_support_needs": _("Looking at the help someone needs"),
-    "people.record_consent": _("Recording consent"),
-    "people.export_data": _("Download of all data"),
-    "people.erase_data": _("Erasure of all data"),
-    "care.view_request": _("Looking at a request for help"),
-    "care.view_own_request": _("Looking at a request for help"),
-    "care.manage_request": _("Handling a request for help"),
-    "care.cancel_request": _("Calling off a request for help"),
-    "care.take_request": _("Offering to help with a request"),
-    "care.take_request_by_phone": _("Taking a request for help by phone"),
-    "care.view_worklist": _("Coordinator's worklist"),
-    "care.view_round": _("Matching round"),
-    "care.view_match": _("Looking at a match between helper and resident"),
-    "care.coordinate_match": _("Looking at a match between helper and resident"),
-    "care.answer_match": _("Answering a proposal to help"),
-    "care.plan_match": _("Planning the help"),
-    "care.cancel_match": _("Calling off the help"),
-    "care.resident_feedback": _("Feedback after the help"),
-    "access.search_log": _("Search in the access log"),
-    "access.view_activity": _("Unusual activity per account and day"),
     "admin_special_category": _("Search or filter on care data in the admin (always refused)"),
 }
 
@@ -55,7 +38,10 @@ def role_label(code: str) -> str:
 def purpose_label(code: str) -> str:
     if code in Purpose.values:
         return str(Purpose(code).label)
-    return str(RULE_PURPOSES.get(code, code))
+    if code in OTHER_PURPOSES:
+        return str(OTHER_PURPOSES[code])
+    label = rule_label(code)
+    return code if label is None else str(label)
 
 
 def role_choices() -> list[tuple[str, str]]:
@@ -64,7 +50,10 @@ def role_choices() -> list[tuple[str, str]]:
 
 
 def _purpose_codes() -> list[str]:
-    return [*Purpose.values, *RULE_PURPOSES]
+    """Consent purposes, then what was done with all data, the rules of the apps (in the order they were
+    declared) and last the auditor's own: access's rules and the admin's refusals."""
+    rules = sorted(LABELS, key=lambda name: name.startswith("access."))
+    return list(dict.fromkeys([*Purpose.values, "data_export", "data_erasure", *rules, *OTHER_PURPOSES]))
 
 
 def purpose_choices() -> list[tuple[str, str]]:

@@ -1,9 +1,10 @@
 """Data export and erasure across every app.
 
-Each app registers what it holds about a person: an exporter (plain
+Each app declares what it holds about a person: an exporter (plain
 JSON-able rows per table) and an eraser (remove or anonymise personal fields
 while keeping the rows that aggregate figures count).  A new app that stores
-personal data registers here, in its ``AppConfig.ready``.
+personal data declares its ``PersonalDataSource`` as ``personal_data=`` in its
+``capability.py``; ``/me/export``, a coordinator's export and erasure find it there.
 """
 
 from __future__ import annotations
@@ -31,11 +32,15 @@ class PersonalDataSource:
     erase: Callable[[Any], None]
 
 
-SOURCES: dict[str, PersonalDataSource] = {}
+def sources() -> list[PersonalDataSource]:
+    """Every installed app's personal data, in the order of ``INSTALLED_APPS``."""
+    from apps.core.capabilities import capabilities
 
-
-def register(source: PersonalDataSource) -> None:
-    SOURCES[source.name] = source
+    declared = [c.personal_data for c in capabilities() if c.personal_data is not None]
+    names = [source.name for source in declared]
+    if len(names) != len(set(names)):
+        raise ValueError(f"two apps declare personal data under one name: {names}")
+    return declared
 
 
 def export_person(person: Any, actor: Any = None) -> dict[str, Rows]:
@@ -47,7 +52,7 @@ def export_person(person: Any, actor: Any = None) -> dict[str, Rows]:
     """
     reader = Reader(actor, person)
     tables: dict[str, Rows] = {}
-    for source in SOURCES.values():
+    for source in sources():
         for table, rows in source.export(person, reader).items():
             tables[f"{source.name}.{table}"] = rows
     return tables
@@ -70,6 +75,6 @@ def export_as_csv(tables: dict[str, Rows]) -> str:
 def erase_person(person: Any) -> None:
     """Each app's eraser, then every declared special-category field of every row that is the person's
     (``special_category.erase_declared``): a field declared later is erased without touching an eraser."""
-    for source in SOURCES.values():
+    for source in sources():
         source.erase(person)
     erase_declared(person)

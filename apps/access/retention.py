@@ -1,35 +1,74 @@
-"""Retention periods per kind of data (``RETENTION_DAYS``), applied in one transaction each."""
+"""Retention: how long each kind of data is kept, declared by the app that keeps it and applied every day.
+
+Each app lists its kinds in ``apps/<app>/capability.py`` (``Retention(kind, days, apply, what)``), so the
+daily task (``tasks.retention_daily``) runs a new capability's retention without this module naming it.
+Each kind is applied in one transaction of its own: a failure leaves the other kinds done.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from collections import Counter
+from datetime import datetime
+from typing import Any
 
 from django.conf import settings
-from django.db.models import Q
+from django.core import checks
+from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
-from apps.care.privacy import clear_closed_requests
-from apps.people.models import Consent, Person, PlaceChange
+from apps.core.capabilities import Retention, capabilities
 
 from .services import access_log_purge, security_events_purge
 
 
+def retention_rules() -> list[Retention]:
+    """Every installed app's retention, in the order of ``INSTALLED_APPS``; a kind declared twice is an
+    error (two periods for one kind: which one holds?)."""
+    declared = [item for capability in capabilities() for item in capability.retention]
+    twice = sorted(kind for kind, n in Counter(item.kind for item in declared).items() if n > 1)
+    if twice:
+        raise ImproperlyConfigured(f"retention declared twice for: {', '.join(twice)}")
+    return declared
+
+
 def apply_retention(*, now: datetime) -> dict[str, int]:
-    days = settings.RETENTION_DAYS
-    consents_before = now - timedelta(days=days["withdrawn_consents"])
-    withdrawn, _ = Consent.objects.filter(withdrawn_at__lt=consents_before).delete()
-    needs_before = now - timedelta(days=days["support_needs_inactive"])
-    cleared = (
-        Person.objects.filter(updated_at__lt=needs_before)
-        .exclude(Q(support_needs="") | Q(support_needs__isnull=True))
-        .update(support_needs="")
-    )
-    # the limit needs a day of them; the auditor's activity view reads them as long as the access log
-    places, _ = PlaceChange.objects.filter(at__lt=now - timedelta(days=days["place_changes"])).delete()
-    return {
-        "place_changes": places,
-        "care_closed_requests": clear_closed_requests(before=now - timedelta(days=days["care_closed_requests"])),
-        "access_log": access_log_purge(now=now),
-        "security_events": security_events_purge(now=now),
-        "withdrawn_consents": withdrawn,
-        "support_needs_inactive": cleared,
-    }
+    """Apply every kind's retention as of ``now``; returns, per kind, how many rows were removed or emptied."""
+    counts: dict[str, int] = {}
+    for item in retention_rules():
+        with transaction.atomic():
+            counts[item.kind] = item.apply(now)
+    return counts
+
+
+def check_retention_kinds(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    """access.E003: two apps (or one, twice) declare retention for the same kind of data."""
+    try:
+        retention_rules()
+    except ImproperlyConfigured as error:
+        return [checks.Error(str(error), hint="Give each kind one Retention in one capability.py.", id="access.E003")]
+    return []
+
+
+# --- what access itself keeps -----------------------------------------------------------------------
+
+
+def access_log_days() -> int:
+    return int(settings.RETENTION_DAYS["access_log"])
+
+
+def security_events_days() -> int:
+    """As long as the access log unless set."""
+    return int(settings.RETENTION_DAYS.get("security_events", access_log_days()))
+
+
+RETENTION = (
+    Retention("access_log", days=access_log_days, apply=lambda now: access_log_purge(now=now), what=_("Access log")),
+    Retention(
+        "security_events",
+        days=security_events_days,
+        apply=lambda now: security_events_purge(now=now),
+        what=_("Failed sign-ins"),
+    ),
+)
+"""Declared in ``apps/access/capability.py``."""

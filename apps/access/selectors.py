@@ -41,8 +41,7 @@ def with_reader_names(entries: Iterable[AccessLogEntry]) -> list[AccessLogEntry]
     read it (a helper: first name and the initial of the last name, as the coordinator's pages name them),
     empty for staff, who are named by their role only.  The person is always told which helper saw them."""
     from apps.people.models import Person
-
-    from .rules import STAFF_ROLES
+    from apps.people.rules import STAFF_ROLES
 
     found = list(entries)
     ids = {e.actor_person_id for e in found if e.actor_person_id is not None and e.actor_role not in STAFF_ROLES}

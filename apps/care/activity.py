@@ -39,6 +39,7 @@ def register_sources() -> None:
             _('How many requests for help the helper took on their own with "I can help".'),
             takes,
             order=20,
+            threshold=5,  # the daily limit of takes (CARE_TAKES_PER_DAY) is also 5
         )
     )
     register(
@@ -48,5 +49,6 @@ def register_sources() -> None:
             _("How many matches between a helper and a resident the account called off."),
             cancellations,
             order=30,
+            threshold=3,
         )
     )

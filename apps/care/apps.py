@@ -14,11 +14,8 @@ class CareConfig(AppConfig):
     verbose_name = _("Care matching")
 
     def ready(self) -> None:
-        from apps.access.privacy import register
-
         from .activity import register_sources
-        from .privacy import SOURCE, declare_special_category
+        from .privacy import declare_special_category
 
-        register(SOURCE)
         declare_special_category()  # the fields the admin, the API, exports and erasure treat as art. 9/10 data
         register_sources()  # takes and cancellations in the auditor's activity view

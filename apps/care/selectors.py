@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import CharField, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
@@ -366,6 +366,27 @@ def worklist(actor: Actor, *, now: datetime | None = None) -> Worklist:
     return Worklist(**{SECTION_FIELDS.get(key, key): found for key, found in rows.items()})
 
 
+def worklist_counts(actor: Actor, *, now: datetime | None = None) -> dict[str, int]:
+    """How many rows each worklist section has (``worklist_sections``'s keys), for the coordinator's home page.
+
+    The sections' own queries, counted in one statement (``UNION ALL``), besides the small lists
+    ``worklist_sections`` reads to build them.  Numbers only: no person, request or helper is read, so
+    nothing is logged; the rows, with names, stay on the worklist's pages, which log what they show.
+    """
+    sections = worklist_sections(actor, now=now)
+    counted = [
+        rows.order_by()
+        .annotate(section=Value(key, output_field=CharField()))
+        .values("section")
+        .annotate(n=Count("pk"))
+        .values_list("section", "n")
+        for key, rows in sections.items()
+    ]
+    first, *rest = counted
+    found = dict(first.union(*rest, all=True))  # a section that cannot match (no helper flagged) is left out
+    return {key: found.get(key, 0) for key in sections}
+
+
 @dataclass(frozen=True)
 class CallList:
     visits: list[Match]
@@ -679,6 +700,11 @@ def messages_of(actor: Actor) -> QuerySet[Message]:
 
 def offer_of(actor: Actor) -> HelperOffer | None:
     return HelperOffer.objects.select_related("person").filter(person_id=actor.person_id).first()
+
+
+def offer_of_person(person: Person) -> HelperOffer | None:
+    """The offer of help a person made, if any (whoever may see it is the caller's rule to ask)."""
+    return HelperOffer.objects.select_related("person").filter(person=person).first()
 
 
 # ----------------------------------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """Pages for the coordinator: worklist, intake by phone, suggestions, rounds, call list and vetting.
 
 Views parse input and call selectors and services; who may see or do what is decided by the rules in
-``apps/access/rules.py`` (through the selectors, which answer 404 for "missing" and "forbidden" alike,
+``apps/care/rules.py`` (through the selectors, which answer 404 for "missing" and "forbidden" alike,
 and the services, which refuse with PermissionDenied).  Every page works without JavaScript; htmx only
 refreshes a running round's page.
 """

@@ -13,8 +13,10 @@ class CoreConfig(AppConfig):
         from django_tasks_db.models import DBTaskResult
 
         from apps.access import special_category
+        from apps.core import checks_navigation  # noqa: F401  (checks the declared menus, home panels, person actions)
 
-        from . import checks  # noqa: F401  (registers the deployment checks)
+        from . import checks, checks_capabilities  # noqa: F401  (register deployment checks, checks of declarations)
+        from .capabilities import apply_settings
 
         # The worker's queue holds every email and SMS as sent: "a helper will come for your request" to a
         # resident's number says they receive care (art. 9), and sign-in codes travel the same way.  The
@@ -25,3 +27,4 @@ class CoreConfig(AppConfig):
             kept={"args_kwargs": "no person is the row's subject: the worker's queue, read by no page",
                   "return_value": "no person is the row's subject: the worker's queue, read by no page"},
         )  # fmt: skip
+        apply_settings()  # each app's declared settings (apps/<app>/capability.py), unless set already

@@ -1,4 +1,4 @@
-"""Pages of the frame: the front page, about (licences and data sources), health."""
+"""Pages of the frame: the front page, about (licences and data sources), open data, health."""
 
 from __future__ import annotations
 
@@ -9,20 +9,39 @@ from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from apps.places.selectors import district_list
+from . import open_data
+from .navigation import home_panels
 
 
+@never_cache  # signed in, it shows the person's own requests, visits or worklist: never kept by a browser or proxy
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html", {"districts": district_list()})
+    """The panels the installed apps add to the home page, those this person may see (``navigation.py``)."""
+    return render(request, "core/home.html", {"panels": home_panels(request)})
 
 
 @require_GET
 def about(request: HttpRequest) -> HttpResponse:
     return render(request, "core/about.html")
+
+
+@require_GET
+def open_data_page(request: HttpRequest) -> HttpResponse:
+    """Every dataset the installed apps publish, with its licence and source, linked to its downloads."""
+    return render(request, "core/open_data.html", {"datasets": open_data.listed()})
+
+
+@require_GET
+def open_data_download(request: HttpRequest, app: str, slug: str, ext: str) -> HttpResponse:
+    """One dataset in one format, as a file to save (``/open-data/<app>/<slug>.<ext>``, no language)."""
+    text, content_type = open_data.dataset_file(app, slug, ext)
+    response = HttpResponse(text, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=f"{app}-{slug}.{ext}")
+    return response
 
 
 @never_cache

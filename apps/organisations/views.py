@@ -1,7 +1,7 @@
 """Pages about organisations: "my organisation" for its staff; the list and who works where for the city.
 
 Views parse input and call selectors and services; who may see what is
-declared in ``apps/access/rules.py``.
+declared in ``apps/organisations/rules.py`` and ``apps/people/rules.py``.
 """
 
 from __future__ import annotations
@@ -16,10 +16,11 @@ from django.views.decorators.http import require_http_methods
 
 from apps.access.actors import actor_for
 from apps.access.decorators import requires
-from apps.access.rules import can, roles_grantable_for_organisation
+from apps.access.rules import can
 from apps.people import selectors as people_selectors
 from apps.people import services as people_services
 from apps.people.models import Role
+from apps.people.rules import roles_grantable_for_organisation
 from apps.people.views import withdraw_role_and_say_so
 
 from . import selectors, services

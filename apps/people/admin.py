@@ -7,9 +7,9 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from apps.access.actors import actor_for
-from apps.access.rules import STAFF_ROLES
 
 from .models import Person, RoleAssignment
+from .rules import STAFF_ROLES
 from .services import role_grant, role_scope_check, role_withdraw
 
 SCOPE_FIELDS = {"role", "district", "place", "organisation"}

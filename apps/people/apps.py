@@ -14,12 +14,9 @@ class PeopleConfig(AppConfig):
     verbose_name = _("People and roles")
 
     def ready(self) -> None:
-        from apps.access.privacy import register
-
         from . import oidc, places, signals
-        from .privacy import SOURCE, declare_special_category
+        from .privacy import declare_special_category
 
-        register(SOURCE)
         declare_special_category()
         places.register_activity()  # own changes of home and reach in the auditor's activity view
         signals.connect()

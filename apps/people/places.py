@@ -137,5 +137,6 @@ def register_activity() -> None:
             ),
             _own_changes,
             order=40,
+            threshold=4,
         )
     )

@@ -7,12 +7,13 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest
 
 from apps.access.actors import Actor, actor_for
-from apps.access.rules import STAFF_ROLES, can
+from apps.access.rules import can
 from apps.access.services import log_request_access
 from apps.places.models import District
 
 from .models import Consent, Person, Purpose, Role, RoleAssignment
 from .phones import normalise_phone
+from .rules import STAFF_ROLES
 
 
 def person_for(

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from apps.access.actors import Actor
 from apps.access.privacy import erase_person
-from apps.access.rules import ORGANISATION_ROLES, can
+from apps.access.rules import can
 from apps.access.services import access_log_write
 from apps.organisations.models import Organisation
 from apps.places import geo
@@ -23,6 +23,7 @@ from .consent_texts import current_version
 from .models import Consent, Person, PlaceChange, Purpose, Role, RoleAssignment
 from .phones import normalise_phone
 from .places import coarse_home, place_change_record
+from .rules import ORGANISATION_ROLES
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """Pages about people: my profile, roles, consents, reads and data; coordinators' phone intake and search.
 
 Views parse input and call selectors and services; they never decide who may
-see what themselves (that is ``apps/access/rules.py``).
+see what themselves (that is ``apps/people/rules.py``).
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ from apps.access.actors import actor_for
 from apps.access.decorators import requires
 from apps.access.models import AccessLogEntry
 from apps.access.privacy import export_as_csv, export_person
-from apps.access.rules import roles_grantable
 from apps.access.selectors import with_reader_names
 from apps.access.services import log_request_access, via_of
 from apps.core.inputs import as_number
@@ -34,6 +33,7 @@ from .consent_texts import CONSENT_TEXTS
 from .forms import ConsentForm, EraseForm, GrantRoleForm, ProfileForm, RegisterPersonForm, SearchForm
 from .models import Consent, Person, Purpose, Role, RoleAssignment
 from .reauthentication import require_reauthentication
+from .rules import roles_grantable
 
 
 def _me(request: HttpRequest) -> Person:

@@ -12,6 +12,10 @@ def district_list() -> QuerySet[District]:
     return District.objects.annotate(place_count=Count("places")).order_by("name")
 
 
+def district_count() -> int:
+    return District.objects.count()
+
+
 def district_by_slug(slug: str) -> District:
     district = District.objects.filter(slug=slug).first()
     if district is None:

@@ -283,13 +283,12 @@ LOGGING = {
 # The demo has public passwords: allowed only where the environment says so
 DEMO_ALLOWED = env_bool("COP_ALLOW_DEMO", False)
 
-# Retention per kind of data, in days; applied every day by the retention task
+# Retention per kind of data the foundation keeps, in days; applied every day by the retention task.  A
+# capability declares its own kinds and their settings in apps/<app>/capability.py (care: CARE_RETENTION_*).
 RETENTION_DAYS = {
     "access_log": int(env_str("COP_RETENTION_ACCESS_LOG_DAYS", "365")),
     "withdrawn_consents": int(env_str("COP_RETENTION_WITHDRAWN_CONSENTS_DAYS", str(5 * 365))),
     "support_needs_inactive": int(env_str("COP_RETENTION_SUPPORT_NEEDS_DAYS", str(2 * 365))),
-    # closed care requests keep their row for statistics; what was said in words goes after this
-    "care_closed_requests": int(env_str("COP_RETENTION_CARE_CLOSED_DAYS", str(2 * 365))),
     # changes of one's home or reach (apps.people.models.PlaceChange): as long as the access log unless set
     "place_changes": int(
         env_str("COP_RETENTION_PLACE_CHANGES_DAYS", env_str("COP_RETENTION_ACCESS_LOG_DAYS", "365"))
@@ -303,15 +302,10 @@ RETENTION_DAYS = {
 # The auditor's activity view (apps/access/activity.py): per account and day, a count stands out when it
 # reaches its fixed limit, or when it is FACTOR times that account's usual day (the median of its active
 # days in the BASELINE_DAYS before) or FACTOR times the median of its role that day (with at least
-# MIN_PEERS others of that role active), and is at least half the fixed limit.
-ACTIVITY_THRESHOLDS = {
-    "reads": int(env_str("COP_ACTIVITY_READS", "50")),  # persons whose sensitive data was opened
-    "takes": int(env_str("COP_ACTIVITY_TAKES", "5")),  # requests a helper took with "I can help"
-    "cancellations": int(env_str("COP_ACTIVITY_CANCELLATIONS", "3")),  # matches called off
-    "failed_logins": int(env_str("COP_ACTIVITY_FAILED_LOGINS", "10")),  # wrong password, code or second factor
-    "refused": int(env_str("COP_ACTIVITY_REFUSED", "3")),  # attempts the rules refused
-    "place_changes": int(env_str("COP_ACTIVITY_PLACE_CHANGES", "4")),  # own home address or reach changed
-}
+# MIN_PEERS others of that role active), and is at least half the fixed limit.  Each app declares the
+# fixed limit of each kind it counts (ActivitySource.threshold); the environment's COP_ACTIVITY_<KIND>
+# (COP_ACTIVITY_READS, COP_ACTIVITY_TAKES…) overrides it, and a kind set here overrides both.
+ACTIVITY_THRESHOLDS: dict[str, int] = {}
 ACTIVITY_FACTOR = int(env_str("COP_ACTIVITY_FACTOR", "3"))
 ACTIVITY_BASELINE_DAYS = int(env_str("COP_ACTIVITY_BASELINE_DAYS", "28"))
 ACTIVITY_MIN_PEERS = int(env_str("COP_ACTIVITY_MIN_PEERS", "3"))
@@ -319,29 +313,9 @@ ACTIVITY_MIN_PEERS = int(env_str("COP_ACTIVITY_MIN_PEERS", "3"))
 # The public address of the platform, for links in emails and text messages
 SITE_URL = env_str("COP_SITE_URL", "http://127.0.0.1:8000")
 
-# Care matching: how far ahead rounds and suggestions look for common free time (days)
-CARE_HORIZON_DAYS = int(env_str("COP_CARE_HORIZON_DAYS", "14"))
+# Each app declares its own settings, with their environment variables and defaults, in
+# apps/<app>/capability.py (care's CARE_* from COP_CARE_*); a value set in this module wins.
 
-# Care: what a new helper may do (docs/security.md, "Harvesting details with legitimate actions").
-# A helper is new until a coordinator has confirmed this many of their "I can help" takes (a done visit
-# or a vetting valid today also counts); a new helper's take holds the request but shows no name,
-# phone, address or description until a coordinator confirms it.  0 turns the check off.
-CARE_NEW_HELPER_CHECKS = int(env_str("COP_CARE_NEW_HELPER_CHECKS", "1"))
-# What the helper is told about when they hear from the coordinator (hours)
-CARE_CHECK_WITHIN_HOURS = int(env_str("COP_CARE_CHECK_WITHIN_HOURS", "48"))
-# Every helper: takes and own cancellations in any 24 hours (counted in the database under a lock)
-CARE_TAKES_PER_DAY = int(env_str("COP_CARE_TAKES_PER_DAY", "5"))
-CARE_CANCELS_PER_DAY = int(env_str("COP_CARE_CANCELS_PER_DAY", "3"))
-# The worklist flags a helper who cancelled this many visits after seeing the details, within DAYS days
-CARE_CANCEL_FLAG_COUNT = int(env_str("COP_CARE_CANCEL_FLAG_COUNT", "3"))
-CARE_CANCEL_FLAG_DAYS = int(env_str("COP_CARE_CANCEL_FLAG_DAYS", "30"))
-
-# Care: what a helper sees of a request's place before accepting (domain/geo/shown.py, docs/security.md).
-# The shown position is the house moved by a random offset between MIN and MAX metres, drawn once per
-# request, then snapped to a grid of GRID metres; distances shown to helpers are rounded to half a km.
-CARE_SHOWN_OFFSET_MIN_M = int(env_str("COP_CARE_SHOWN_OFFSET_MIN_M", "250"))
-CARE_SHOWN_OFFSET_MAX_M = int(env_str("COP_CARE_SHOWN_OFFSET_MAX_M", "500"))
-CARE_SHOWN_GRID_M = int(env_str("COP_CARE_SHOWN_GRID_M", "100"))
 # How often, in 24 hours, a person may change their own home address and a helper how far they travel
 # (apps/people/places.py): both decide which requests a helper is shown; a coordinator's change on
 # someone's behalf is never limited.  Every change is recorded for the auditor (people.PlaceChange).

@@ -12,6 +12,7 @@ from apps.places.models import District, Place
 PAGES = [
     "/{lang}/",
     "/{lang}/about/",
+    "/{lang}/open-data/",
     "/{lang}/districts/",
     "/{lang}/districts/{district}/",
     "/{lang}/districts/places/{place}/",

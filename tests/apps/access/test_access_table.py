@@ -1,38 +1,32 @@
 """One table: every URL of the project × every role → the expected answer.
 
-A new URL without a row here fails ``test_every_url_has_a_row``, so no page or
-endpoint can be added without deciding who may reach it.  Object pages use a
-resident of the coordinator's district; for everyone else that id must answer
-exactly like an id that does not exist (404).
+Each app holds its own rows beside its tests, in ``tests/apps/<app>/access_table.py``: ``ROWS`` (written
+with the shorthands of ``access_rows.py``) and, when its rows need objects of the demo city, a
+``samples(district, resident)`` that gives its "@" placeholders.  The rows of the frame (health,
+languages, allauth, the admin, the API's own pages) are here.  This test finds every such file, so a new
+capability adds only its own; a URL with a row in two files is an error.  A new URL without a row fails
+``test_every_url_has_a_row``, so no page or endpoint can be added without deciding who may reach it.
+Object pages use a resident of the coordinator's district; for everyone else that id must answer exactly
+like an id that does not exist (404).
 """
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Callable, Iterator
+from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from apps.organisations.demo import DEMO_ORGANISATION
 from apps.people.models import Person
-from apps.places.models import District, Place
+from apps.places.models import District
+from tests.apps.access.access_rows import ROLES, STAFF, Rows, anonymous_only, everyone, only, signed_in
 
-ROLES = [
-    "anonymous",
-    "resident",
-    "helper",
-    "coordinator",
-    "organisation_staff",
-    "initiative_starter",
-    "centre_committee",
-    "city_staff",
-    "administrator",
-    "auditor",
-]
-SIGNED_IN = ROLES[1:]
-STAFF = ["coordinator", "administrator", "auditor"]  # they have a second factor
+APPS_TESTS = Path(__file__).resolve().parents[1]  # tests/apps: each app's folder may hold an access_table.py
 # allauth also registers unnamed copies of some social-account paths; they answer like their named twin
 UNNAMED_TWINS = {
     "<unnamed social/connections/>": "socialaccount_connections",
@@ -43,92 +37,11 @@ UNNAMED_TWINS = {
 
 pytestmark = pytest.mark.django_db
 
-
-def everyone(status: int) -> dict[str, int]:
-    return dict.fromkeys(ROLES, status)
-
-
-def signed_in(status: int, anonymous: int = 302) -> dict[str, int]:
-    return {"anonymous": anonymous, **dict.fromkeys(SIGNED_IN, status)}
-
-
-def only(roles: set[str], allowed: int = 200, others: int = 403, anonymous: int = 302) -> dict[str, int]:
-    return {"anonymous": anonymous, **{role: allowed if role in roles else others for role in SIGNED_IN}}
-
-
-def anonymous_only(status: int = 200, signed_in_status: int = 302) -> dict[str, int]:
-    return {"anonymous": status, **dict.fromkeys(SIGNED_IN, signed_in_status)}
-
-
-# url name -> (kwargs, {role: status}).  Kwargs strings starting with "@" are filled from the demo city.
-TABLE: dict[str, tuple[dict[str, Any], dict[str, int]]] = {
+# The frame's rows: url name -> (kwargs, {role: status}).
+FRAME: Rows = {
     "health": ({}, everyone(200)),
     "security_txt": ({}, everyone(200)),
     "set_language": ({}, everyone(302)),  # GET goes back to the page
-    "core:home": ({}, everyone(200)),
-    "core:about": ({}, everyone(200)),
-    "places:district_list": ({}, everyone(200)),
-    "places:district_detail": ({"slug": "@district"}, everyone(200)),
-    "places:place_detail": ({"slug": "@place"}, everyone(200)),
-    "places:address_search": ({}, everyone(200)),
-    "people:my_profile": ({}, signed_in(200)),
-    "people:my_roles": ({}, signed_in(200)),
-    "people:my_consents": ({}, signed_in(200)),
-    "people:my_reads": ({}, signed_in(200)),
-    "people:my_data": ({}, signed_in(200)),
-    "people:my_export": ({}, signed_in(200)),
-    "people:person_search": ({}, only({"coordinator"})),
-    "people:person_register": ({}, only({"coordinator"})),
-    "people:person_detail": ({"person_id": "@resident"}, only({"coordinator"}, others=404)),
-    "people:person_export": ({"person_id": "@resident"}, only({"coordinator"}, others=404)),
-    "people:person_erase": ({"person_id": "@resident"}, only({"coordinator"}, others=404)),
-    "access:log_search": ({}, only({"auditor"})),
-    "access:activity": ({}, only({"auditor"})),  # unusual activity per account and day
-    "people:place_changes": ({}, only({"auditor"})),  # changes of home and reach, one by one
-    "organisations:my_organisation": ({}, only({"organisation_staff"})),
-    "organisations:organisation_list": ({}, only({"city_staff", "administrator"})),
-    "organisations:organisation_detail": (
-        {"slug": "@organisation"},
-        only({"organisation_staff", "city_staff", "administrator"}, others=404),
-    ),
-    "organisations:organisation_edit": (
-        {"slug": "@organisation"},
-        only({"organisation_staff", "administrator"}, others=404),
-    ),
-    # care matching, the coordinator's pages: object pages of their district are 404 for everyone else
-    "care:worklist": ({}, only({"coordinator"})),
-    "care:worklist_section": ({"section": "new"}, only({"coordinator"})),  # every row of a worklist section
-    "care:take_by_phone": ({"person_pk": "@resident"}, only({"coordinator"}, others=404)),
-    "care:request_detail": ({"pk": "@coordinated_request"}, only({"coordinator"}, others=404)),
-    "care:propose": ({"pk": "@coordinated_request"}, everyone(405)),  # POST only
-    "care:cancel_request": ({"pk": "@coordinated_request"}, only({"coordinator"}, others=404)),
-    "care:coordinator_match": ({"pk": "@coordinated_match"}, only({"coordinator"}, others=404)),
-    "care:rounds": ({}, only({"coordinator"})),
-    "care:round": ({"pk": "@round"}, only({"coordinator"}, others=404)),
-    "care:round_confirm": ({"pk": "@round"}, everyone(405)),  # POST only
-    "care:call_list": ({}, only({"coordinator"})),
-    "care:vetting": ({"pk": "@helper_offer"}, only({"coordinator"}, others=404)),
-    # care matching, the resident's pages (Rosa's open request, Yasmine's proposal for it): her own only
-    "care:my_requests": ({}, signed_in(200)),
-    "care:ask": ({}, signed_in(200)),
-    "care:my_request": ({"pk": "@care_request"}, only({"resident"}, others=404)),
-    "care:cancel_my_request": ({"pk": "@care_request"}, signed_in(405)),  # POST only
-    "care:resident_feedback": ({"pk": "@care_match"}, signed_in(405)),  # POST only
-    "care:messages": ({}, signed_in(200)),
-    # the helper's pages: anyone may look and sign up; the rest is for helpers (with an offer)
-    "care:helper_home": ({}, signed_in(200)),  # without an offer: the invitation to make one
-    "care:offer": ({}, signed_in(200)),
-    "care:away": ({}, only({"helper"}, others=302)),  # without an offer: to the offer page
-    "care:away_remove": ({"pk": 1}, signed_in(405)),  # POST only
-    "care:request_summary": ({"pk": "@care_request"}, only({"helper"})),
-    "care:take": ({"pk": "@care_request"}, only({"helper"}, allowed=405)),  # POST only
-    "care:helper_matches": ({}, only({"helper"})),
-    "care:helper_match": ({"pk": "@care_match"}, only({"helper"})),
-    "care:match_accept": ({"pk": "@care_match"}, only({"helper"}, allowed=405)),
-    "care:match_decline": ({"pk": "@care_match"}, only({"helper"}, allowed=405)),
-    "care:match_plan": ({"pk": "@care_match"}, only({"helper"}, allowed=405)),
-    "care:match_done": ({"pk": "@care_match"}, only({"helper"}, allowed=405)),
-    "care:match_cancel": ({"pk": "@care_match"}, only({"helper"}, allowed=405)),
     # allauth: pages for signing in are for visitors; signed-in people are sent on
     "account_login": ({}, anonymous_only()),
     "account_signup": ({}, anonymous_only()),
@@ -153,14 +66,8 @@ TABLE: dict[str, tuple[dict[str, Any], dict[str, int]]] = {
     "mfa_activate_totp": ({}, everyone(302)),
     "mfa_authenticate": ({}, everyone(302)),  # only during a sign-in
     "mfa_deactivate_totp": ({}, {**signed_in(404), "anonymous": 302, **dict.fromkeys(STAFF, 302)}),
-    # our hashed recovery codes (allauth's are switched off): they go with an authenticator app
-    "people:recovery_codes": ({}, {**signed_in(302), **dict.fromkeys(STAFF, 200)}),
-    # the code step is only for accounts without password and authenticator: others are sent to their step
-    "people:reauthenticate_code": ({}, everyone(302)),
     "mfa_reauthenticate": ({}, {**signed_in(302), **dict.fromkeys(STAFF, 200)}),
     "usersessions_list": ({}, signed_in(200)),  # "sign out everywhere"
-    "people:phone_signup": ({}, everyone(200)),
-    "people:phone_signup_confirm": ({}, everyone(302)),  # no code asked for yet
     # outside sign-in (eID / itsme by OpenID Connect): 404 while no provider is configured
     "openid_connect_login": ({"provider_id": "eid"}, everyone(404)),
     "openid_connect_callback": ({"provider_id": "eid"}, everyone(404)),
@@ -170,120 +77,62 @@ TABLE: dict[str, tuple[dict[str, Any], dict[str, int]]] = {
     "socialaccount_signup": ({}, everyone(302)),
     # the Django admin: administrators only (anyone else is sent to its login)
     "admin:*": ({}, {**only({"administrator"}, others=302), "anonymous": 302}),
-    # the API
+    # the API's own pages (each app's operations are in its own file)
     "api:api-root": ({}, everyone(404)),
     "api:openapi-json": ({}, everyone(200)),
     "api:openapi-view": ({}, everyone(200)),
-    "api:list_districts": ({}, everyone(200)),
-    "api:districts_geojson": ({}, everyone(200)),
-    "api:locate": ({}, everyone(422)),  # without coordinates
-    "api:get_district": ({"number": 1}, everyone(200)),
-    "api:list_places": ({}, everyone(200)),
-    "api:get_place": ({"slug": "@place"}, everyone(200)),
-    "api:lookup_address": ({}, everyone(422)),  # without a query
-    "api:me": ({}, signed_in(200, anonymous=401)),
-    "api:my_roles": ({}, signed_in(200, anonymous=401)),
-    "api:my_consents": ({}, signed_in(200, anonymous=401)),
-    "api:withdraw_my_consent": ({"purpose": "contact_email"}, signed_in(405, anonymous=405)),
-    "api:my_reads": ({}, signed_in(200, anonymous=401)),
-    "api:my_export": ({}, signed_in(200, anonymous=401)),
-    "api:my_export_csv": ({}, signed_in(200, anonymous=401)),
-    "api:erase_me": ({}, everyone(405)),  # POST only
-    "api:search_persons": ({}, only({"coordinator"}, anonymous=401)),
-    "api:get_person": ({"person_id": "@resident"}, only({"coordinator"}, others=404, anonymous=401)),
-    "api:person_consents": ({"person_id": "@resident"}, only({"coordinator"}, others=404, anonymous=401)),
-    "api:withdraw_consent": ({"person_id": "@resident", "purpose": "contact_email"}, everyone(405)),
-    "api:person_export": ({"person_id": "@resident"}, only({"coordinator"}, others=404, anonymous=401)),
-    "api:person_export_csv": ({"person_id": "@resident"}, only({"coordinator"}, others=404, anonymous=401)),
-    "api:person_erase": ({"person_id": "@resident"}, everyone(405)),  # POST only
-    "api:search_log": ({}, only({"auditor"}, anonymous=401)),
-    "api:access_activity": ({}, only({"auditor"}, anonymous=401)),
-    # care matching in the API: Rosa's open request with Yasmine's proposal waiting, in Tom's district
-    "api:care_categories": ({}, everyone(200)),
-    "api:care_my_requests": ({}, signed_in(200, anonymous=401)),
-    "api:care_request_create": ({}, everyone(405)),
-    "api:care_requests_near_me": ({}, only({"helper"}, anonymous=401)),
-    "api:care_request_detail": (
-        {"request_id": "@care_request"},
-        only({"resident", "coordinator"}, others=404, anonymous=401),
-    ),
-    "api:care_request_cancel": ({"request_id": "@care_request"}, everyone(405)),
-    "api:care_request_take": ({"request_id": "@care_request"}, everyone(405)),
-    "api:care_request_suggestions": (
-        {"request_id": "@care_request"},
-        only({"coordinator"}, others=404, anonymous=401),
-    ),
-    "api:care_request_explain": (
-        {"request_id": "@care_request", "helper_id": "@care_helper"},
-        only({"coordinator"}, others=404, anonymous=401),
-    ),
-    "api:care_request_propose": ({"request_id": "@care_request"}, everyone(405)),
-    "api:care_my_matches": ({}, signed_in(200, anonymous=401)),  # empty for those who do not help
-    "api:care_match_detail": (
-        {"match_id": "@care_match"},
-        only({"resident", "helper", "coordinator"}, others=404, anonymous=401),
-    ),
-    "api:care_match_accept": ({"match_id": "@care_match"}, everyone(405)),
-    "api:care_match_decline": ({"match_id": "@care_match"}, everyone(405)),
-    "api:care_match_check": ({"match_id": "@care_match"}, everyone(405)),
-    "api:care_match_plan": ({"match_id": "@care_match"}, everyone(405)),
-    "api:care_match_done": ({"match_id": "@care_match"}, everyone(405)),
-    "api:care_match_cancel": ({"match_id": "@care_match"}, everyone(405)),
-    "api:care_match_feedback": ({"match_id": "@care_match"}, everyone(405)),
-    "api:care_my_offer": ({}, only({"helper"}, others=404, anonymous=401)),  # 404: no offer yet
-    "api:care_offer_save": ({}, only({"helper"}, others=404, anonymous=401)),  # GET of the same path
-    "api:care_offer_away": ({}, everyone(405)),
-    "api:care_offer_away_remove": ({"away_id": 1}, everyone(405)),
-    "api:care_rounds": ({}, only({"coordinator"}, anonymous=401)),
-    "api:care_round_start": ({}, only({"coordinator"}, anonymous=401)),  # GET of the same path
-    "api:care_round_detail": ({"round_id": "@care_round"}, only({"coordinator"}, others=404, anonymous=401)),
-    "api:care_round_confirm": ({"round_id": "@care_round"}, everyone(405)),
-    "api:care_worklist": ({}, only({"coordinator"}, anonymous=401)),
-    "api:list_organisations": ({}, signed_in(200, anonymous=401)),  # all, or only the ones they work for
-    "api:get_organisation": (
-        {"slug": "@organisation"},
-        only({"organisation_staff", "city_staff", "administrator"}, others=404, anonymous=401),
-    ),
-    "api:organisation_staff": (
-        {"slug": "@organisation"},
-        {**only({"city_staff", "administrator"}, others=404, anonymous=401), "organisation_staff": 403},
-    ),
-    "api:withdraw_staff_role": ({"slug": "@organisation", "assignment_id": 1}, everyone(405)),
-    # POST operations sharing a path with a GET one: the GET answer is checked here, writes in their own tests
-    "api:give_my_consent": ({}, signed_in(200, anonymous=401)),
-    "api:register_person": ({}, only({"coordinator"}, anonymous=401)),
-    "api:record_consent": ({"person_id": "@resident"}, only({"coordinator"}, others=404, anonymous=401)),
-    "api:update_me": ({}, signed_in(200, anonymous=401)),
-    "api:grant_role": ({"person_id": "@resident"}, everyone(405)),
-    "api:withdraw_role": ({"person_id": "@resident", "assignment_id": 1}, everyone(405)),  # DELETE only
-    "api:update_organisation": (
-        {"slug": "@organisation"},
-        only({"organisation_staff", "city_staff", "administrator"}, others=404, anonymous=401),
-    ),
-    "api:grant_staff_role": (
-        {"slug": "@organisation"},
-        {**only({"city_staff", "administrator"}, others=404, anonymous=401), "organisation_staff": 403},
-    ),
 }
 
 
-def care_api_samples() -> dict[str, Any]:
-    """Care objects of the demo city: Rosa's open request, Yasmine's proposal for it, a round of Tom's."""
-    from apps.care.models import Match, MatchingRound
-    from apps.people.demo import DEMO_ACCOUNTS
+def load_table_file(path: Path) -> ModuleType:
+    """An app's ``access_table.py``, loaded by its path (the test folders are not all packages)."""
+    spec = importlib.util.spec_from_file_location(f"access_table_of_{path.parent.name}", path)
+    assert spec is not None and spec.loader is not None, path
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
-    by_role = {a.role.value: Person.objects.get(user__username=a.email) for a in DEMO_ACCOUNTS}
-    match = Match.objects.get(status="proposed", request__person=by_role["resident"], helper__person=by_role["helper"])
-    coordinator = by_role["coordinator"]
-    matching_round = MatchingRound.objects.create(
-        district_id=coordinator.roles.get(role="coordinator").district_id, started_by=coordinator
-    )
-    return {
-        "@care_request": match.request_id,
-        "@care_match": match.pk,
-        "@care_helper": match.helper_id,
-        "@care_round": matching_round.pk,
-    }
+
+def table_files(root: Path = APPS_TESTS) -> list[Path]:
+    return sorted(root.glob("*/access_table.py"))
+
+
+def merged_rows(frame: Rows, root: Path = APPS_TESTS) -> tuple[Rows, list[ModuleType]]:
+    """The frame's rows and every app's ``ROWS`` in one table; a URL with a row in two places is refused."""
+    table: Rows = dict(frame)
+    where = dict.fromkeys(frame, "test_access_table.py")
+    modules = []
+    for path in table_files(root):
+        module = load_table_file(path)
+        modules.append(module)
+        for name, row in module.ROWS.items():
+            if name in table:
+                raise ValueError(f"{name!r} has a row in {where[name]} and in {path.relative_to(root)}")
+            table[name], where[name] = row, str(path.relative_to(root))
+    return table, modules
+
+
+TABLE, APP_TABLES = merged_rows(FRAME)
+WITH_ROWS = {"core", "places", "people", "organisations", "access", "care"}
+
+
+def test_a_url_with_rows_in_two_files_is_refused(tmp_path: Path) -> None:
+    """Two apps deciding about one URL would let one of them silently win: the table refuses it."""
+    for app in ("one", "two"):
+        (tmp_path / app).mkdir()
+        (tmp_path / app / "access_table.py").write_text('ROWS = {"core:about": ({}, {"anonymous": 200})}\n')
+    with pytest.raises(ValueError, match=r"'core:about' has a row in one/access_table.py and in two/"):
+        merged_rows({}, tmp_path)
+    (tmp_path / "two" / "access_table.py").write_text('ROWS = {"health": ({}, {"anonymous": 200})}\n')
+    with pytest.raises(ValueError, match=r"'health' has a row in test_access_table.py and in two/"):
+        merged_rows({"health": ({}, everyone(200))}, tmp_path)
+
+
+def test_every_app_table_is_found() -> None:
+    """The apps of the foundation and care each hold their rows; every row has an answer for every role."""
+    assert {path.parent.name for path in table_files()} >= WITH_ROWS
+    incomplete = sorted(name for name, (_kwargs, expected) in TABLE.items() if set(expected) != set(ROLES))
+    assert incomplete == [], f"rows without an answer for every role: {incomplete}"
 
 
 def url_names(patterns: list[Any] | None = None, namespace: str = "") -> Iterator[str]:
@@ -308,29 +157,17 @@ def test_every_url_has_a_row() -> None:
     assert stale == [], f"rows for URLs that no longer exist: {stale}"
 
 
-def coordinator_samples(district: District) -> dict[str, Any]:
-    """A request, a match, a helper's offer and a round of the demo coordinator's district."""
-    from apps.care.models import CareRequest, HelperOffer, Match, MatchingRound
-
-    return {
-        "@coordinated_request": CareRequest.objects.filter(district=district).order_by("pk").first().pk,  # type: ignore[union-attr]
-        "@coordinated_match": Match.objects.filter(request__district=district).order_by("pk").first().pk,  # type: ignore[union-attr]
-        "@helper_offer": HelperOffer.objects.filter(person__district=district).order_by("pk").first().pk,  # type: ignore[union-attr]
-        "@round": MatchingRound.objects.create(district=district).pk,
-    }
-
-
 @pytest.fixture
 def samples(demo_city: None, resident_in_coordinators_district: Person) -> dict[str, Any]:
+    """Every app's placeholders, for the coordinator's district (number 1) and a resident of it."""
     district = District.objects.get(number=1)
-    return {
-        "@district": district.slug,
-        "@place": Place.objects.filter(district=district).first().slug,  # type: ignore[union-attr]
-        "@resident": resident_in_coordinators_district.pk,
-        "@organisation": DEMO_ORGANISATION,
-        **care_api_samples(),
-        **coordinator_samples(district),
-    }
+    found: dict[str, Any] = {"@resident": resident_in_coordinators_district.pk}
+    for module in APP_TABLES:
+        if hasattr(module, "samples"):
+            given = module.samples(district, resident_in_coordinators_district)
+            assert not set(given) & set(found), f"{module.__name__} gives placeholders given already"
+            found.update(given)
+    return found
 
 
 def resolve_url(name: str, kwargs: dict[str, Any], samples: dict[str, Any]) -> str:

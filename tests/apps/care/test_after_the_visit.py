@@ -17,9 +17,10 @@ from django.http import Http404
 from django.test import Client
 from django.utils import timezone
 
-from apps.access.rules import CARE_AFTER_VISIT, can
+from apps.access.rules import can
 from apps.care import selectors, services
 from apps.care.models import CareRequest, Match
+from apps.care.rules import CARE_AFTER_VISIT
 from apps.people.models import Person
 
 from .conftest import CareWorld, clock

@@ -11,15 +11,20 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-CATALOGUES = sorted(Path(settings.BASE_DIR / "locale").glob("*/LC_MESSAGES/django.po"))
+from apps.core.management.commands.compile_translations import catalogue_folders, catalogues
+
+CATALOGUES = [path for path in catalogues() if path.name == "django.po"]
+LANGUAGES = {code for code, _name in settings.LANGUAGES}
 
 
-def test_there_is_a_catalogue_for_each_language() -> None:
-    languages = {path.parts[-3] for path in CATALOGUES}
-    assert languages == {"nl", "en", "fr"}
+@pytest.mark.parametrize("folder", catalogue_folders(), ids=lambda p: str(p.relative_to(settings.BASE_DIR)))
+def test_there_is_a_catalogue_for_each_language(folder: Path) -> None:
+    """The project's catalogues, and those a capability keeps in ``apps/<app>/locale/``: all three languages."""
+    languages = {path.parts[-3] for path in folder.glob("*/LC_MESSAGES/django.po")}
+    assert languages == LANGUAGES
 
 
-@pytest.mark.parametrize("path", CATALOGUES, ids=lambda p: p.parts[-3])
+@pytest.mark.parametrize("path", CATALOGUES, ids=lambda p: str(p.relative_to(settings.BASE_DIR)))
 def test_catalogue_is_complete(path: Path) -> None:
     catalogue = polib.pofile(str(path))
     untranslated = [entry.msgid for entry in catalogue.untranslated_entries() if not entry.obsolete]
@@ -28,7 +33,7 @@ def test_catalogue_is_complete(path: Path) -> None:
     assert fuzzy == [], f"fuzzy in {path}: {fuzzy[:10]}"
 
 
-@pytest.mark.parametrize("path", CATALOGUES, ids=lambda p: p.parts[-3])
+@pytest.mark.parametrize("path", CATALOGUES, ids=lambda p: str(p.relative_to(settings.BASE_DIR)))
 def test_placeholders_survive_translation(path: Path) -> None:
     """A translation that drops or renames %(name)s or {{ name }} would crash or mislead."""
     import re

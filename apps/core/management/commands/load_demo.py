@@ -1,8 +1,10 @@
 """``cityofpeople demo``: load the demo Ghent, safe to run again.
 
-Each capability owns its demo data in ``apps/<capability>/demo.py`` with a
-``load(random)`` function; this command runs them in dependency order with
-one seeded random generator, so every machine gets the same demo city.
+Each app owns its demo data in ``apps/<app>/demo.py`` and declares it in
+``apps/<app>/capability.py`` (``Demo(load, noun, after, finish)``); this
+command runs every declared demo in dependency order (``apps/core/demos.py``)
+with one seeded random generator in one transaction, then each ``finish``,
+so every machine gets the same demo city.
 """
 
 from __future__ import annotations
@@ -15,11 +17,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from apps.care import demo as care_demo
-from apps.care.services import eligibility_refresh
-from apps.organisations import demo as organisations_demo
-from apps.people import demo as people_demo
-from apps.places import demo as places_demo
+from apps.core.capabilities import capabilities
+from apps.core.demos import DemoOrderError, demo_order
 from apps.places.models import District
 
 DEMO_SEED = 9000  # Ghent's postcode: the demo city is the same on every machine
@@ -38,15 +37,16 @@ class Command(BaseCommand):
             self.stdout.write("Demo data is already there; nothing to load.")
             call_command("demo_logins", stdout=self.stdout)
             return
+        try:
+            demos = demo_order(capabilities())
+        except DemoOrderError as error:
+            raise CommandError(f"The demos cannot be ordered: {error}.") from error
         call_command("load_districts", stdout=self.stdout, stderr=self.stderr)
         generator = random.Random(DEMO_SEED)  # noqa: S311 - demo data, not security
         with transaction.atomic():
-            places = places_demo.load(generator)
-            organisations = organisations_demo.load(generator)
-            people = people_demo.load(generator)
-            requests = care_demo.load(generator)
-        eligibility_refresh()
-        self.stdout.write(
-            f"Demo loaded: {places} places, {organisations} organisations, {people} people, {requests} care requests."
-        )
+            made = [(demo.load(generator), demo.noun) for _app, demo in demos]
+        for _app, demo in demos:
+            if demo.finish is not None:
+                demo.finish()
+        self.stdout.write("Demo loaded: " + ", ".join(f"{count} {noun}" for count, noun in made) + ".")
         call_command("demo_logins", stdout=self.stdout)

@@ -1,0 +1,27 @@
+"""What the access app adds to the frame (``apps/core/capabilities.py``): its pages, API, menu, home panels,
+demo, retention, open data and settings."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.capabilities import Capability, HomePanel, MenuEntry
+
+from . import panels
+from .retention import RETENTION
+
+MENU = (
+    MenuEntry(_("Access log"), "access:log_search", rule="access.search_log", group="audit", order=10),
+    MenuEntry(_("Unusual activity"), "access:activity", rule="access.view_activity", group="audit", order=20),
+)
+HOME_PANELS = (HomePanel("access-audit", "access/panels/audit.html", "access.search_log", panels.audit, order=50),)
+
+CAPABILITY = Capability(
+    app="access",
+    urls="apps.access.urls",
+    url_prefix="audit/",
+    api="apps.access.api:router",
+    retention=RETENTION,
+    menu=MENU,
+    home_panels=HOME_PANELS,
+)

@@ -1,0 +1,111 @@
+"""What the care app adds to the frame (``apps/core/capabilities.py``): its pages, API, menu, home panels,
+demo, retention, open data and settings."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.capabilities import Capability, Demo, HomePanel, MenuEntry, PersonAction, Setting
+
+from . import demo, panels
+from .open_data import DATASETS as OPEN_DATA
+from .privacy import SOURCE as PERSONAL_DATA
+from .retention import RETENTION
+
+
+def refresh_eligibility() -> None:
+    """After the demo: each open request's count of helpers who fit it, as the worklist shows it."""
+    from .services import eligibility_refresh
+
+    eligibility_refresh()
+
+
+SETTINGS = (
+    Setting("CARE_HORIZON_DAYS", 14, env="COP_CARE_HORIZON_DAYS",
+            help="How far ahead matching rounds and suggestions look for common free time (days)."),
+    # what a new helper may do (docs/security.md, "Harvesting details with legitimate actions")
+    Setting("CARE_NEW_HELPER_CHECKS", 1, env="COP_CARE_NEW_HELPER_CHECKS",
+            help="A helper is new until a coordinator has confirmed this many of their \"I can help\" takes (a done "
+                 "visit or a vetting valid today also counts); a new helper's take holds the request but shows no "
+                 "name, phone, address or description until a coordinator confirms it. 0 turns the check off."),
+    Setting("CARE_CHECK_WITHIN_HOURS", 48, env="COP_CARE_CHECK_WITHIN_HOURS",
+            help="When the helper is told they will hear from the coordinator (hours), and when an unchecked "
+                 "take lets the request go."),
+    Setting("CARE_TAKES_PER_DAY", 5, env="COP_CARE_TAKES_PER_DAY",
+            help="Every helper: takes in any 24 hours (counted in the database under a lock)."),
+    Setting("CARE_CANCELS_PER_DAY", 3, env="COP_CARE_CANCELS_PER_DAY",
+            help="Every helper: own cancellations in any 24 hours (counted in the database under a lock)."),
+    Setting("CARE_CANCEL_FLAG_COUNT", 3, env="COP_CARE_CANCEL_FLAG_COUNT",
+            help="The worklist flags a helper who cancelled this many visits after seeing the details, within "
+                 "CARE_CANCEL_FLAG_DAYS days."),
+    Setting("CARE_CANCEL_FLAG_DAYS", 30, env="COP_CARE_CANCEL_FLAG_DAYS",
+            help="The days over which CARE_CANCEL_FLAG_COUNT cancellations are counted."),
+    # what a helper sees of a request's place before accepting (domain/geo/shown.py, docs/security.md)
+    Setting("CARE_SHOWN_OFFSET_MIN_M", 250, env="COP_CARE_SHOWN_OFFSET_MIN_M",
+            help="The shown position is the house moved by a random offset of at least this many metres, drawn "
+                 "once per request (for new requests)."),
+    Setting("CARE_SHOWN_OFFSET_MAX_M", 500, env="COP_CARE_SHOWN_OFFSET_MAX_M",
+            help="The shown position's random offset is at most this many metres."),
+    Setting("CARE_SHOWN_GRID_M", 100, env="COP_CARE_SHOWN_GRID_M",
+            help="The moved position is then snapped to a grid of this many metres; distances shown to helpers "
+                 "are rounded to half a km."),
+    # retention (apps/care/retention.py): the rows stay for the statistics, the words go
+    Setting("CARE_RETENTION_CLOSED_DAYS", 2 * 365, env="COP_RETENTION_CARE_CLOSED_DAYS",
+            help="A closed request's description, feedback and reasons are emptied after this many days."),
+)  # fmt: skip
+
+COORDINATOR_PAGES = (
+    "worklist_section", "take_by_phone", "request_detail", "propose", "cancel_request", "coordinator_match",
+    "rounds", "round", "round_confirm", "call_list", "vetting",
+)  # fmt: skip
+RESIDENT_PAGES = ("ask", "my_request", "cancel_my_request", "resident_feedback", "messages")
+HELPER_PAGES = (
+    "offer", "away", "away_remove", "request_summary", "take", "helper_matches", "helper_match", "match_accept",
+    "match_decline", "match_plan", "match_done", "match_cancel",
+)  # fmt: skip
+
+MENU = (
+    MenuEntry(
+        _("Worklist"), "care:worklist", rule="care.view_worklist", group="coordination", order=10,
+        current=tuple(f"care:{name}" for name in COORDINATOR_PAGES),
+    ),
+    # any signed-in person may ask for help or offer it
+    MenuEntry(
+        _("My requests"), "care:my_requests", rule="care.view_my_requests", group="mine", order=20,
+        current=tuple(f"care:{name}" for name in RESIDENT_PAGES),
+    ),
+    MenuEntry(
+        _("Help a neighbour"), "care:helper_home", rule="care.view_my_requests", group="mine", order=30,
+        current=tuple(f"care:{name}" for name in HELPER_PAGES),
+    ),
+)  # fmt: skip
+HOME_PANELS = (
+    HomePanel("care-worklist", "care/panels/worklist.html", "care.view_worklist", panels.worklist_summary, order=10),
+    HomePanel("care-visits", "care/panels/visits.html", "care.helper_pages", panels.visits_this_week, order=20),
+    HomePanel("care-requests", "care/panels/requests.html", "care.view_my_requests", panels.open_requests, order=30),
+)
+"""The coordinator's worklist, the helper's week and the resident's open requests, first on their home page."""
+PERSON_ACTIONS = (
+    PersonAction(_("Take a request for help by phone"), "care:take_by_phone", "care.take_request_by_phone", order=10),
+    PersonAction(
+        _("Helper's checks (vetting)"), "care:vetting", "care.record_vetting", order=20,
+        target=panels.helper_offer_of, kwargs=lambda offer: {"pk": offer.pk},
+    ),
+)  # fmt: skip
+"""On the page of a person they coordinate: take a request by phone; check a helper (only someone who offers help)."""
+
+CAPABILITY = Capability(
+    app="care",
+    personal_data=PERSONAL_DATA,
+    urls="apps.care.urls",
+    api="apps.care.api:router",
+    demo=Demo(
+        load=demo.load, noun="care requests", after=("places", "organisations", "people"), finish=refresh_eligibility
+    ),
+    open_data=OPEN_DATA,
+    retention=RETENTION,
+    settings=SETTINGS,
+    menu=MENU,
+    home_panels=HOME_PANELS,
+    person_actions=PERSON_ACTIONS,
+)

@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class {{ camel_case_app_name }}Config(AppConfig):
+    """{{ title }}.
+
+    Say here what this capability does, for whom, and which capability of PRODUCT.md it is.
+    """
+
+    name = "apps.{{ app_name }}"
+    label = "{{ app_name }}"
+    verbose_name = _("{{ title }}")
+
+    def ready(self) -> None:
+        # Personal data: when the app stores some, register its export and erasure here
+        # (apps/access/privacy.py ``register``), its special-category fields (apps/access/special_category.py
+        # ``declare``) and what the auditor's activity view counts (apps/access/activity.py ``register``).
+        # Rules (rules.py) and the declaration (capability.py) are found without a line here.
+        pass

@@ -1,0 +1,22 @@
+"""``{% main_menu as menu %}`` and ``{% person_actions person as actions %}``: what the apps declare, per person."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from apps.core import navigation
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def main_menu(context: template.Context) -> tuple[navigation.MenuSection, ...]:
+    """The groups of the main menu (a page rendered without a request gets the anonymous visitor's)."""
+    return navigation.menu_for(context.get("request"))
+
+
+@register.simple_tag(takes_context=True)
+def person_actions(context: template.Context, person: Any) -> list[navigation.ActionLink]:
+    return navigation.person_actions(context.get("request"), person)
