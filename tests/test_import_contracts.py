@@ -89,6 +89,8 @@ def graph() -> grimp.ImportGraph:
 def test_the_foundation_imports_no_capability(graph: grimp.ImportGraph) -> None:
     capabilities = capability_apps(ROOT / "apps")
     assert f"apps.{FOUNDATION[0]}.capabilities" in graph.modules, "the graph holds the foundation"
+    assert "care" in capabilities, "the contract is not vacuous: care is a capability"
+    assert all(f"apps.{app}" in graph.modules for app in capabilities), "the graph holds every capability"
     arrows = foundation_arrows(graph, "apps", FOUNDATION, capabilities)
     assert not arrows, "the foundation reaches into a capability (declare it in the capability instead):\n" + "\n".join(
         arrows

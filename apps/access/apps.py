@@ -15,7 +15,7 @@ class AccessConfig(AppConfig):
 
         from . import activity, signals
         from .admin_site import check_special_category
-        from .checks import check_rules_in_code, check_view_rules
+        from .checks import check_activity_limits, check_rules_in_code, check_view_rules
         from .retention import check_retention_kinds
         from .rules import load_rules
 
@@ -24,6 +24,7 @@ class AccessConfig(AppConfig):
         checks.register(check_view_rules, checks.Tags.urls)
         checks.register(check_rules_in_code)
         checks.register(check_retention_kinds)
+        checks.register(check_activity_limits)
 
         signals.connect()
         activity.register_own_sources()

@@ -91,3 +91,23 @@ def check_rules_in_code(app_configs: Any = None, **kwargs: Any) -> list[checks.C
                         )
                     )
     return errors
+
+
+def check_activity_limits(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    """access.E004: a limit of the auditor's activity view that is not a whole number (``COP_ACTIVITY_TAKES=abc``)
+    would only show as a server error on the auditor's page; the start says so instead."""
+    from .activity import sources
+
+    errors: list[checks.CheckMessage] = []
+    for source in sources():
+        try:
+            source.limit()
+        except (TypeError, ValueError) as error:
+            errors.append(
+                checks.Error(
+                    f"the limit of the activity kind {source.kind!r} is not a whole number: {error}",
+                    hint=f"Set ACTIVITY_THRESHOLDS[{source.kind!r}] or {source.env} to a whole number.",
+                    id="access.E004",
+                )
+            )
+    return errors

@@ -2,11 +2,13 @@
 
 Each app lists its kinds in ``apps/<app>/capability.py`` (``Retention(kind, days, apply, what)``), so the
 daily task (``tasks.retention_daily``) runs a new capability's retention without this module naming it.
-Each kind is applied in one transaction of its own: a failure leaves the other kinds done.
+Each kind is applied in one transaction of its own, and one kind that fails (a bug in one app) neither
+undoes nor stops the others: they are applied, the failure is logged, and the run then raises it.
 """
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from datetime import datetime
 from typing import Any
@@ -32,12 +34,33 @@ def retention_rules() -> list[Retention]:
     return declared
 
 
+logger = logging.getLogger(__name__)
+
+
+class RetentionFailed(RuntimeError):
+    """One or more kinds could not be applied; the others were (``counts``)."""
+
+    def __init__(self, failed: dict[str, Exception], counts: dict[str, int]) -> None:
+        super().__init__(f"retention failed for: {', '.join(sorted(failed))}")
+        self.failed = failed
+        self.counts = counts
+
+
 def apply_retention(*, now: datetime) -> dict[str, int]:
-    """Apply every kind's retention as of ``now``; returns, per kind, how many rows were removed or emptied."""
+    """Apply every kind's retention as of ``now``; returns, per kind, how many rows were removed or emptied.
+
+    Raises ``RetentionFailed`` after the others are applied when a kind fails."""
     counts: dict[str, int] = {}
+    failed: dict[str, Exception] = {}
     for item in retention_rules():
-        with transaction.atomic():
-            counts[item.kind] = item.apply(now)
+        try:
+            with transaction.atomic():
+                counts[item.kind] = item.apply(now)
+        except Exception as error:  # one app's bug must not keep the other kinds' data for ever
+            logger.exception("retention of %s failed", item.kind)
+            failed[item.kind] = error
+    if failed:
+        raise RetentionFailed(failed, counts)
     return counts
 
 

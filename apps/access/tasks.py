@@ -21,9 +21,12 @@ DAY = timedelta(days=1)
 
 @task()
 def retention_daily() -> dict[str, int]:
-    counts = apply_retention(now=timezone.now())
-    transaction.on_commit(lambda: retention_daily.using(run_after=timezone.now() + DAY).enqueue())
-    return counts
+    """Today's retention; tomorrow's run is queued whatever happens, so one failing kind never stops the rest
+    for good (``apply_retention`` applies the others and then raises, which marks this run failed)."""
+    try:
+        return apply_retention(now=timezone.now())
+    finally:
+        transaction.on_commit(lambda: retention_daily.using(run_after=timezone.now() + DAY).enqueue())
 
 
 def retention_is_scheduled() -> bool:

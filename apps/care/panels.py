@@ -4,6 +4,10 @@ Each panel reads through the selectors of the page it links to, and shows no mor
 same person: the helper's own visits as "My visits" lists them (kind of help, district, when), the
 resident's own requests as "My requests" does, and the coordinator only how many rows each worklist
 section has, never a name (the worklist's pages show and log those).  A few queries each.
+
+The views' helpers are imported inside the functions on purpose: ``capability.py`` imports this module when
+the frame starts (``CoreConfig.ready``), before every app's rules are loaded and its settings applied, and a
+views module imported then would check its ``@requires`` rules too early.
 """
 
 from __future__ import annotations

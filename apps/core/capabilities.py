@@ -11,8 +11,8 @@ one line in ``INSTALLED_APPS`` that installs it (Decidim calls this a component 
         menu=(MenuEntry(_("Worklist"), "care:worklist", rule="care.view_worklist", group="coordination"),),
         home_panels=(HomePanel("care-visits", "care/panels/visits.html", rule="care.helper_pages",
                                context=visits_this_week),),
-        demo=Demo(load=demo.load, noun="care requests", after=("places", "people")),
-        retention=(Retention("care_closed_requests", days=closed_request_days, apply=clear_closed_requests),),
+        demo=Demo(load=demo.load, noun="care requests", after=("places", "organisations", "people")),
+        retention=(Retention("care_closed_requests", days=closed_request_days, apply=closed_requests_clear),),
         settings=(Setting("CARE_TAKES_PER_DAY", 5, env="COP_CARE_TAKES_PER_DAY"),),
     )
 
@@ -37,6 +37,8 @@ from typing import Any
 
 from django.apps import apps as django_apps
 from django.conf import settings as django_settings
+from django.core.exceptions import ImproperlyConfigured
+from django.core.signals import setting_changed
 from django.http import HttpRequest
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -214,6 +216,15 @@ def capabilities() -> tuple[Capability, ...]:
     return tuple(found)
 
 
+def _forget_capabilities(*, setting: str, **kwargs: Any) -> None:
+    """A test that changes ``INSTALLED_APPS`` sees the declarations of the apps it installs."""
+    if setting == "INSTALLED_APPS":
+        capabilities.cache_clear()
+
+
+setting_changed.connect(_forget_capabilities)
+
+
 def capability(app: str) -> Capability | None:
     return next((c for c in capabilities() if c.app == app), None)
 
@@ -227,9 +238,14 @@ def menu_groups() -> dict[str, MenuGroup]:
 
 
 def setting_value(declared: Setting) -> Any:
-    """The value a declared setting takes when the settings module does not set it."""
+    """The value a declared setting takes when the settings module does not set it; a value the environment
+    gives that does not parse stops the start, naming the variable."""
     if declared.env and declared.env in os.environ:
-        return declared.parse(os.environ[declared.env])
+        text = os.environ[declared.env]
+        try:
+            return declared.parse(text)
+        except (TypeError, ValueError) as error:
+            raise ImproperlyConfigured(f"{declared.env}={text!r} is not a valid {declared.name}: {error}") from error
     return declared.default
 
 

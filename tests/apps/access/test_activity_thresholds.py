@@ -54,3 +54,22 @@ def test_the_settings_override_the_environment_and_the_declaration(
     settings.ACTIVITY_THRESHOLDS = {"takes": 9, "reads": 80}  # type: ignore[attr-defined]
     rules = Rules.from_settings()
     assert (rules.threshold("takes"), rules.threshold("reads"), rules.threshold("refused")) == (9, 80, 3)
+
+
+def test_a_limit_that_is_not_a_number_stops_the_start_not_the_auditors_page(monkeypatch: pytest.MonkeyPatch) -> None:
+    from apps.access.checks import check_activity_limits
+
+    assert check_activity_limits() == []
+    monkeypatch.setenv("COP_ACTIVITY_TAKES", "abc")
+    errors = check_activity_limits()
+    assert [e.id for e in errors] == ["access.E004"] and "COP_ACTIVITY_TAKES" in errors[0].hint
+
+
+def test_a_declared_setting_the_environment_gets_wrong_names_its_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    from django.core.exceptions import ImproperlyConfigured
+
+    from apps.core.capabilities import Setting, setting_value
+
+    monkeypatch.setenv("COP_CARE_TAKES_PER_DAY", "five")
+    with pytest.raises(ImproperlyConfigured, match="COP_CARE_TAKES_PER_DAY='five'"):
+        setting_value(Setting("CARE_TAKES_PER_DAY", 5, env="COP_CARE_TAKES_PER_DAY"))

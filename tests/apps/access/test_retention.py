@@ -68,3 +68,45 @@ def test_the_worker_runs_retention_and_queues_the_next_day() -> None:
     assert waiting.count() == 1
     next_run = waiting.get().run_after
     assert next_run is not None and next_run > timezone.now() + timedelta(hours=23)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_failing_kind_neither_stops_nor_undoes_the_others(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An app's broken retention must not keep every later app's data for ever: the others are applied, the run
+    fails naming the broken kind, and tomorrow's run is queued all the same."""
+    from datetime import datetime
+
+    from apps.access import retention, tasks
+    from apps.core.capabilities import Capability, Retention
+
+    applied: list[str] = []
+
+    def broken(now: datetime) -> int:
+        access_log_write(  # written, then rolled back with this kind's transaction
+            actor=Actor(user_id=1, person_id=2), subject_person_id=3, record_type="t", record_id=1,
+            action="read", purpose="p", allowed=True, via="t",
+        )  # fmt: skip
+        raise RuntimeError("a bug in one app")
+
+    def working(now: datetime) -> int:
+        applied.append("later")
+        return 3
+
+    monkeypatch.setattr(
+        retention,
+        "capabilities",
+        lambda: (
+            Capability(app="shop", retention=(Retention("baskets", days=lambda: 1, apply=broken),)),
+            Capability(app="library", retention=(Retention("loans", days=lambda: 1, apply=working),)),
+        ),
+    )
+    with pytest.raises(retention.RetentionFailed, match="baskets") as failure:
+        retention.apply_retention(now=timezone.now())
+    assert applied == ["later"] and failure.value.counts == {"loans": 3}
+    assert not AccessLogEntry.objects.exists()
+
+    assert schedule_retention() is True
+    call_command("db_worker", "--batch", verbosity=0)
+    runs = DBTaskResult.objects.filter(task_path=f"{tasks.__name__}.retention_daily")
+    assert runs.filter(status="FAILED").count() == 1
+    assert runs.filter(status="READY").count() == 1, "tomorrow's run is queued"

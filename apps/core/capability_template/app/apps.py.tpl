@@ -13,8 +13,9 @@ class {{ camel_case_app_name }}Config(AppConfig):
     verbose_name = _("{{ title }}")
 
     def ready(self) -> None:
-        # Personal data: when the app stores some, register its export and erasure here
-        # (apps/access/privacy.py ``register``), its special-category fields (apps/access/special_category.py
-        # ``declare``) and what the auditor's activity view counts (apps/access/activity.py ``register``).
+        # Personal data: when the app stores some, declare its export and erasure as ``personal_data=`` in
+        # capability.py (a ``PersonalDataSource`` of apps/access/privacy.py); here, its special-category fields
+        # (apps/access/special_category.py ``declare``) and what the auditor's activity view counts
+        # (apps/access/activity.py ``register``).
         # Rules (rules.py) and the declaration (capability.py) are found without a line here.
         pass

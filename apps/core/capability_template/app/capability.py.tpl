@@ -4,7 +4,7 @@ Its pages, menu entry and home panel (``apps/core/capabilities.py``).
 
 Add here, as the capability grows: ``api="apps.{{ app_name }}.api:router"``, ``demo=Demo(...)``,
 ``retention=(Retention(...),)``, ``open_data=(OpenDataset(...),)``, ``settings=(Setting(...),)``,
-``person_actions=(PersonAction(...),)``.  ``apps/care/capability.py`` uses every field.
+``person_actions=(PersonAction(...),)``.  ``apps/care/capability.py`` is a full example.
 """
 
 from __future__ import annotations
