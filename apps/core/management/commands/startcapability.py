@@ -57,7 +57,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         name = options["name"]
-        if not NAME.match(name) or keyword.iskeyword(name):
+        if not NAME.fullmatch(name) or keyword.iskeyword(name):  # fullmatch: "$" would let "name\n" through
             raise CommandError(f"'{name}': use 2 to 30 lower case letters, digits and _, starting with a letter.")
         if any(config.label == name for config in apps.get_app_configs()):
             raise CommandError(f"'{name}' is already the label of an installed app.")
