@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
 from . import open_data
 from .navigation import home_panels
@@ -35,7 +35,7 @@ def open_data_page(request: HttpRequest) -> HttpResponse:
     return render(request, "core/open_data.html", {"datasets": open_data.listed()})
 
 
-@require_GET
+@require_safe  # HEAD too: data catalogues and link checkers ask before they download
 def open_data_download(request: HttpRequest, app: str, slug: str, ext: str) -> HttpResponse:
     """One dataset in one format, as a file to save (``/open-data/<app>/<slug>.<ext>``, no language)."""
     text, content_type = open_data.dataset_file(app, slug, ext)

@@ -1,8 +1,10 @@
 """The places app's open data (``Capability.open_data``): the districts and the public places.
 
-Only what the district and place pages already show to anyone who is not signed in: a district's number,
-name, shape, area and estimated population; a place's name, kind, address and district.  A place's phone
-number and email address stay out of the file: they may be a volunteer's own.
+A district's number, name, shape, area and estimated population; a place's name, kind, address and
+district.  A place's phone number and email address stay out of the bulk file although its page shows them
+(one place at a time, to someone who wants to go there): some are a volunteer's own, and a list of every
+contact of the city's places is what mailing lists are harvested from.  Whether the place page and the API
+should show them at all is a question for the places app, not settled here.
 """
 
 from __future__ import annotations

@@ -64,9 +64,10 @@ def test_demos_that_wait_for_each_other_are_an_error() -> None:
 
 
 def test_the_installed_apps_load_places_organisations_people_then_care() -> None:
-    """The order the demo city was always loaded in: changing it would change every drawn address and name."""
-    loaded = demo_order(capabilities())
-    assert [(name, demo.noun) for name, demo in loaded] == [
+    """The order the demo city was always loaded in: changing it would change every drawn address and name.
+    A capability installed later (at the end of ``INSTALLED_APPS``) loads after these, which keep their order."""
+    loaded = [(name, demo.noun) for name, demo in demo_order(capabilities())]
+    assert loaded[:4] == [
         ("places", "places"),
         ("organisations", "organisations"),
         ("people", "people"),

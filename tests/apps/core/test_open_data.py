@@ -113,3 +113,10 @@ def test_a_dataset_declared_twice_or_with_an_unknown_format_stops_the_check(monk
     assert re.search(r"places: open dataset 'rooms' .*xlsx", errors[1].msg)
     monkeypatch.undo()
     assert checks_capabilities.open_datasets_are_well_formed() == []
+
+
+@pytest.mark.django_db
+def test_a_download_answers_head_without_a_body(client: Client) -> None:
+    """Data catalogues and link checkers ask with HEAD before they download."""
+    response = client.head("/open-data/care/categories.csv")
+    assert response.status_code == 200 and response.content == b""
