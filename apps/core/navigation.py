@@ -62,12 +62,6 @@ def _actor(request: HttpRequest | None) -> Actor:
     return actor_for(request) if request is not None else ANONYMOUS
 
 
-def allows(actor: Actor, rule: str) -> bool:
-    """Whether a page behind this rule opens for the actor, decided as ``@requires`` decides it (the rule asked
-    without an object; a visitor who is not signed in is sent to log in for any rule but "public")."""
-    return page_opens(actor, rule)
-
-
 def declared_entries() -> list[tuple[str, MenuEntry]]:
     """Every menu entry of every installed app with its app, in the apps' order (``INSTALLED_APPS``)."""
     return [(declared.app, entry) for declared in registry.capabilities() for entry in declared.menu]
@@ -93,7 +87,7 @@ def _current_entry(entries: list[MenuEntry], request: HttpRequest | None) -> Men
 def build_menu(actor: Actor, request: HttpRequest | None = None) -> tuple[MenuSection, ...]:
     """The menu for this actor: groups in their order, each with the entries the actor's rules allow."""
     groups = registry.menu_groups()
-    shown = [entry for _app, entry in declared_entries() if allows(actor, entry.rule)]
+    shown = [entry for _app, entry in declared_entries() if page_opens(actor, entry.rule)]  # as @requires decides
     current = _current_entry(shown, request)
     by_group: dict[str, list[MenuEntry]] = {}
     for entry in sorted(shown, key=lambda e: e.order):  # stable: the apps' order breaks a tie
@@ -136,7 +130,7 @@ def home_panels(request: HttpRequest) -> list[ShownPanel]:
     actor = _actor(request)
     shown = []
     for panel in declared_panels():
-        if not allows(actor, panel.rule):
+        if not page_opens(actor, panel.rule):
             continue
         context: Mapping[str, Any] | None = panel.context(request, actor) if panel.context else {}
         if context is None:
