@@ -5,7 +5,16 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.capabilities import Capability, Demo, HomePanel, MenuEntry, PersonAction, Setting
+from apps.core.capabilities import (
+    Capability,
+    Demo,
+    HomePanel,
+    Landing,
+    MenuEntry,
+    PersonAction,
+    PersonSection,
+    Setting,
+)
 
 from . import demo, panels
 from .open_data import DATASETS as OPEN_DATA
@@ -69,7 +78,7 @@ MENU = (
         _("Worklist"), "care:worklist", rule="care.view_worklist", group="coordination", order=10,
         current=tuple(f"care:{name}" for name in COORDINATOR_PAGES),
     ),
-    # any signed-in person may ask for help or offer it
+    # a resident's account may ask for help or offer it (not one that holds only staff roles: care.view_my_requests)
     MenuEntry(
         _("My requests"), "care:my_requests", rule="care.view_my_requests", group="mine", order=20,
         current=tuple(f"care:{name}" for name in RESIDENT_PAGES),
@@ -85,6 +94,13 @@ HOME_PANELS = (
     HomePanel("care-requests", "care/panels/requests.html", "care.view_my_requests", panels.open_requests, order=30),
 )
 """The coordinator's worklist, the helper's week and the resident's open requests, first on their home page."""
+LANDING = (
+    Landing("care:worklist", rule="care.view_worklist", priority=10),
+    Landing("care:helper_home", rule="care.helper_pages", priority=60),
+    Landing("care:my_requests", rule="care.resident_home", priority=70),
+)
+"""After signing in: the coordinator on the worklist, the helper on the requests near them, the resident on their
+requests and visits."""
 PERSON_ACTIONS = (
     PersonAction(_("Take a request for help by phone"), "care:take_by_phone", "care.take_request_by_phone", order=10),
     PersonAction(
@@ -93,6 +109,11 @@ PERSON_ACTIONS = (
     ),
 )  # fmt: skip
 """On the page of a person they coordinate: take a request by phone; check a helper (only someone who offers help)."""
+
+PERSON_SECTIONS = (
+    PersonSection("care", "care/person_section.html", "care.view_care_of_person", panels.person_care, order=10),
+)
+"""On a person's page: their requests for help and visits (for a coordinator only while consent holds)."""
 
 CAPABILITY = Capability(
     app="care",
@@ -108,4 +129,6 @@ CAPABILITY = Capability(
     menu=MENU,
     home_panels=HOME_PANELS,
     person_actions=PERSON_ACTIONS,
+    landing=LANDING,
+    person_sections=PERSON_SECTIONS,
 )

@@ -1,5 +1,9 @@
 """What care adds to the home page and to a person's page (declared in ``capability.py``).
 
+A person's page gets a section with their requests for help and visits (``person_care``), for the person
+themselves and for a coordinator who coordinates them while their consent holds; the rows shown are logged
+as read, as on the worklist.
+
 Each panel reads through the selectors of the page it links to, and shows no more than that page shows the
 same person: the helper's own visits as "My visits" lists them (kind of help, district, when), the
 resident's own requests as "My requests" does, and the coordinator only how many rows each worklist
@@ -24,6 +28,11 @@ from apps.people.models import Person, Role
 
 from . import selectors
 from .models import HelperOffer, Match
+
+STATUS_VARIANTS = {
+    "open": "info", "matched": "success", "referred": "warning", "done": "neutral", "cancelled": "neutral",
+}  # fmt: skip
+"""A request's status as a tag's colour (the word is always shown too)."""
 
 PANEL_ROWS = 5
 """Rows a home panel lists at most; the page it links to has them all."""
@@ -71,6 +80,30 @@ def open_requests(request: HttpRequest, actor: Actor) -> dict[str, Any] | None:
         return None
     rows = [request_view(r) for r in found[:PANEL_ROWS]]
     return {"rows": rows, "more": len(found) > PANEL_ROWS}
+
+
+def person_care(request: HttpRequest, actor: Actor, person: Person) -> dict[str, Any]:
+    """A person's requests for help and their visits, for the section of the person's page: the rows the
+    reader may see (``selectors.requests_of_person``), each logged as read (a list with a name beside the
+    kind of help reads care data, as the worklist does).  Four queries and one insert."""
+    from apps.access.services import log_request_list
+
+    from .wording import hours_in_words, short_name
+
+    rows, total = selectors.requests_of_person(actor, person)
+    log_request_list(
+        request,
+        records=[(r.person_id, selectors.RECORD, r.pk) for r in rows],
+        action="list",
+        purpose="care.view_care_of_person",
+    )
+    own = actor.person_id == person.pk
+    for care_request in rows:
+        for visit in care_request.visits:  # type: ignore[attr-defined]
+            visit.helper_name = short_name(visit.helper.person)
+            visit.hours_text = hours_in_words(visit.hours)
+        care_request.status_variant = STATUS_VARIANTS.get(care_request.status, "neutral")  # type: ignore[attr-defined]
+    return {"requests": rows, "total": total, "own": own}
 
 
 def helper_offer_of(person: Person) -> HelperOffer | None:

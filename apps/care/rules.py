@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.access.actors import Actor
 from apps.access.rules import rule
 from apps.people.models import Person, Purpose, Role
-from apps.people.rules import coordinates, coordinates_resident, has_active_consent, is_self
+from apps.people.rules import acts_as_resident, coordinates, coordinates_resident, has_active_consent, is_self
 
 
 def coordinates_request(actor: Actor, request: Any) -> bool:
@@ -38,7 +38,8 @@ def is_helper(actor: Actor) -> bool:
 
 @rule("care.ask_for_help")
 def _ask_for_help(actor: Actor, person: Person | None) -> bool:
-    return is_self(actor, person)
+    """For oneself, from a resident's account (a work account only takes requests by phone for others)."""
+    return is_self(actor, person) and acts_as_resident(actor)
 
 
 @rule("care.take_request_by_phone", label=_("Taking a request for help by phone"))
@@ -48,7 +49,15 @@ def _take_by_phone(actor: Actor, person: Person | None) -> bool:
 
 @rule("care.view_my_requests")
 def _my_requests(actor: Actor, obj: Any) -> bool:
-    return actor.person_id is not None
+    """The pages for oneself: my requests, asking for help, my messages, offering help.  A resident's account,
+    not one that holds only staff roles (an auditor has no "My requests"; ``acts_as_resident``)."""
+    return acts_as_resident(actor)
+
+
+@rule("care.resident_home")
+def _resident_home(actor: Actor, obj: Any) -> bool:
+    """Who lands on "My requests" after signing in: a resident (a helper lands on the requests near them)."""
+    return actor.person_id is not None and actor.has_role(Role.RESIDENT)
 
 
 CARE_AFTER_VISIT = timedelta(days=7)
@@ -80,6 +89,18 @@ def _view_request(actor: Actor, request: Any) -> bool:
     # a new helper's take holds the request but shows nothing more until a coordinator confirmed it
     holding = Q(status__in=["accepted", "planned"], awaiting_check=False)
     return request.matches.filter(holding | recent_visit, helper__person_id=actor.person_id).exists()
+
+
+@rule("care.view_care_of_person", label=_("Looking at someone's requests for help and visits"))
+def _view_care_of_person(actor: Actor, person: Person | None) -> bool:
+    """The section "Requests for help and visits" of a person's page: the person, or a coordinator who
+    coordinates them while their consent for care matching holds (as for each request, ``care.view_request``;
+    the selector then lists only the requests the coordinator handles)."""
+    if is_self(actor, person):
+        return True
+    return (
+        person is not None and coordinates_resident(actor, person) and has_active_consent(person, Purpose.CARE_MATCHING)
+    )
 
 
 @rule("care.view_request_summary")
@@ -167,8 +188,8 @@ def _view_match(actor: Actor, match: Any) -> bool:
 
 @rule("care.offer_help")
 def _offer_help(actor: Actor, person: Person | None) -> bool:
-    """Anyone signed in may offer help; a coordinator may sign up a helper they coordinate."""
-    return is_self(actor, person) or coordinates_resident(actor, person)
+    """Any resident may offer help (not from a work account); a coordinator may sign up a helper they coordinate."""
+    return (is_self(actor, person) and acts_as_resident(actor)) or coordinates_resident(actor, person)
 
 
 @rule("care.change_offer")

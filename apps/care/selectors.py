@@ -783,6 +783,38 @@ def request_matches(request: CareRequest) -> QuerySet[Match]:
     )
 
 
+PERSON_REQUESTS = 10
+"""Requests a person's page lists (the most recent first); the coordinator's pages have the rest."""
+
+SHOWN_VISITS = (Match.Status.PROPOSED, Match.Status.ACCEPTED, Match.Status.PLANNED, Match.Status.DONE)
+"""The matches a person's page lists under a request: asked, agreed, planned or done (the request's page
+also has the declined and cancelled ones, with their reasons)."""
+
+
+def requests_of_person(actor: Actor, person: Person) -> tuple[list[CareRequest], int]:
+    """A person's requests for help, newest first, with their visits (helper, time, hours), for the person's
+    page: only those the reader may see (their own; a coordinator's, as ``requests_in_scope`` says), at
+    most ``PERSON_REQUESTS``, and how many there are in all.  Three queries, whatever the history."""
+    if actor.person_id is not None and actor.person_id == person.pk:
+        found = _request_query().filter(person_id=person.pk)
+    else:
+        found = requests_in_scope(actor).filter(person_id=person.pk)
+    visits = (
+        Match.objects.filter(status__in=SHOWN_VISITS)
+        .select_related("helper__person")
+        .only(*MATCH_COLUMNS, "request_id", "hours", "done_at", *HELPER_COLUMNS)
+        .order_by("planned_start", "created_at", "pk")
+    )
+    rows = list(
+        found.select_related(None)
+        .select_related("category")
+        .prefetch_related(Prefetch("matches", queryset=visits, to_attr="visits"))
+        .order_by("-created_at", "-pk")[:PERSON_REQUESTS]
+    )
+    total = len(rows) if len(rows) < PERSON_REQUESTS else found.count()
+    return rows, total
+
+
 def vettings_of(offer: HelperOffer) -> QuerySet[Vetting]:
     return offer.vettings.select_related("recorded_by").order_by("-expires_on", "-pk")
 

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from apps.people.forms import LANGUAGES
 from domain.matching import RuleCheck, Suggestion
@@ -41,6 +43,15 @@ def short_name(person: Any) -> str:
     """A helper as the coordinator's pages name them: first name and initial, no more."""
     initial = f" {person.last_name[:1]}." if person.last_name else ""
     return f"{person.first_name}{initial}"
+
+
+def hours_in_words(hours: Decimal | float | None) -> str:
+    """Hours of a visit as typed, in the reader's language: "1,5 uur", "1 hour", "2 hours"."""
+    if hours is None:
+        return ""
+    value = Decimal(str(hours))
+    shown = formats.number_format(Decimal(format(value.normalize(), "f")), use_l10n=True)  # 1,5 and 10, not 1E+1
+    return ngettext("%(hours)s hour", "%(hours)s hours", 1 if value == 1 else 2) % {"hours": shown}
 
 
 def when(start: datetime, end: datetime) -> str:

@@ -9,8 +9,11 @@ one line in ``INSTALLED_APPS`` that installs it (Decidim calls this a component 
         urls="apps.care.urls",                  # mounted under the language prefix (/nl/, /en/, /fr/)
         api="apps.care.api:router",             # mounted on /api/v1/
         menu=(MenuEntry(_("Worklist"), "care:worklist", rule="care.view_worklist", group="coordination"),),
+        landing=(Landing("care:worklist", rule="care.view_worklist", priority=10),),  # where they land on signing in
         home_panels=(HomePanel("care-visits", "care/panels/visits.html", rule="care.helper_pages",
                                context=visits_this_week),),
+        person_sections=(PersonSection("care", "care/person_section.html", rule="care.view_care_of_person",
+                                       context=person_care),),
         demo=Demo(load=demo.load, noun="care requests", after=("places", "organisations", "people")),
         retention=(Retention("care_closed_requests", days=closed_request_days, apply=closed_requests_clear),),
         settings=(Setting("CARE_TAKES_PER_DAY", 5, env="COP_CARE_TAKES_PER_DAY"),),
@@ -112,6 +115,40 @@ class PersonAction:
 
 
 @dataclass(frozen=True)
+class PersonSection:
+    """A section of a person's page (``people:person_detail``) that another app writes, such as care's "Requests
+    for help and visits", shown when ``rule`` allows it for that person.
+
+    ``context(request, actor, person)`` reads what the section shows (and writes the access-log entries for
+    what it reads, as the app's own pages do); ``None`` leaves the section out for this person.  The template
+    writes the whole section, ``<section aria-labelledby="{{ heading_id }}">`` with an ``<h2>`` of that id.
+    A few queries each, whatever the person's history: the section shows the most recent rows and links to
+    the app's pages for the rest.
+    """
+
+    key: str
+    template: str
+    rule: str
+    context: Callable[[HttpRequest, Any, Any], Mapping[str, Any] | None]
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class Landing:
+    """Where a person lands after signing in: the page ``url_name`` (without arguments), for whoever ``rule``
+    (asked without an object, as ``@requires`` asks it) allows.
+
+    Every app may declare landings; of those whose rule allows a person, the lowest ``priority`` wins, so a
+    coordinator who also asked for help lands on the worklist, not on their own requests.  Nobody's rule: the
+    home page.  An explicit, safe ``?next=`` on the login page still wins (``apps/core/views.py``, ``landing``).
+    """
+
+    url_name: str
+    rule: str
+    priority: int = 100
+
+
+@dataclass(frozen=True)
 class Demo:
     """The app's part of ``cityofpeople demo``: ``load(random)`` returns how many ``noun`` it made.
 
@@ -176,6 +213,9 @@ class Capability:
     menu: tuple[MenuEntry, ...] = ()
     home_panels: tuple[HomePanel, ...] = ()
     person_actions: tuple[PersonAction, ...] = ()
+    landing: tuple[Landing, ...] = ()
+    """The app's pages a person lands on after signing in, each behind its rule (``Landing``)."""
+    person_sections: tuple[PersonSection, ...] = ()
     demo: Demo | None = None
     retention: tuple[Retention, ...] = ()
     open_data: tuple[OpenDataset, ...] = ()

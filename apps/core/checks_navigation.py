@@ -73,7 +73,8 @@ def _template_problem(name: str) -> str | None:
 
 @register()
 def navigation_is_declared_well(app_configs: Any = None, **kwargs: Any) -> list[Error]:
-    """Every menu entry, home panel and person action names a URL, a rule, a group and a template that exist."""
+    """Every menu entry, home panel, person action and person section names a URL, a rule, a group and a template
+    that exist."""
     found: list[Error] = []
     groups = registry.menu_groups()
     panel_keys: set[str] = set()
@@ -88,6 +89,12 @@ def navigation_is_declared_well(app_configs: Any = None, **kwargs: Any) -> list[
                     say(where, f"names the rule {entry.rule!r}, which no app declares.", RULE)
                 if entry.group not in groups:
                     say(where, f"names the menu group {entry.group!r}, which no app declares.", GROUP)
+            for landing in declared.landing:
+                where = f"landing {landing.url_name!r}"
+                if not reverses_without_arguments(landing.url_name):
+                    say(where, "names a URL that does not reverse without arguments.", URL)
+                if _rule_missing(landing.rule):
+                    say(where, f"names the rule {landing.rule!r}, which no app declares.", RULE)
             for action in declared.person_actions:
                 where = f"person action {action.url_name!r}"
                 if not url_name_exists(action.url_name):
@@ -104,5 +111,12 @@ def navigation_is_declared_well(app_configs: Any = None, **kwargs: Any) -> list[
                 if panel.key in panel_keys:
                     say(where, "has the key of another panel (it names the panel's section on the page).", PANEL_KEY)
                 panel_keys.add(panel.key)
+            for section in declared.person_sections:
+                where = f"person section {section.key!r}"
+                if _rule_missing(section.rule):
+                    say(where, f"names the rule {section.rule!r}, which no app declares.", RULE)
+                problem = _template_problem(section.template)
+                if problem:
+                    say(where, problem, TEMPLATE)
             found += errors
     return found

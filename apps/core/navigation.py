@@ -1,4 +1,5 @@
-"""The main menu, the home page's panels and the actions on a person's page, built from what the apps declare.
+"""The main menu, the home page's panels and the actions and sections of a person's page, built from what the apps
+declare.
 
 Each app says in ``apps/<app>/capability.py`` which links it adds to the menu, which panels to the home page
 and which buttons to a person's page, each behind a rule.  Here they are put together for one person: only
@@ -22,7 +23,7 @@ from apps.access.decorators import page_opens
 from apps.access.rules import can
 
 from . import capabilities as registry
-from .capabilities import HomePanel, MenuEntry, PersonAction, Text
+from .capabilities import HomePanel, Landing, MenuEntry, PersonAction, PersonSection, Text
 
 
 @dataclass(frozen=True)
@@ -112,6 +113,21 @@ def menu_for(request: HttpRequest | None) -> tuple[MenuSection, ...]:
     return cached
 
 
+def declared_landings() -> list[Landing]:
+    """Every app's landings, by priority (the apps' order breaks a tie)."""
+    return sorted((landing for declared in registry.capabilities() for landing in declared.landing),
+                  key=lambda landing: landing.priority)  # fmt: skip
+
+
+def landing_url(actor: Actor) -> str:
+    """The page this person lands on after signing in: the first declared landing whose rule lets them in (as the
+    page's ``@requires`` decides), else the home page."""
+    for landing in declared_landings():
+        if page_opens(actor, landing.rule):
+            return reverse(landing.url_name)
+    return reverse("core:home")
+
+
 def declared_panels() -> list[HomePanel]:
     """Every app's home panels, by their order (the apps' order breaks a tie)."""
     return sorted(
@@ -157,3 +173,28 @@ def person_actions(request: HttpRequest | None, person: Any) -> list[ActionLink]
         kwargs = action.kwargs(target) if action.kwargs else {"person_pk": target.pk}
         found.append(ActionLink(action.label, reverse(action.url_name, kwargs=kwargs)))
     return found
+
+
+def declared_person_sections() -> list[PersonSection]:
+    return sorted(
+        (section for declared in registry.capabilities() for section in declared.person_sections),
+        key=lambda s: s.order,
+    )
+
+
+def person_sections(request: HttpRequest | None, person: Any) -> list[ShownPanel]:
+    """The sections other apps add to this person's page (their requests for help...), each behind its rule
+    asked about that person, rendered with the context its app reads (and logs)."""
+    if request is None:
+        return []
+    actor = _actor(request)
+    shown = []
+    for section in declared_person_sections():
+        if not can(actor, section.rule, person):
+            continue
+        context = section.context(request, actor, person)
+        if context is None:
+            continue
+        values = {**context, "person": person, "heading_id": f"{section.key}-section-heading"}
+        shown.append(ShownPanel(section.key, SafeString(render_to_string(section.template, values, request=request))))
+    return shown

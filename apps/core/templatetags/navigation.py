@@ -1,4 +1,5 @@
-"""``{% main_menu as menu %}`` and ``{% person_actions person as actions %}``: what the apps declare, per person."""
+"""``{% main_menu as menu %}``, ``{% person_actions person as actions %}`` and ``{% person_sections person as
+sections %}``: what the apps declare, per person."""
 
 from __future__ import annotations
 
@@ -20,3 +21,9 @@ def main_menu(context: template.Context) -> tuple[navigation.MenuSection, ...]:
 @register.simple_tag(takes_context=True)
 def person_actions(context: template.Context, person: Any) -> list[navigation.ActionLink]:
     return navigation.person_actions(context.get("request"), person)
+
+
+@register.simple_tag(takes_context=True)
+def person_sections(context: template.Context, person: Any) -> list[navigation.ShownPanel]:
+    """What other apps add to a person's page, rendered (each behind its rule, asked about that person)."""
+    return navigation.person_sections(context.get("request"), person)
