@@ -17,4 +17,5 @@ def site(request: HttpRequest) -> dict[str, Any]:
         "CITY_NAME": settings.CITY_NAME,
         "THEME_LOGO": settings.THEME_LOGO,
         "THEME_FAVICON": settings.THEME_FAVICON,
+        "THEME_COLOUR_SCHEME": settings.THEME_COLOUR_SCHEME,
     }

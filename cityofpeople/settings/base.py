@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # the widgets' own templates, for the project's form renderer (apps/core/forms.py)
     "ninja",
     "django_htmx",
     "django_tasks",
@@ -71,6 +72,8 @@ WSGI_APPLICATION = "cityofpeople.wsgi.application"
 # A city brings its own look by pointing COP_THEME_DIR at a folder with
 # static files (css/theme.css, img/logo.svg) and, optionally, templates.
 THEME_DIR = Path(env_str("COP_THEME_DIR", str(BASE_DIR / "themes" / "gent")))
+# the style guide's colour scheme, a class on <body> (gent_styleguide: cs--blue, cs--cyan, cs--green, ...)
+THEME_COLOUR_SCHEME = env_str("COP_THEME_COLOUR_SCHEME", "cs--blue")
 THEME_LOGO = env_str("COP_THEME_LOGO", "vendor/gent_styleguide/styleguide/img/svg/logo.svg")
 THEME_FAVICON = env_str(
     "COP_THEME_FAVICON", "vendor/gent_styleguide/styleguide/img/favicon/build/blue/favicon-32x32.png"
@@ -92,6 +95,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# every form is drawn by the design system's templates (apps/core/templates/components/, docs/design.md)
+FORM_RENDERER = "apps.core.forms.CityFormRenderer"
 
 DATABASES = {"default": database_from_url(env_str("DATABASE_URL", "sqlite:///var/cityofpeople.sqlite3"), BASE_DIR)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -200,7 +206,8 @@ STAFF_ABSOLUTE_SECONDS = 12 * 60 * 60
 # everyone else: one hour idle, 12 hours in all (and the session cookie ends when the browser closes)
 SESSION_IDLE_SECONDS = 60 * 60
 SESSION_ABSOLUTE_SECONDS = 12 * 60 * 60
-LOGIN_REDIRECT_URL = "core:home"
+# each person lands on their own start page, declared by the apps (Capability.landing); a safe ?next= wins
+LOGIN_REDIRECT_URL = "core:landing"
 ACCOUNT_LOGOUT_REDIRECT_URL = "core:home"
 
 # --- languages: Dutch first, English and French complete
@@ -210,6 +217,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Brussels"
 USE_I18N = True
 USE_TZ = True
+# dates in words in each language (never 12/7), 24-hour clock, week from Monday: cityofpeople/formats/<lang>/
+FORMAT_MODULE_PATH = ["cityofpeople.formats"]
 
 # --- static files: our own, the theme, and the npm packages served as they are
 STATIC_URL = "/static/"

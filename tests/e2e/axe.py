@@ -10,6 +10,9 @@ from playwright.sync_api import Page
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+# "needs review" results that count as failures: a contrast axe cannot measure (text over a gradient or an image)
+# and a reference it cannot resolve (aria-describedby to an id that is not there) are defects a person meets
+REVIEW_RULES = {"color-contrast", "aria-valid-attr-value"}
 
 
 def axe_violations(page: Page) -> list[dict[str, Any]]:
@@ -17,7 +20,8 @@ def axe_violations(page: Page) -> list[dict[str, Any]]:
     result = page.evaluate(
         "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_21_AA
     )
-    return list(result["violations"])
+    needs_review = [item for item in result["incomplete"] if item["id"] in REVIEW_RULES]
+    return list(result["violations"]) + needs_review
 
 
 def assert_accessible(page: Page) -> None:
