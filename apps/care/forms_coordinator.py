@@ -15,8 +15,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
+from apps.core import formats
 from apps.core.inputs import MAX_INTEGER
 from apps.people.forms import LANGUAGES
 from apps.people.models import Person
@@ -48,13 +48,8 @@ SERVICE_ERROR_FIELDS = {
 
 
 def duration_label(minutes: int) -> str:
-    hours, rest = divmod(minutes, 60)
-    if not hours:
-        return ngettext("%(n)d minute", "%(n)d minutes", rest) % {"n": rest}
-    text = ngettext("%(n)d hour", "%(n)d hours", hours) % {"n": hours}
-    if rest:
-        text += " " + ngettext("%(n)d minute", "%(n)d minutes", rest) % {"n": rest}
-    return text
+    """As typed: "45 minuten", "1 uur", "1,5 uur" (``apps/core/formats.py``)."""
+    return formats.duration(minutes)
 
 
 def helper_label(offer: HelperOffer) -> str:

@@ -21,16 +21,17 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
-from django.utils.translation import get_language, ngettext
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.access.actors import actor_for
 from apps.access.decorators import requires
+from apps.core import formats as shown
 from apps.people import selectors as people_selectors
 from apps.people.forms import LANGUAGES
-from apps.people.models import Consent, Person, Purpose
+from apps.people.models import Consent, Person, Purpose, Role
 from apps.people.services import consent_give
 
 from . import selectors, services
@@ -52,8 +53,7 @@ def _day_text(day: date, language: str) -> str:
 
     Dutch and French write day names in lower case inside a sentence ("komt op dinsdag"), while the
     catalogues give them capitalised, as for a heading."""
-    text = date_format(day, "l j F Y")
-    return text if language[:2] == "en" else text[:1].lower() + text[1:]
+    return shown.day(day)
 
 
 def hour_in_words(moment: datetime) -> str:
@@ -76,23 +76,15 @@ def when_in_words(start: datetime, end: datetime | None = None) -> str:
 
 
 def duration_in_words(minutes: int) -> str:
-    hours, rest = divmod(minutes, 60)
-    if not hours:
-        return ngettext("%(n)d minute", "%(n)d minutes", rest) % {"n": rest}
-    in_hours = ngettext("%(n)d hour", "%(n)d hours", hours) % {"n": hours}
-    if not rest:
-        return in_hours
-    return _("%(hours)s and %(minutes)s") % {
-        "hours": in_hours,
-        "minutes": ngettext("%(n)d minute", "%(n)d minutes", rest) % {"n": rest},
-    }
+    """As typed: "45 minuten", "1 uur", "1,5 uur" (``apps/core/formats.py``)."""
+    return shown.duration(minutes)
 
 
 LANGUAGE_NAMES = dict(LANGUAGES)
 
 
 def languages_in_words(codes: list[str]) -> str:
-    return ", ".join(str(LANGUAGE_NAMES.get(code, code)) for code in codes) or _("any language")
+    return shown.language_names(codes) or _("any language")
 
 
 def distance_in_words(km: float) -> str:
@@ -372,10 +364,20 @@ def resident_feedback(request: HttpRequest, pk: int) -> HttpResponse:
 @never_cache
 @requires("care.view_my_requests")
 def messages(request: HttpRequest) -> HttpResponse:
-    """Newest first; opening the page marks them read (the ones that were new are still shown as new)."""
+    """My messages among my requests.  A helper who is not a resident (a message's link, an email) reads them among
+    the helper's pages instead, with that menu (``views_helper.helper_messages``)."""
+    actor = actor_for(request)
+    if actor.has_role(Role.HELPER) and not actor.has_role(Role.RESIDENT):
+        return redirect("care:helper_messages")
+    return messages_page(request, frame="care/resident/_base.html")
+
+
+def messages_page(request: HttpRequest, *, frame: str) -> HttpResponse:
+    """Newest first; opening the page marks them read (the ones that were new are still shown as new).  ``frame``
+    is the template the page sits in: the reader's own sub-menu (a resident's or a helper's)."""
     actor = actor_for(request)
     found = list(selectors.messages_of(actor)[:100])
     unread = {m.pk for m in found if m.read_at is None}
     if unread:
         services.messages_read(actor=actor, message_ids=sorted(unread))
-    return render(request, "care/resident/messages.html", {"found": found, "unread": unread})
+    return render(request, "care/resident/messages.html", {"found": found, "unread": unread, "frame": frame})

@@ -15,8 +15,8 @@ from typing import Any
 
 from django.utils import formats
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
+from apps.core import formats as shown
 from apps.people.forms import LANGUAGES
 from domain.matching import RuleCheck, Suggestion
 
@@ -26,8 +26,8 @@ LANGUAGE_NAMES = dict(LANGUAGES)
 
 
 def language_names(codes: Iterable[str]) -> str:
-    """Language codes in words ("Dutch, Arabic"), as the forms offer them."""
-    return ", ".join(str(LANGUAGE_NAMES.get(code, code)) for code in codes)
+    """Language codes in words ("Dutch, Arabic"), as the forms offer them (``apps/core/formats.py``)."""
+    return shown.language_names(list(codes))
 
 
 def km(distance: float) -> str:
@@ -47,16 +47,12 @@ def short_name(person: Any) -> str:
 
 def hours_in_words(hours: Decimal | float | None) -> str:
     """Hours of a visit as typed, in the reader's language: "1,5 uur", "1 hour", "2 hours"."""
-    if hours is None:
-        return ""
-    value = Decimal(str(hours))
-    shown = formats.number_format(Decimal(format(value.normalize(), "f")), use_l10n=True)  # 1,5 and 10, not 1E+1
-    return ngettext("%(hours)s hour", "%(hours)s hours", 1 if value == 1 else 2) % {"hours": shown}
+    return shown.hours(hours)  # one format for hours everywhere (apps/core/formats.py)
 
 
 def when(start: datetime, end: datetime) -> str:
-    """A naive local overlap (the engine's form) in words: "Tue 24 Nov 09:00–12:00"."""
-    return f"{formats.date_format(start, 'D j M')} {start:%H:%M}–{end:%H:%M}"
+    """A naive local overlap (the engine's form) in words: "di 24 nov 09:00–12:00", "Tue 24 Nov 09:00–12:00"."""
+    return f"{shown.day_short(start.date())} {start:%H:%M}–{end:%H:%M}"
 
 
 def suggestion_reasons(suggestion: Suggestion, request: CareRequest, offer: HelperOffer) -> list[str]:

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, Func, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import Replace
 from django.http import Http404, HttpRequest
 
 from apps.access.actors import Actor, actor_for
 from apps.access.rules import can
 from apps.access.services import log_request_access
 from apps.places.models import District
+from domain.formats import phone_search_keys, phone_terms
 
 from .models import Consent, Person, Purpose, Role, RoleAssignment
 from .phones import normalise_phone
@@ -81,14 +83,32 @@ def persons_search(actor: Actor, query: str = "") -> QuerySet[Person]:
         .exclude(Exists(staff))
         .select_related("district", "organisation")
     )
-    for word in query.split()[:5]:
+    numbers, words = phone_terms(query)
+    persons = persons.annotate(phone_digits=_digits_of("phone"))
+    for number in numbers[:5]:
+        # a number typed as +32 477 50.30.67, 0477/503067 or 0032477503067, against the stored number with
+        # its spaces, dots and slashes taken out (stored in E.164, or nationally before that rule)
+        keys = phone_search_keys(number)
+        match = Q(pk__in=[])
+        for key in keys:
+            match |= Q(phone_digits__contains=key)
+        persons = persons.filter(match)
+    for word in words[: max(0, 5 - len(numbers))]:
         persons = persons.filter(
             Q(first_name__icontains=word)
             | Q(last_name__icontains=word)
-            | Q(phone__icontains=word)
+            | Q(phone_digits__contains=word)
             | Q(street__icontains=word)
         )
     return persons.order_by("last_name", "first_name")
+
+
+def _digits_of(field: str) -> Func:
+    """The stored phone number without the characters people write between digits."""
+    expression: Func | F = F(field)
+    for character in (" ", ".", "/", "-", "(", ")", "\xa0"):
+        expression = Replace(expression, Value(character), Value(""))
+    return expression  # type: ignore[return-value]
 
 
 def support_needs_read(request: HttpRequest, person: Person) -> str | None:
