@@ -82,6 +82,12 @@ def _consent(person: Person, purpose: str, recorded_by: Person | None) -> None:
         )
 
 
+def _may_be_called(person: Person, coordinator: Person | None) -> None:
+    """Who prefers the phone and has a number agreed to be called (the call list calls only them)."""
+    if person.phone and person.contact_preference == Person.ContactPreference.PHONE:
+        _consent(person, Purpose.CONTACT_PHONE, coordinator)
+
+
 def _categories() -> dict[str, CareCategory]:
     found = {}
     for order, (code, nl, en, fr, professional) in enumerate(CATEGORIES):
@@ -113,6 +119,7 @@ def _offer(
             start, end = generator.choice(SLOTS)
             WeeklyAvailability.objects.create(offer=offer, weekday=weekday, start=start, end=end)
     _consent(person, Purpose.LISTED_AS_HELPER, coordinator)
+    _may_be_called(person, coordinator)
     RoleAssignment.objects.get_or_create(
         person=person, role=Role.HELPER, defaults={"district": person.district, "granted_by": coordinator}
     )
@@ -254,6 +261,7 @@ def load(generator: random.Random) -> int:
     asking.sort(key=lambda p: (p.district_id != home, p.pk))  # the coordinator's district first
     made = 0
     for index, person in enumerate(asking[:REQUESTS]):
+        _may_be_called(person, coordinator)
         category = generator.choice(volunteer if index % 12 else list(categories.values()))
         day = generator.randint(1, 10)
         start = generator.choice([time(9), time(10), time(13), time(14)])

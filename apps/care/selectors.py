@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db.models import CharField, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db.models import CharField, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum, Value
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
@@ -388,31 +390,100 @@ def worklist_counts(actor: Actor, *, now: datetime | None = None) -> dict[str, i
 
 
 @dataclass(frozen=True)
+class NotCalled:
+    """Someone the call list would have called but leaves out, and why: they did not agree to be called
+    (``reason == "no_consent"``, the consent "Being contacted by phone") or there is no number to call
+    (``"no_phone"``).  ``section`` is the key of the list they were left out of; ``match`` is set for a visit
+    or a proposal (the coordinator's page of it), else the request's page is theirs."""
+
+    person: Person
+    reason: str
+    section: str
+    request: CareRequest
+    match: Match | None = None
+
+
+@dataclass(frozen=True)
 class CallList:
+    """The calls of a day: only people who agreed to be called and have a number; the others are in
+    ``not_called`` with the reason, never silently dropped."""
+
     visits: list[Match]
     follow_ups: list[CareRequest]
     waiting: list[Match]
+    without_helper: list[CareRequest]
+    not_called: list[NotCalled]
+    helpers_by_phone: frozenset[int]
+    """The helpers (person ids) of today's visits who may be called: the others' numbers are not shown."""
+
+    def left_out(self, section: str) -> int:
+        return sum(1 for row in self.not_called if row.section == section)
+
+    @property
+    def shown_requests(self) -> list[CareRequest]:
+        """Every request the page names a person beside (the rows and those left out): what is logged as read."""
+        rows = [m.request for m in self.visits] + self.follow_ups + [m.request for m in self.waiting]
+        return rows + self.without_helper + [row.request for row in self.not_called]
+
+
+def may_be_called(person_ids: set[int]) -> set[int]:
+    """The persons among these who agreed to be contacted by phone (one query)."""
+    if not person_ids:
+        return set()
+    return set(
+        Consent.objects.filter(person_id__in=person_ids, purpose=Purpose.CONTACT_PHONE, withdrawn_at__isnull=True)
+        .values_list("person_id", flat=True)
+        .distinct()
+    )
 
 
 def call_list(actor: Actor, day: datetime | None = None) -> CallList:
-    """The calls of the day for coordinators who work by phone: visits today, follow-ups, unanswered asks."""
+    """The calls of the day for coordinators who work by phone: visits today, follow-ups, the persons for
+    whom no helper fits (the worklist says to call them), unanswered asks.  Only people who agreed to be
+    called by phone and have a number are called; the others are listed apart with the reason.  Six
+    queries, whatever the number of rows."""
     moment = day or timezone.now()
     start = timezone.localtime(moment).replace(hour=0, minute=0, second=0, microsecond=0)
     scope = requests_in_scope(actor)
     matches = _matches_in_scope(actor).select_related("request__person", "request__category", "helper__person")
-    return CallList(
-        visits=list(
-            matches.filter(
-                status=Match.Status.PLANNED, planned_start__gte=start, planned_start__lt=start + timedelta(1)
-            ).order_by("planned_start")
-        ),
-        follow_ups=list(scope.filter(follow_up_on__lte=start.date(), status__in=NOT_CLOSED).order_by("follow_up_on")),
-        waiting=list(
-            matches.filter(status=Match.Status.PROPOSED, created_at__lt=moment - timedelta(days=2)).order_by(
-                "created_at"
-            )
-        ),
+    visits = list(
+        matches.filter(
+            status=Match.Status.PLANNED, planned_start__gte=start, planned_start__lt=start + timedelta(1)
+        ).order_by("planned_start")
     )
+    follow_ups = list(scope.filter(follow_up_on__lte=start.date(), status__in=NOT_CLOSED).order_by("follow_up_on"))
+    waiting = list(
+        matches.filter(status=Match.Status.PROPOSED, created_at__lt=moment - timedelta(days=2)).order_by("created_at")
+    )
+    without_helper = list(
+        scope.filter(status=CareRequest.Status.OPEN, eligible_helpers=0).order_by("-urgency", "created_at", "pk")
+    )
+    sections: list[tuple[str, list[Any], Callable[[Any], Person]]] = [
+        ("visits", visits, lambda m: m.request.person),
+        ("follow_ups", follow_ups, lambda r: r.person),
+        ("without_helper", without_helper, lambda r: r.person),
+        ("waiting", waiting, lambda m: m.helper.person),
+    ]
+    helpers = {m.helper.person_id for m in visits}
+    called = {who(row).pk for _key, rows, who in sections for row in rows}
+    consenting = may_be_called(called | helpers)
+    kept: dict[str, list[Any]] = {}
+    not_called: list[NotCalled] = []
+    for key, rows, who in sections:
+        kept[key] = []
+        for row in rows:
+            person = who(row)
+            reason = "no_consent" if person.pk not in consenting else "" if person.phone else "no_phone"
+            if reason:
+                match = row if isinstance(row, Match) else None
+                not_called.append(NotCalled(person, reason, key, row.request if match else row, match))
+            else:
+                kept[key].append(row)
+    return CallList(
+        visits=kept["visits"], follow_ups=kept["follow_ups"], waiting=kept["waiting"],
+        without_helper=kept["without_helper"], not_called=not_called,
+        helpers_by_phone=frozenset(helpers & consenting),
+    )  # fmt: skip
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -895,3 +966,197 @@ def helpers_cancelling(*, now: datetime | None = None) -> list[int]:
     ).values_list("match__helper_id", flat=True)
     counts = Counter(cancellations)
     return sorted(helper for helper, n in counts.items() if n >= settings.CARE_CANCEL_FLAG_COUNT)
+
+
+# ----------------------------------------------------------------------------------------------------------
+# whether a helper can say "I can help" now (issue 14: they see it before tapping, not after)
+
+TAKEN_NOTE = "taken by the helper"
+"""The note of a take's event: what the limit on takes a day counts (``services.TAKEN_NOTE`` is this one)."""
+LIMIT_WINDOW = timedelta(hours=24)
+
+
+def takes_today(offer: HelperOffer, now: datetime) -> int:
+    """The helper's "I can help" of the last 24 hours."""
+    return MatchEvent.objects.filter(
+        match__helper_id=offer.pk, note=TAKEN_NOTE, to_status=Match.Status.ACCEPTED, at__gt=now - LIMIT_WINDOW
+    ).count()
+
+
+def requests_held(offer: HelperOffer) -> int:
+    """How many requests the helper holds now (accepted or planned): what ``requests_per_week`` bounds."""
+    return offer.matches.filter(status__in=Match.HOLDING).count()
+
+
+@dataclass(frozen=True)
+class TakeRefusal:
+    """Why a helper cannot say "I can help" to any request now, whatever the request: the service's own
+    refusal (``error``, raised under the lock of the helper's offer) and the short line a card shows instead
+    of the button."""
+
+    code: str
+    error: Any  # a ValidationError: the message and its code, as the service raises it
+    short: str
+
+    @property
+    def text(self) -> str:
+        return " ".join(str(m) for m in self.error.messages)
+
+
+def capacity_refusal(offer: HelperOffer, held: int | None = None) -> TakeRefusal | None:
+    """The helper holds as many requests as they offered (accepting a proposal and "I can help" alike)."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+    from django.utils.translation import ngettext
+
+    if (requests_held(offer) if held is None else held) < offer.requests_per_week:
+        return None
+    n = offer.requests_per_week
+    text = ngettext(
+        "You already help with %(n)d request, as many as you offered.",
+        "You already help with %(n)d requests, as many as you offered.",
+        n,
+    ) % {"n": n}
+    return TakeRefusal("capacity", ValidationError(text, code="capacity"),
+                       _("You already help with as many requests as you offered."))  # fmt: skip
+
+
+def take_refusal(offer: HelperOffer, *, now: datetime | None = None) -> TakeRefusal | None:
+    """Whether this helper's "I can help" would be refused now whatever the request, and why: the day's
+    limit, a full offer, or (a new helper) an earlier take a coordinator has not checked yet.  The service
+    asks the same questions under its lock (``services.request_take``); the pages ask before the helper taps,
+    so that a card says so instead of offering a button that can only be refused."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    now = now or timezone.now()
+    limit = settings.CARE_TAKES_PER_DAY
+    if takes_today(offer, now) >= limit:
+        text = _("You have said “I can help” %(n)d times in the last 24 hours, as many as we allow. "
+                 "Try again tomorrow, or call your coordinator.") % {"n": limit}  # fmt: skip
+        short = _("You have said “I can help” as often as we allow for today.")
+        return TakeRefusal("limit", ValidationError(text, code="limit"), short)
+    full = capacity_refusal(offer)
+    if full is not None:
+        return full
+    if helper_is_new(offer) and offer.matches.filter(
+        awaiting_check=True, checked_at__isnull=True, status__in=Match.HOLDING
+    ).exists():
+        # one unchecked take at a time: fresh accounts could otherwise hold many requests for two days each
+        text = _("A coordinator first checks your earlier offer to help. After that you can offer to help again.")
+        short = _("A coordinator first checks your earlier offer to help.")
+        return TakeRefusal("awaiting_check", ValidationError(text, code="awaiting_check"), short)
+    return None
+
+
+# ----------------------------------------------------------------------------------------------------------
+# a helper's visits and volunteer hours (issue 14)
+
+
+@dataclass(frozen=True)
+class Visit:
+    """One of a helper's matches as "my visits" lists it: when, whom (first name, only while the helper may
+    see the person: the rule ``care.view_request``), what, where it stands, and the hours of a done visit."""
+
+    match: Match
+    first_name: str
+    start: datetime | None
+    end: datetime | None
+    hours: Decimal | None
+
+
+def _may_see_person(matches: list[Match], now: datetime) -> set[int]:
+    """The requests whose person the helper may see now, decided from their own matches as the rule
+    ``care.view_request`` decides it (holding and checked, or done within ``CARE_AFTER_VISIT``): no query."""
+    from .rules import CARE_AFTER_VISIT
+
+    since = now - CARE_AFTER_VISIT
+    seen = set()
+    for m in matches:
+        holding = m.status in Match.HOLDING and not m.awaiting_check
+        recent = (
+            m.status == Match.Status.DONE
+            and m.done_at is not None
+            and m.done_at >= since
+            and (m.planned_end is None or m.planned_end >= since)
+        )
+        if holding or recent:
+            seen.add(m.request_id)
+    return seen
+
+
+VISITS_SHOWN = 200
+"""The most recent matches "my visits" lists (the attestation reads every done visit of its period)."""
+
+
+def helper_visits(offer: HelperOffer, *, now: datetime | None = None) -> list[Visit]:
+    """The helper's matches (cancelled ones left out), newest first, as :class:`Visit` (one query)."""
+    now = now or timezone.now()
+    matches = list(helper_matches(offer)[:VISITS_SHOWN])
+    seen = _may_see_person(matches, now)
+    return [
+        Visit(
+            match=m,
+            first_name=m.request.person.first_name if m.request_id in seen else "",
+            start=m.planned_start if m.status in (Match.Status.PLANNED, Match.Status.DONE) else None,
+            end=m.planned_end if m.status in (Match.Status.PLANNED, Match.Status.DONE) else None,
+            hours=m.hours if m.status == Match.Status.DONE else None,
+        )
+        for m in matches
+    ]
+
+
+def helper_hours_total(offer: HelperOffer) -> tuple[Decimal, int]:
+    """Every done visit of the helper: the hours together and how many visits (one query)."""
+    found = Match.objects.filter(helper=offer, status=Match.Status.DONE).aggregate(
+        total=Sum("hours"), visits=Count("pk")
+    )
+    return found["total"] or Decimal(0), found["visits"]
+
+
+@dataclass(frozen=True)
+class Attestation:
+    """What an attestation of volunteer hours says: who, the period, each done visit's day and hours, the total.
+    Never whom they visited nor what for: the paper goes to a school, an employer or an office."""
+
+    offer: HelperOffer
+    first_day: date
+    last_day: date
+    visits: list[tuple[date, Decimal]]
+    total: Decimal
+
+
+def attested_offer(actor: Actor, pk: int, http: HttpRequest | None) -> HelperOffer:
+    """The helper whose hours are asked, if the rule ``care.view_helper_hours`` allows (else 404).  Anyone's
+    read but the helper's own is written in the access log, a refusal too, as the other reads of care data."""
+    offer = HelperOffer.objects.select_related("person").filter(pk=pk, person__erased_at__isnull=True).first()
+    if offer is None:
+        raise Http404
+    allowed = can(actor, "care.view_helper_hours", offer)
+    if http is not None and (not allowed or actor.person_id != offer.person_id):
+        log_request_access(
+            http, subject_person_id=offer.person_id, record_type="care.HelperOffer", record_id=offer.pk,
+            action="read", purpose="care.view_helper_hours", allowed=allowed,
+        )  # fmt: skip
+    if not allowed:
+        raise Http404
+    return offer
+
+
+def attestation(offer: HelperOffer, first_day: date, last_day: date) -> Attestation:
+    """The helper's done visits with a day in the period (both days included; the day of the visit, or the day
+    it was logged when it has no planned time), oldest first (one query)."""
+    from .problem import local_zone
+
+    zone = local_zone()
+    lower = datetime.combine(first_day, datetime.min.time(), tzinfo=zone)
+    upper = datetime.combine(last_day + timedelta(days=1), datetime.min.time(), tzinfo=zone)
+    rows = (
+        Match.objects.filter(helper=offer, status=Match.Status.DONE, hours__isnull=False)
+        .filter(Q(planned_start__gte=lower, planned_start__lt=upper) | Q(planned_start__isnull=True,
+                                                                           done_at__gte=lower, done_at__lt=upper))
+        .order_by()
+        .values_list("planned_start", "done_at", "hours")
+    )  # fmt: skip
+    visits = sorted((timezone.localtime(start or done).date(), hours) for start, done, hours in rows)
+    return Attestation(offer, first_day, last_day, visits, sum((h for _d, h in visits), Decimal(0)))

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -346,6 +347,8 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "explain_form": explain_form,
         "explained": explained,
         "closed": care_request.status in (CareRequest.Status.DONE, CareRequest.Status.CANCELLED),
+        # "Proposed to Yasmine H., waiting for an answer" from the moment the proposal is made
+        "proposed_to": [short_name(m.helper.person) for m in matches if m.status == Match.Status.PROPOSED],
         "horizon_days": settings.CARE_HORIZON_DAYS,
         "languages": language_names(care_request.languages),
     }
@@ -405,6 +408,7 @@ MATCH_ERROR_FIELDS = {
     "window_order": "end",
     "window_past": "day",
     "too_long": "end",
+    "overlap": "start",
     "reason": "reason",
     "hours": "hours",
 }
@@ -444,6 +448,7 @@ def coordinator_match(request: HttpRequest, pk: int) -> HttpResponse:
         )
         forms["plan"] = PlanForm(initial={"day": start.date(), "start": start.time(), "end": end.time()}, prefix="plan")
     holding = match.status in Match.HOLDING
+    done_from = services.done_possible_from(match)
     context = {
         "match": match,
         "care_request": match.request,
@@ -462,10 +467,11 @@ def coordinator_match(request: HttpRequest, pk: int) -> HttpResponse:
         "can_cancel": match.status in (Match.Status.PROPOSED, *Match.HOLDING),
         "can_feedback": match.status == Match.Status.DONE,
         "can_answer": match.status == Match.Status.PROPOSED,
-        # a visit planned later is not done yet; a refused try still shows its message
+        # a visit is done once it was planned and has begun (the service's rule); a refused try keeps its message
         "can_mark_done": holding
         and not match.awaiting_check
-        and (match.planned_start is None or match.planned_start <= timezone.now() or forms["done"].is_bound),
+        and ((done_from is not None and done_from <= timezone.now()) or forms["done"].is_bound),
+        "done_from": done_from if holding and not match.awaiting_check else None,
         "cancel_reason": note_in_words(match.cancel_reason, coordinator=True),
     }
     return render(request, "care/coordinator/match.html", context)
@@ -627,6 +633,19 @@ def round_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 # --- the call list ---------------------------------------------------------------------------------------
 
 
+CALL_SECTIONS = {
+    "visits": gettext_lazy("a visit that day"),
+    "follow_ups": gettext_lazy("to call back"),
+    "without_helper": gettext_lazy("no helper fits"),
+    "waiting": gettext_lazy("a helper who has not answered"),
+}
+"""The call list's sections, as the list of people not called names them."""
+NOT_CALLED_REASONS = {
+    "no_consent": gettext_lazy("did not agree to be called"),
+    "no_phone": gettext_lazy("no phone number"),
+}
+
+
 @never_cache
 @requires("care.view_worklist")
 def call_list(request: HttpRequest) -> HttpResponse:
@@ -635,9 +654,22 @@ def call_list(request: HttpRequest) -> HttpResponse:
     form = CallListDayForm(request.GET or None)
     day = (form.cleaned_data["day"] if form.is_valid() else None) or timezone.localdate()
     calls = selectors.call_list(actor, timezone.make_aware(datetime.combine(day, time(12))))
-    shown = [m.request for m in calls.visits] + list(calls.follow_ups) + [m.request for m in calls.waiting]
-    _log_shown(request, shown, "care.view_worklist")
-    context = {"form": form, "day": day, "calls": calls, "is_today": day == timezone.localdate()}
+    _log_shown(request, calls.shown_requests, "care.view_worklist")
+    not_called = [
+        {
+            "row": row,
+            "why": NOT_CALLED_REASONS[row.reason],
+            "about": CALL_SECTIONS[row.section],
+            "url": reverse("care:coordinator_match", args=[row.match.pk])
+            if row.match
+            else reverse("care:request_detail", args=[row.request.pk]),
+        }
+        for row in calls.not_called
+    ]
+    context = {
+        "form": form, "day": day, "calls": calls, "is_today": day == timezone.localdate(), "not_called": not_called,
+        "left_out": {key: calls.left_out(key) for key in CALL_SECTIONS},
+    }  # fmt: skip
     return render(request, "care/coordinator/call_list.html", context)
 
 
