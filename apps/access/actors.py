@@ -28,6 +28,8 @@ class Actor:
     person_id: int | None = None
     grants: tuple[Grant, ...] = field(default_factory=tuple)
     is_superuser: bool = False
+    is_staff: bool = False
+    """The account may open the admin at all (Django's flag); the admin also wants the administrator role."""
 
     @property
     def is_anonymous(self) -> bool:
@@ -80,7 +82,8 @@ def actor_for_user(user: Any) -> Actor:
             ).values_list("role", "district_id", "place_id", "organisation_id")
         )
     return Actor(
-        user_id=user.pk, person_id=person.pk if person else None, grants=grants, is_superuser=bool(user.is_superuser)
+        user_id=user.pk, person_id=person.pk if person else None, grants=grants, is_superuser=bool(user.is_superuser),
+        is_staff=bool(user.is_staff),
     )
 
 

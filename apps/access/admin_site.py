@@ -246,12 +246,10 @@ class CityAdminSite(admin.AdminSite):
         super().register(model_or_iterable, admin_class, **options)
 
     def has_permission(self, request: HttpRequest) -> bool:
-        from apps.people.models import Role
-
         from .actors import actor_for
+        from .rules import can
 
-        user = request.user
-        return bool(user.is_active and user.is_staff and actor_for(request).has_role(Role.ADMINISTRATOR))
+        return bool(request.user.is_active and can(actor_for(request), "access.administer"))
 
     def login(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
         if request.user.is_authenticated:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.capabilities import Capability, HomePanel, MenuEntry
+from apps.core.capabilities import Capability, HomePanel, Landing, MenuEntry
 
 from . import panels
 from .retention import RETENTION
@@ -15,6 +15,11 @@ MENU = (
     MenuEntry(_("Unusual activity"), "access:activity", rule="access.view_activity", group="audit", order=20),
 )
 HOME_PANELS = (HomePanel("access-audit", "access/panels/audit.html", "access.search_log", panels.audit, order=50),)
+LANDING = (
+    Landing("access:log_search", rule="access.search_log", priority=20),  # the auditor: the access log
+    Landing("admin:index", rule="access.administer", priority=30),  # the administrator: the admin, their tasks
+)
+"""Where the auditor and the administrator land after signing in."""
 
 CAPABILITY = Capability(
     app="access",
@@ -24,4 +29,5 @@ CAPABILITY = Capability(
     retention=RETENTION,
     menu=MENU,
     home_panels=HOME_PANELS,
+    landing=LANDING,
 )

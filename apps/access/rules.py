@@ -95,6 +95,13 @@ def _own_reads(actor: Actor, obj: Any) -> bool:
     return actor.person_id is not None
 
 
+@rule("access.administer")
+def _administer(actor: Actor, obj: Any) -> bool:
+    """The admin (``/admin/``): an active staff account that holds the administrator role now
+    (``admin_site.CityAdminSite.has_permission`` asks this rule)."""
+    return actor.is_staff and actor.has_role(Role.ADMINISTRATOR)
+
+
 @rule("access.search_log", label=_("Search in the access log"))
 def _search_log(actor: Actor, obj: Any) -> bool:
     return actor.has_role(Role.AUDITOR)

@@ -69,8 +69,8 @@ COORDINATOR_PAGES = (
 )  # fmt: skip
 RESIDENT_PAGES = ("ask", "my_request", "cancel_my_request", "resident_feedback", "messages")
 HELPER_PAGES = (
-    "offer", "away", "away_remove", "request_summary", "take", "helper_matches", "helper_match", "match_accept",
-    "match_decline", "match_plan", "match_done", "match_cancel",
+    "offer", "away", "away_remove", "helper_messages", "request_summary", "take", "helper_matches", "helper_match",
+    "match_accept", "match_decline", "match_plan", "match_done", "match_cancel",
 )  # fmt: skip
 
 MENU = (

@@ -56,8 +56,9 @@ def _my_requests(actor: Actor, obj: Any) -> bool:
 
 @rule("care.resident_home")
 def _resident_home(actor: Actor, obj: Any) -> bool:
-    """Who lands on "My requests" after signing in: a resident (a helper lands on the requests near them)."""
-    return actor.person_id is not None and actor.has_role(Role.RESIDENT)
+    """Who lands on "My requests" after signing in: a resident, or an account that holds no role at all (a helper
+    lands on the requests near them first)."""
+    return actor.person_id is not None and (actor.has_role(Role.RESIDENT) or not actor.grants)
 
 
 CARE_AFTER_VISIT = timedelta(days=7)

@@ -7,6 +7,7 @@ from . import views_helper as views
 urlpatterns = [
     path("help/", views.near_me, name="helper_home"),
     path("help/offer/", views.offer, name="offer"),
+    path("help/messages/", views.helper_messages, name="helper_messages"),  # my messages, in the helper's menu
     path("help/away/", views.away, name="away"),
     path("help/away/<int:pk>/remove/", views.away_remove, name="away_remove"),
     path("help/requests/<int:pk>/", views.request_summary, name="request_summary"),

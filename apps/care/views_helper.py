@@ -52,6 +52,7 @@ from .views_resident import (
     distance_in_words,
     duration_in_words,
     languages_in_words,
+    messages_page,
     service_errors,
     when_in_words,
 )
@@ -160,6 +161,13 @@ def take(request: HttpRequest, pk: int) -> HttpResponse:
         flash.success(request, _("Thank you! The request is yours. Here is what you need to know to go there."))
     url = reverse("care:helper_match", args=[match.pk])
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)  # type: ignore[attr-defined]
+
+
+@never_cache
+@requires("care.view_my_requests")
+def helper_messages(request: HttpRequest) -> HttpResponse:
+    """My messages, opened from the helper's pages: the same messages, with the helper's menu and sub-menu."""
+    return messages_page(request, frame="care/helper/_base.html")
 
 
 # ----------------------------------------------------------------------------------------------------------

@@ -7,14 +7,16 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
 
+from apps.access.actors import actor_for
+
 from . import open_data
-from .navigation import home_panels
+from .navigation import home_panels, landing_url
 
 
 @never_cache  # signed in, it shows the person's own requests, visits or worklist: never kept by a browser or proxy
@@ -22,6 +24,15 @@ from .navigation import home_panels
 def home(request: HttpRequest) -> HttpResponse:
     """The panels the installed apps add to the home page, those this person may see (``navigation.py``)."""
     return render(request, "core/home.html", {"panels": home_panels(request)})
+
+
+@never_cache
+@require_GET
+def landing(request: HttpRequest) -> HttpResponse:
+    """Where signing in leads when no page was asked for (``LOGIN_REDIRECT_URL``): the person's own start page, the
+    first landing the apps declare that their rules open (the worklist, requests near me, my requests...), else
+    the home page.  A safe ``?next=`` on the login page never comes here: allauth follows it first."""
+    return redirect(landing_url(actor_for(request)))
 
 
 @require_GET

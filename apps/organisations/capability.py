@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.capabilities import Capability, Demo, HomePanel, MenuEntry
+from apps.core.capabilities import Capability, Demo, HomePanel, Landing, MenuEntry
 
 from . import demo, panels
 
@@ -27,6 +27,12 @@ HOME_PANELS = (
     ),
 )  # fmt: skip
 
+LANDING = (
+    Landing("organisations:my_organisation", rule="organisations.view_own_organisation", priority=40),
+    Landing("organisations:organisation_list", rule="organisations.list_organisations", priority=50),
+)
+"""Organisation staff land on their organisation, city staff on the list of organisations."""
+
 CAPABILITY = Capability(
     app="organisations",
     urls="apps.organisations.urls",
@@ -34,4 +40,5 @@ CAPABILITY = Capability(
     demo=Demo(load=demo.load, noun="organisations"),
     menu=MENU,
     home_panels=HOME_PANELS,
+    landing=LANDING,
 )

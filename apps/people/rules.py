@@ -62,6 +62,19 @@ def holds_staff_role(person: Person) -> bool:
     return person.roles.filter(role__in=STAFF_ROLES, withdrawn_at__isnull=True).exists()
 
 
+def acts_as_resident(actor: Actor) -> bool:
+    """The account is a resident's, not only a work account: the person holds a role a resident holds (resident,
+    helper, initiative starter, centre committee) or no role at all.
+
+    An account that holds only staff roles (``STAFF_ROLES``: an auditor, an administrator, a coordinator...) is
+    for their work: it does not ask for help or offer it, and its menu has no "My requests".  Staff who also
+    live in the city and need help hold the resident role as well.
+    """
+    if actor.person_id is None:
+        return False
+    return not actor.grants or any(grant.role not in STAFF_ROLES for grant in actor.grants)
+
+
 def coordinates_resident(actor: Actor, person: Person | None) -> bool:
     """The actor coordinates the person, and the person is a resident or helper, not staff.
 

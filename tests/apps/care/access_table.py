@@ -14,6 +14,11 @@ from apps.people.models import Person
 from apps.places.models import District
 from tests.apps.access.access_rows import Rows, everyone, only, signed_in
 
+RESIDENTS = {"resident", "helper", "initiative_starter", "centre_committee"}
+"""The demo roles whose accounts are residents' (``apps.people.rules.acts_as_resident``): the others hold only staff
+roles."""
+WORK = {"coordinator", "organisation_staff", "city_staff", "administrator", "auditor"}
+
 ROWS: Rows = {
     # care matching, the coordinator's pages: object pages of their district are 404 for everyone else
     "care:worklist": ({}, only({"coordinator"})),
@@ -28,18 +33,20 @@ ROWS: Rows = {
     "care:round_confirm": ({"pk": "@round"}, everyone(405)),  # POST only
     "care:call_list": ({}, only({"coordinator"})),
     "care:vetting": ({"pk": "@helper_offer"}, only({"coordinator"}, others=404)),
-    # care matching, the resident's pages (Rosa's open request, Yasmine's proposal for it): her own only
-    "care:my_requests": ({}, signed_in(200)),
-    "care:ask": ({}, signed_in(200)),
-    "care:my_request": ({"pk": "@care_request"}, only({"resident"}, others=404)),
-    "care:cancel_my_request": ({"pk": "@care_request"}, signed_in(405)),  # POST only
-    "care:resident_feedback": ({"pk": "@care_match"}, signed_in(405)),  # POST only
-    "care:messages": ({}, signed_in(200)),
+    # care matching, the resident's pages (Rosa's open request, Yasmine's proposal for it): her own only; a work
+    # account (staff roles only) neither asks for help nor offers it (care.view_my_requests)
+    "care:my_requests": ({}, only(RESIDENTS)),
+    "care:ask": ({}, only(RESIDENTS)),
+    "care:my_request": ({"pk": "@care_request"}, {**only({"resident"}, others=404), **dict.fromkeys(WORK, 403)}),
+    "care:cancel_my_request": ({"pk": "@care_request"}, only(RESIDENTS, allowed=405)),  # POST only
+    "care:resident_feedback": ({"pk": "@care_match"}, only(RESIDENTS, allowed=405)),  # POST only
+    "care:messages": ({}, {**only(RESIDENTS), "helper": 302}),  # a helper reads them among the helper's pages
     # the helper's pages: anyone may look and sign up; the rest is for helpers (with an offer)
-    "care:helper_home": ({}, signed_in(200)),  # without an offer: the invitation to make one
-    "care:offer": ({}, signed_in(200)),
-    "care:away": ({}, only({"helper"}, others=302)),  # without an offer: to the offer page
-    "care:away_remove": ({"pk": 1}, signed_in(405)),  # POST only
+    "care:helper_home": ({}, only(RESIDENTS)),  # without an offer: the invitation to make one
+    "care:offer": ({}, only(RESIDENTS)),
+    "care:helper_messages": ({}, only(RESIDENTS)),  # my messages among the helper's pages
+    "care:away": ({}, {**only(RESIDENTS, allowed=302), "helper": 200}),  # without an offer: to the offer page
+    "care:away_remove": ({"pk": 1}, only(RESIDENTS, allowed=405)),  # POST only
     "care:request_summary": ({"pk": "@care_request"}, only({"helper"})),
     "care:take": ({"pk": "@care_request"}, only({"helper"}, allowed=405)),  # POST only
     "care:helper_matches": ({}, only({"helper"})),

@@ -6,6 +6,7 @@ from tests.apps.access.access_rows import Rows, everyone
 
 ROWS: Rows = {
     "core:home": ({}, everyone(200)),
+    "core:landing": ({}, everyone(302)),  # after signing in: to the person's own start page
     "core:about": ({}, everyone(200)),
     "core:open_data": ({}, everyone(200)),  # every app's open datasets
     "open_data_download": ({"app": "places", "slug": "districts", "ext": "csv"}, everyone(200)),

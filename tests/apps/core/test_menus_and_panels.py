@@ -44,19 +44,22 @@ KNOWN_APPS = ("core", "places", "people", "organisations", "access", "care")
 PUBLIC = ("", ["Districts", "Find an address"])
 FOR_ME = ("For me", ["My requests", "Help a neighbour", "My profile"])
 
+WORK_ONLY = ("For me", ["My profile"])
 MENUS: dict[str, list[tuple[str, list[str]]]] = {
     "anonymous": [PUBLIC],
     "resident": [PUBLIC, FOR_ME],
     "helper": [PUBLIC, FOR_ME],
-    "coordinator": [PUBLIC, FOR_ME, ("Coordination", ["Worklist", "Residents"])],
-    "organisation_staff": [PUBLIC, ("For me", ["My requests", "Help a neighbour", "My organisation", "My profile"])],
+    "coordinator": [PUBLIC, WORK_ONLY, ("Coordination", ["Worklist", "Residents"])],
+    "organisation_staff": [PUBLIC, ("For me", ["My organisation", "My profile"])],
     "initiative_starter": [PUBLIC, FOR_ME],
     "centre_committee": [PUBLIC, FOR_ME],
-    "city_staff": [PUBLIC, FOR_ME, ("City", ["Organisations"])],
-    "administrator": [PUBLIC, FOR_ME, ("City", ["Organisations"])],
-    "auditor": [PUBLIC, FOR_ME, ("Audit", ["Access log", "Unusual activity"])],
+    "city_staff": [PUBLIC, WORK_ONLY, ("City", ["Organisations"])],
+    "administrator": [PUBLIC, WORK_ONLY, ("City", ["Organisations"])],
+    "auditor": [PUBLIC, WORK_ONLY, ("Audit", ["Access log", "Unusual activity"])],
 }
-"""What each demo role finds in the menu (English): the links in the bar, then each group's heading and links."""
+"""What each demo role finds in the menu (English): the links in the bar, then each group's heading and links.
+An account that holds only staff roles is a work account: no "My requests", no "Help a neighbour"
+(``care.view_my_requests``, ``apps.people.rules.acts_as_resident``)."""
 
 EVERYONES_PANELS = ["places-districts", "places-address"]
 PANELS = {
@@ -77,14 +80,14 @@ PANEL_QUERIES = {
     "anonymous": 1,  # the number of districts
     "resident": 6,  # + the open requests, with their times, matches, helpers and the helpers' names (5)
     "helper": 5,  # + the offer, the week's visits, the proposals waiting (3), whether she asked for help herself
-    "coordinator": 6,  # + the few lists the worklist's sections are built from (3) and their counts in one query;
-    # whether he asked for help himself
-    "organisation_staff": 3,  # + the organisations she works for; whether she asked for help
+    "coordinator": 5,  # + the few lists the worklist's sections are built from (3) and their counts in one query
+    # (a work account: no "My requests" panel, so no query whether he asked for help himself)
+    "organisation_staff": 2,  # + the organisations she works for
     "initiative_starter": 2,  # + whether they asked for help (no open request: their panel is left out)
     "centre_committee": 2,
-    "city_staff": 2,
-    "administrator": 2,
-    "auditor": 2,  # + her two links, which need no query
+    "city_staff": 1,
+    "administrator": 1,
+    "auditor": 1,  # + her two links, which need no query
 }
 """Queries the home page's panels make per role, besides who is signed in: a few, whatever the city's size."""
 
