@@ -97,6 +97,12 @@ class RegisterPersonForm(PersonForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    different_person = forms.BooleanField(
+        label=_("This is a different person, register anyway"),
+        required=False,
+        help_text=_("Tick this only when you checked that the person above is not the one on the phone."),
+    )
+    """Shown only after the page found a likely duplicate (``hide_duplicate_check``); ticking it registers anyway."""
 
     def __init__(self, *args: Any, organisations: QuerySet[Organisation], choose_none: bool, **kwargs: Any) -> None:
         """``organisations``: those the coordinator registers for; ``choose_none``: they also coordinate districts.
@@ -119,6 +125,10 @@ class RegisterPersonForm(PersonForm):
             self.add_error("consents", _("Ask for consent to care matching before you note what help they need."))
         return data
 
+    def hide_duplicate_check(self) -> None:
+        """Leave the "different person" box out of the page: no likely duplicate was found (or not yet)."""
+        self.fields.pop("different_person", None)
+
 
 class ProfileForm(PersonForm):
     pass
@@ -130,8 +140,30 @@ class ConsentForm(forms.Form):
     method = forms.ChoiceField(choices=Consent.Method.choices, required=False)
 
 
+class ConsentMethodForm(forms.Form):
+    """How a consent was given, asked on the coordinator's consent card: one per purpose, so each has its own id."""
+
+    method = forms.ChoiceField(label=_("How was consent given?"))
+
+    def __init__(self, *args: Any, purpose: str, methods: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, auto_id=f"method-{purpose}-%s", **kwargs)
+        self.fields["method"].choices = methods
+
+
 class SearchForm(forms.Form):
-    q = forms.CharField(label=_("Name, phone or street"), required=False, max_length=100)
+    """A search for residents. Without words (or with too many) it is no search: the page lists everyone in scope.
+
+    So the page never shows an error for it: the view parses the query with this form and shows the box with a
+    fresh unbound one (``shown``), which is why the field can be "required" without ever saying so.
+    """
+
+    q = forms.CharField(
+        label=_("Name, phone or street"), max_length=100, widget=forms.SearchInput(attrs={"autocomplete": "off"})
+    )
+
+    @classmethod
+    def shown(cls, query: str) -> SearchForm:
+        return cls(initial={"q": query}, use_required_attribute=False)
 
 
 class GrantRoleForm(forms.Form):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, F, Func, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Replace
@@ -109,6 +111,50 @@ def _digits_of(field: str) -> Func:
     for character in (" ", ".", "/", "-", "(", ")", "\xa0"):
         expression = Replace(expression, Value(character), Value(""))
     return expression  # type: ignore[return-value]
+
+
+DUPLICATES_SHOWN = 5
+"""Likely duplicates a registration names at most."""
+
+
+@dataclass(frozen=True)
+class LikelyDuplicate:
+    """A person already registered who may be the one being registered, and why: ``same_phone`` (the same
+    number, in whatever format it was typed) and/or ``same_name_and_address``.  ``visible``: the coordinator
+    may open their page (else the page says only that such a person exists, without a name)."""
+
+    person: Person
+    same_phone: bool
+    same_name_and_address: bool
+    visible: bool
+
+
+def likely_duplicates(
+    actor: Actor, *, first_name: str, last_name: str, phone: str, street: str, house_number: str, postcode: str
+) -> list[LikelyDuplicate]:
+    """Persons already registered with the same phone number (``phone`` normalised, as every stored number
+    is), or with the same first and last name at the same address (case and spaces aside): what a
+    coordinator should look at before registering someone a second time.  Two queries and a rule per match."""
+    same_name_and_address = Q(
+        first_name__iexact=first_name.strip(), last_name__iexact=last_name.strip(), street__iexact=street.strip(),
+        house_number__iexact=house_number.strip(), postcode=postcode.strip(),
+    )  # fmt: skip
+    matches = same_name_and_address | Q(phone=phone) if phone else same_name_and_address
+    found = Person.objects.filter(matches, erased_at__isnull=True).select_related("district").order_by("pk")
+    return [
+        LikelyDuplicate(
+            person=person,
+            same_phone=bool(phone) and person.phone == phone,
+            same_name_and_address=(
+                person.first_name.strip().casefold() == first_name.strip().casefold()
+                and person.last_name.strip().casefold() == last_name.strip().casefold()
+                and person.street.casefold() == street.strip().casefold()
+                and person.house_number.casefold() == house_number.strip().casefold()
+            ),
+            visible=can(actor, "people.view_person", person),
+        )
+        for person in found[:DUPLICATES_SHOWN]
+    ]
 
 
 def support_needs_read(request: HttpRequest, person: Person) -> str | None:

@@ -7,6 +7,7 @@ see what themselves (that is ``apps/people/rules.py``).
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -19,18 +20,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from apps.access.actors import actor_for
+from apps.access.actors import Actor, actor_for
 from apps.access.decorators import requires
 from apps.access.models import AccessLogEntry
 from apps.access.privacy import export_as_csv, export_person
 from apps.access.selectors import with_reader_names
 from apps.access.services import log_request_access, via_of
+from apps.core import formats
 from apps.core.inputs import as_number
 from apps.organisations.selectors import coordinated_organisations
 
-from . import selectors, services
+from . import selectors, services, tables
 from .consent_texts import CONSENT_TEXTS
-from .forms import ConsentForm, EraseForm, GrantRoleForm, ProfileForm, RegisterPersonForm, SearchForm
+from .forms import ConsentForm, ConsentMethodForm, EraseForm, GrantRoleForm, ProfileForm, RegisterPersonForm, SearchForm
 from .models import Consent, Person, Purpose, Role, RoleAssignment
 from .reauthentication import require_reauthentication
 from .rules import roles_grantable
@@ -52,10 +54,17 @@ def _add_form_errors(form: object, error: ValidationError, field: str | None = N
         form.add_error(field, message)  # type: ignore[attr-defined]
 
 
-def _consent_rows(person: Person) -> list[dict[str, object]]:
+def _consent_rows(person: Person, methods: list[tuple[str, str]] | None = None) -> list[dict[str, object]]:
+    """One card per purpose; with ``methods`` (a coordinator on the phone) each card asks how consent was given."""
     active = selectors.active_consents(person)
     return [
-        {"purpose": value, "label": label, "text": CONSENT_TEXTS[value][1], "consent": active.get(value)}
+        {
+            "purpose": value,
+            "label": label,
+            "text": CONSENT_TEXTS[value][1],
+            "consent": active.get(value),
+            "method_form": ConsentMethodForm(purpose=value, methods=methods) if methods else None,
+        }
         for value, label in Purpose.choices
     ]
 
@@ -71,12 +80,12 @@ def my_profile(request: HttpRequest) -> HttpResponse:
     initial = {
         "first_name": person.first_name,
         "last_name": person.last_name,
-        "phone": person.phone,
+        "phone": formats.phone(person.phone),  # as the person writes it; saved again in E.164
         "email": person.email,
         "languages": person.languages,
         "birth_date": person.birth_date,
         "contact_preference": person.contact_preference,
-        "address": f"{person.street} {person.house_number}, {person.postcode}" if person.street else "",
+        "address": formats.address(person) if person.street else "",
     }
     form = ProfileForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -102,7 +111,7 @@ def my_profile(request: HttpRequest) -> HttpResponse:
 @requires("authenticated")
 def my_roles(request: HttpRequest) -> HttpResponse:
     person = _me(request)
-    return render(request, "people/my_roles.html", {"roles": selectors.role_history(person)})
+    return render(request, "people/my_roles.html", {"roles_table": tables.roles(selectors.role_history(person))})
 
 
 @never_cache
@@ -116,7 +125,7 @@ def my_consents(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "people/my_consents.html",
-        {"rows": _consent_rows(person), "history": selectors.consent_history(person)},
+        {"rows": _consent_rows(person), "history_table": tables.consent_history(selectors.consent_history(person))},
     )
 
 
@@ -209,7 +218,9 @@ def person_search(request: HttpRequest) -> HttpResponse:
     query = form.cleaned_data["q"] if form.is_valid() else ""
     persons = list(selectors.persons_search(actor_for(request), query)[:50])
     template = "people/person_results.html" if request.htmx else "people/person_search.html"
-    return render(request, template, {"form": form, "persons": persons, "query": query})
+    shown = SearchForm.shown(query)
+    context = {"form": shown, "persons": persons, "persons_table": tables.persons(persons), "query": query}
+    return render(request, template, context)
 
 
 @never_cache
@@ -222,16 +233,33 @@ def person_register(request: HttpRequest) -> HttpResponse:
         organisations=coordinated_organisations(actor),
         choose_none=bool(actor.district_scope(Role.COORDINATOR)),
     )
+    duplicates: list[selectors.LikelyDuplicate] = []
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
+        different = data.pop("different_person", False)
         try:
-            person = services.person_register(actor=actor, **data, via=via_of(request))
+            duplicates = [] if different else _likely_duplicates(actor, data)
+            person = None if duplicates else services.person_register(actor=actor, **data, via=via_of(request))
         except ValidationError as error:
             _add_form_errors(form, error, "address")
         else:
-            messages.success(request, _("%(name)s is registered.") % {"name": person})
-            return redirect("people:person_detail", person_id=person.pk)
-    return render(request, "people/person_register.html", {"form": form})
+            if person is not None:
+                messages.success(request, _("%(name)s is registered.") % {"name": person})
+                return redirect("people:person_detail", person_id=person.pk)
+    if not duplicates and not (form.is_bound and form.data.get("different_person")):
+        form.hide_duplicate_check()
+    return render(request, "people/person_register.html", {"form": form, "duplicates": duplicates})
+
+
+def _likely_duplicates(actor: Actor, data: dict[str, Any]) -> list[selectors.LikelyDuplicate]:
+    """Who may already be registered as the person in ``data`` (same phone, or same name and address): nothing
+    is saved until the coordinator has looked and ticked "a different person".  An address the register does
+    not know raises the ValidationError the registration would."""
+    located = services.address_locate(data["address"])
+    return selectors.likely_duplicates(
+        actor, first_name=data["first_name"], last_name=data["last_name"], phone=data.get("phone", ""),
+        street=located.street, house_number=located.house_number, postcode=located.postcode,
+    )  # fmt: skip
 
 
 @never_cache
@@ -248,13 +276,14 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
         else:
             _change_consent(request, person, default_method=Consent.Method.PHONE)
         return redirect("people:person_detail", person_id=person.pk)
+    methods = [m for m in Consent.Method.choices if m[0] != Consent.Method.ONLINE]
     context = {
         "person": person,
         "support_needs": selectors.support_needs_read(request, person),
-        "rows": _consent_rows(person),
+        "rows": _consent_rows(person, methods=methods),
         "roles": selectors.active_roles(person),
         "role_form": GrantRoleForm(roles=roles_grantable(actor)),
-        "methods": [m for m in Consent.Method.choices if m[0] != Consent.Method.ONLINE],
+        "methods": methods,
     }
     return render(request, "people/person_detail.html", context)
 
