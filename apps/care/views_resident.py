@@ -37,6 +37,7 @@ from apps.people.services import consent_give
 from . import selectors, services
 from .forms_resident import ASK_ERROR_FIELDS, AskForm, CancelRequestForm, ResidentFeedbackForm
 from .models import CareRequest, Match
+from .wording import short_name
 
 # ----------------------------------------------------------------------------------------------------------
 # in words
@@ -154,8 +155,11 @@ def _status(request: CareRequest, matches: list[Match], helper: Match | None) ->
         return _("A helper offered to help. A coordinator checks this first; you get a message when it is settled.")
     if helper is not None and helper.status == Match.Status.ACCEPTED:
         return _("%(name)s will help you. %(name)s will contact you to agree on a day and time.") % {"name": name}
-    if any(m.status == Match.Status.PROPOSED for m in matches):
-        return _("We have asked a helper. We are waiting for an answer.")
+    proposed = [m for m in matches if m.status == Match.Status.PROPOSED]
+    if proposed:  # named as soon as the proposal is made: first name and initial, as on the coordinator's page
+        return _("Proposed to %(name)s, waiting for an answer.") % {
+            "name": ", ".join(short_name(m.helper.person) for m in proposed)
+        }
     return _("We are looking for a helper. You will get a message as soon as someone says yes.")
 
 
@@ -244,7 +248,7 @@ def ask(request: HttpRequest) -> HttpResponse:
     actor = actor_for(request)
     person = _me(request)
     needs_consent = Purpose.CARE_MATCHING not in people_selectors.active_consents(person)
-    home = f"{person.street} {person.house_number}, {person.postcode}".strip() if person.street else ""
+    home = shown.address(person) if person.street else ""
     form = AskForm(
         request.POST or None,
         categories=selectors.care_categories(),

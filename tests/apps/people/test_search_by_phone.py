@@ -46,6 +46,7 @@ def test_the_api_finds_a_person_by_phone_in_any_format(
 ) -> None:
     found = client_as("coordinator").get("/api/v1/persons", {"q": typed}).json()
     assert [p["id"] for p in found] == [caller.pk]
+    assert found[0]["phone"] == NUMBER, "the API keeps the machine format (E.164)"
 
 
 def test_a_name_and_a_number_together_narrow_the_search(
