@@ -20,13 +20,25 @@ def axe_violations(page: Page) -> list[dict[str, Any]]:
     result = page.evaluate(
         "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_21_AA
     )
-    needs_review = [item for item in result["incomplete"] if item["id"] in REVIEW_RULES]
+    needs_review = []
+    for item in result["incomplete"]:
+        # text covered by an open menu panel is not a contrast defect: it is out of sight while the panel is open
+        nodes = [node for node in item["nodes"] if _reason(node) != "bgOverlap"]
+        if item["id"] in REVIEW_RULES and nodes:
+            needs_review.append({**item, "nodes": nodes})
     return list(result["violations"]) + needs_review
+
+
+def _reason(node: dict[str, Any]) -> str:
+    checks = node.get("any") or []
+    data = checks[0].get("data") if checks else None
+    return str(data.get("messageKey", "")) if isinstance(data, dict) else ""
 
 
 def assert_accessible(page: Page) -> None:
     violations = axe_violations(page)
     summary = [
-        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]} for v in violations
+        {"id": v["id"], "impact": v["impact"], "nodes": [[n["target"], _reason(n)] for n in v["nodes"]][:5]}
+        for v in violations
     ]
     assert violations == [], f"axe-core found violations on {page.url}:\n{json.dumps(summary, indent=1)}"
