@@ -105,7 +105,7 @@ SECTION_TEXTS = {
     ),
     "without_helper": (
         gettext_lazy("No helper fits"),
-        gettext_lazy("The engine found no helper with room who fits: call the person, or widen the request."),
+        gettext_lazy("No helper with room fits this request: call the person, or widen the request."),
     ),
     "follow_ups": (gettext_lazy("Follow-ups due"), gettext_lazy("Requests to call back about today or earlier.")),
     "overdue": (

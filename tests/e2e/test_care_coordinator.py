@@ -199,11 +199,12 @@ def test_a_running_round_refreshes_itself(browser: Browser, site: Any) -> None:
     matching_round = MatchingRound.objects.create(district_id=home, started_by=coordinator())
     page: Page = coordinator_context(browser, site, "phone").new_page()
     page.goto(site.url + f"/en/coordinate/rounds/{matching_round.pk}/")
-    expect(page.get_by_text("The engine is looking for the best helper")).to_be_visible()
+    expect(page.get_by_text("Looking for the best helper for every open request")).to_be_visible()
 
     services.round_run(matching_round.pk, [home])
 
-    expect(page.get_by_text("Proven optimal")).to_be_visible(timeout=10_000)
+    expect(page.get_by_text("Proposed pairs")).to_be_visible(timeout=10_000)
+    expect(page.get_by_text("Proven optimal")).to_be_hidden()  # folded in "Details of the calculation"
     assert_accessible(page)
 
 

@@ -57,6 +57,23 @@ def text_of(response: object) -> str:
     return " ".join(re.sub(r"<[^>]+>", " ", html).replace("&#x27;", "'").replace("&quot;", '"').split())
 
 
+def text_outside_details(response: object) -> str:
+    """The page's visible text without what is folded in ``<details>`` disclosures."""
+    html = response.content.decode()  # type: ignore[attr-defined]
+    return text_of(_Html(re.sub(r"<details\b.*?</details>", " ", html, flags=re.S)))
+
+
+def text_of_details(response: object) -> str:
+    """Only the text folded in the page's ``<details>`` disclosures."""
+    html = response.content.decode()  # type: ignore[attr-defined]
+    return text_of(_Html(" ".join(re.findall(r"<details\b.*?</details>", html, flags=re.S))))
+
+
+class _Html:
+    def __init__(self, html: str) -> None:
+        self.content = html.encode()
+
+
 def errors_of(response: object) -> list[str]:
     """The messages shown next to fields."""
     html = response.content.decode()  # type: ignore[attr-defined]
@@ -404,7 +421,9 @@ def test_a_round_runs_shows_its_proposals_and_confirm_all_asks_the_helpers(
     services.round_run(matching_round.pk, [care_world.district.pk])
     done = coordinator_client.get(started["Location"])
     page = text_of(done)
-    assert "Proven optimal yes" in page
+    assert "Proposed pairs 2" in page
+    # the engine's numbers are behind "Details of the calculation", not on the page itself
+    assert "Proven optimal yes" in text_of_details(done) and "Proven optimal" not in text_outside_details(done)
     assert "Rosalie" in page and "Nadia" in page
     assert {p.request_id for p in RoundProposal.objects.all()} == {first.pk, second.pk}
     assert {p.helper_id for p in RoundProposal.objects.all()} == {care_world.offer.pk, second_helper.pk}
