@@ -3,6 +3,8 @@ demo, retention, open data and settings."""
 
 from __future__ import annotations
 
+from datetime import time
+
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.capabilities import (
@@ -29,9 +31,27 @@ def refresh_eligibility() -> None:
     eligibility_refresh()
 
 
+def hours_between(text: str) -> tuple[time, time]:
+    """A part of the day as the environment writes it, ``"09:00-12:00"``: its start and end (the end later)."""
+    start, _sep, end = text.replace("–", "-").partition("-")
+    found = (time.fromisoformat(start.strip()), time.fromisoformat(end.strip()))
+    if not found[0] < found[1]:
+        raise ValueError("the end must come after the start, as in 09:00-12:00")
+    return found
+
+
 SETTINGS = (
     Setting("CARE_HORIZON_DAYS", 14, env="COP_CARE_HORIZON_DAYS",
             help="How far ahead matching rounds and suggestions look for common free time (days)."),
+    # the resident's form asks "when" as parts of days (apps/care/forms_resident.py); each part is a time window
+    Setting("CARE_MORNING", (time(9), time(12)), env="COP_CARE_MORNING", parse=hours_between,
+            help="The hours a resident means by \"morning\" on the request form (environment: 09:00-12:00)."),
+    Setting("CARE_AFTERNOON", (time(12), time(17)), env="COP_CARE_AFTERNOON", parse=hours_between,
+            help="The hours of \"afternoon\" (environment: 12:00-17:00). Parts that touch make one longer window."),
+    Setting("CARE_EVENING", (time(17), time(20)), env="COP_CARE_EVENING", parse=hours_between,
+            help="The hours of \"evening\" (environment: 17:00-20:00)."),
+    Setting("CARE_ASK_DAYS", 7, env="COP_CARE_ASK_DAYS",
+            help="How many days, from today, the resident's request form offers to choose from."),
     # what a new helper may do (docs/security.md, "Harvesting details with legitimate actions")
     Setting("CARE_NEW_HELPER_CHECKS", 1, env="COP_CARE_NEW_HELPER_CHECKS",
             help="A helper is new until a coordinator has confirmed this many of their \"I can help\" takes (a done "
@@ -61,6 +81,10 @@ SETTINGS = (
     # retention (apps/care/retention.py): the rows stay for the statistics, the words go
     Setting("CARE_RETENTION_CLOSED_DAYS", 2 * 365, env="COP_RETENTION_CARE_CLOSED_DAYS",
             help="A closed request's description, feedback and reasons are emptied after this many days."),
+    # the attestation of volunteer hours a helper prints (issue 14)
+    Setting("CARE_ATTESTATION_ORGANISATION", "", env="COP_CARE_ATTESTATION_ORGANISATION", parse=str,
+            help="The organisation named on a helper's attestation of volunteer hours (the city's volunteer "
+                 "service, say); empty: \"City of People\" and the city's name (COP_CITY_NAME)."),
 )  # fmt: skip
 
 COORDINATOR_PAGES = (
@@ -70,7 +94,7 @@ COORDINATOR_PAGES = (
 RESIDENT_PAGES = ("ask", "my_request", "cancel_my_request", "resident_feedback", "messages")
 HELPER_PAGES = (
     "offer", "away", "away_remove", "helper_messages", "request_summary", "take", "helper_matches", "helper_match",
-    "match_accept", "match_decline", "match_plan", "match_done", "match_cancel",
+    "match_accept", "match_decline", "match_plan", "match_done", "match_cancel", "attestation",
 )  # fmt: skip
 
 MENU = (

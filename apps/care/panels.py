@@ -88,7 +88,7 @@ def person_care(request: HttpRequest, actor: Actor, person: Person) -> dict[str,
     kind of help reads care data, as the worklist does).  Four queries and one insert."""
     from apps.access.services import log_request_list
 
-    from .wording import hours_in_words, short_name
+    from .wording import short_name
 
     rows, total = selectors.requests_of_person(actor, person)
     log_request_list(
@@ -101,7 +101,6 @@ def person_care(request: HttpRequest, actor: Actor, person: Person) -> dict[str,
     for care_request in rows:
         for visit in care_request.visits:  # type: ignore[attr-defined]
             visit.helper_name = short_name(visit.helper.person)
-            visit.hours_text = hours_in_words(visit.hours)
         care_request.status_variant = STATUS_VARIANTS.get(care_request.status, "neutral")  # type: ignore[attr-defined]
     return {"requests": rows, "total": total, "own": own}
 

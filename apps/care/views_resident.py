@@ -253,7 +253,8 @@ def ask(request: HttpRequest) -> HttpResponse:
         request.POST or None,
         categories=selectors.care_categories(),
         needs_consent=needs_consent,
-        initial={"address": home, "languages": person.languages},
+        own_languages=person.languages,
+        initial={"languages": person.languages},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -298,7 +299,8 @@ def ask(request: HttpRequest) -> HttpResponse:
                     ),
                 )
             return redirect("care:my_request", created.pk)
-    return render(request, "care/resident/ask.html", {"form": form, "home": home, "needs_consent": needs_consent})
+    context = {"form": form, "home": home, "needs_consent": needs_consent}
+    return render(request, "care/resident/ask.html", context)
 
 
 def _request_page(

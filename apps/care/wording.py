@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
 from django.utils import formats
@@ -43,11 +42,6 @@ def short_name(person: Any) -> str:
     """A helper as the coordinator's pages name them: first name and initial, no more."""
     initial = f" {person.last_name[:1]}." if person.last_name else ""
     return f"{person.first_name}{initial}"
-
-
-def hours_in_words(hours: Decimal | float | None) -> str:
-    """Hours of a visit as typed, in the reader's language: "1,5 uur", "1 hour", "2 hours"."""
-    return shown.hours(hours)  # one format for hours everywhere (apps/core/formats.py)
 
 
 def when(start: datetime, end: datetime) -> str:

@@ -10,10 +10,11 @@ import re
 from datetime import timedelta
 from typing import Any
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from playwright.sync_api import Browser, Page, expect
 
 from apps.care.models import CareRequest, HelperOffer, Match
+from apps.core.formats import day_short
 from apps.people.models import Person
 from tests.e2e.axe import assert_accessible
 from tests.e2e.test_signed_in_pages_are_accessible import open_checked, signed_in_context
@@ -100,17 +101,15 @@ def test_asking_for_help_works_without_javascript(browser: Browser, site: Any) -
     rosa = Person.objects.get(user__username="resident@demo.cityofpeople.example")
     before = rosa.care_requests.count()
     page.goto(site.url + "/en/care/ask/")
-    page.get_by_label("Help with paperwork").check()
+    page.get_by_label("What do you need help with?").select_option(label="Help with paperwork")
     page.get_by_label("Tell us a bit more").fill("Een brief van de belastingen.")
-    yesterday = (timezone.localdate() - timedelta(days=1)).isoformat()
-    page.locator("#id_date_1").fill(yesterday)
-    page.locator("#id_start_1").fill("10:00")
-    page.locator("#id_end_1").fill("12:00")
-    page.get_by_role("button", name="Send my request").click()
-    expect(page.locator("#id_date_1_error")).to_contain_text("This moment has already passed")
+    page.get_by_role("button", name="Send my request").click()  # no morning, afternoon or evening ticked
+    expect(page.locator("#id_when_error")).to_contain_text("Tick at least one morning, afternoon or evening")
     assert rosa.care_requests.count() == before
-    page.locator("#id_date_1").fill((timezone.localdate() + timedelta(days=3)).isoformat())
-    page.get_by_label("Soon").check()
+    with translation.override("en"):
+        day = day_short(timezone.localdate() + timedelta(days=3))
+    page.get_by_label(f"{day}, morning").check()
+    page.get_by_label("How urgent is it?").select_option(label="Soon")
     page.get_by_role("button", name="Send my request").click()
     expect(page.get_by_text("We are now looking for a helper.")).to_be_visible()
     created = rosa.care_requests.latest("pk")

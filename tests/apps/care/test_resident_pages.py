@@ -26,17 +26,12 @@ def in_days(days: int) -> date:
 
 
 def ask_form(**changes: object) -> dict[str, object]:
-    """What Rosa types: shopping, two times next week, the address of her profile."""
+    """What Rosa ticks: shopping, a morning and an afternoon in the coming days, the address of her profile."""
     form: dict[str, object] = {
         "category": CareCategory.objects.get(code="shopping").pk,
         "description": "Boodschappen bij de Delhaize, lijstje ligt klaar.",
         "address": "",
-        "date_1": in_days(3).isoformat(),
-        "start_1": "09:00",
-        "end_1": "12:00",
-        "date_2": in_days(4).isoformat(),
-        "start_2": "14:00",
-        "end_2": "16:00",
+        "when": [f"{in_days(3).isoformat()}:morning", f"{in_days(4).isoformat()}:afternoon"],
         "duration_minutes": "60",
         "recurrence": "none",
         "languages": ["nl"],
@@ -47,7 +42,9 @@ def ask_form(**changes: object) -> dict[str, object]:
 
 
 def errors(html: str) -> list[str]:
-    return [re.sub(r"<[^>]+>", "", e).strip() for e in re.findall(r'<ul class="errorlist"[^>]*>(.*?)</ul>', html, re.S)]
+    """The messages at the fields (the design system's ``field-error``, or an older ``errorlist``)."""
+    found = re.findall(r'<(?:ul class="errorlist"|p class="field-error")[^>]*>(.*?)</(?:ul|p)>', html, re.S)
+    return [" ".join(re.sub(r"<[^>]+>", "", e).replace("Error:", "").split()) for e in found]
 
 
 def test_the_demo_resident_sees_her_requests_in_words(client_as: Callable[[str], Client]) -> None:
@@ -56,7 +53,7 @@ def test_the_demo_resident_sees_her_requests_in_words(client_as: Callable[[str],
     html = response.content.decode()
     tomorrow = day_in_words(timezone.now() + timedelta(days=1))
     assert f"Yasmine will come on {tomorrow} at 10:00." in html
-    assert "We have asked a helper. We are waiting for an answer." in html
+    assert re.search(r"Proposed to \w+ \w\., waiting for an answer\.", html), "the helper asked, named at once"
     assert "Done. Yasmine helped you." in html
     assert 'href="/en/care/ask/"' in html
     assert ">open<" not in html and ">matched<" not in html  # words, never codes
@@ -85,7 +82,7 @@ def test_asking_online_creates_a_request_with_its_windows(
     starts = [timezone.localtime(w.start) for w in created.windows.all()]
     # two times a week, every week until day 17: days 3, 10, 17 and 4, 11
     assert [s.date() for s in starts] == sorted([in_days(3), in_days(10), in_days(17), in_days(4), in_days(11)])
-    assert {s.hour for s in starts} == {9, 14}
+    assert {s.hour for s in starts} == {9, 12}  # the morning and the afternoon (CARE_MORNING, CARE_AFTERNOON)
     page = client.get(response["Location"]).content.decode()
     assert "We are now looking for a helper" in page
     assert f"{day_in_words(starts[0])}, from 09:00 to 12:00" in page
@@ -135,24 +132,24 @@ def test_a_consent_given_with_a_bad_request_is_not_kept_either(
 @pytest.mark.parametrize(
     ("changes", "field", "message"),
     [
-        ({"date_1": in_days(-2).isoformat()}, "date_1", "This moment has already passed"),
-        ({"start_1": "12:00", "end_1": "09:00"}, "end_1", "The end time comes before the start time."),
-        ({"start_1": "09:00", "end_1": "09:30"}, "end_1", "This time is shorter than the help takes"),
+        ({"when": [f"{in_days(-2).isoformat()}:morning"]}, "when", "Choose one of the days and parts of the day"),
+        ({"when": []}, "when", "Tick at least one morning, afternoon or evening"),
+        ({"duration_minutes": "240"}, "when", "The help takes longer than a part of the day you ticked."),
         ({"address": "Grote Markt 1, 1000 Brussel"}, "address", "This address lies outside the city"),
         ({"category": 999999}, "category", "Choose one of the kinds of help in the list."),
         ({"category": ""}, "category", "Choose what you need help with."),
         ({"recurrence": "weekly"}, "repeat_until", "Say until when the help should repeat."),
-        ({"date_2": in_days(5).isoformat(), "start_2": "", "end_2": ""}, "start_2", "Fill in the day, from and until"),
+        ({"when": [f"{in_days(3).isoformat()}:night"]}, "when", "Choose one of the days and parts of the day"),
     ],
     ids=[
         "past",
-        "end-before-start",
+        "nothing-ticked",
         "too-short",
         "outside-ghent",
         "unknown-category",
         "no-category",
         "repeat",
-        "half-row",
+        "no-such-part",
     ],
 )
 def test_bad_input_is_explained_at_the_field_and_creates_nothing(
@@ -162,9 +159,9 @@ def test_bad_input_is_explained_at_the_field_and_creates_nothing(
     response = client_as("resident").post("/en/care/ask/", ask_form(**changes))
     assert response.status_code == 200
     html = response.content.decode()
-    error = re.search(rf'<ul class="errorlist" id="id_{field}_error">(.*?)</ul>', html, re.S)
+    error = re.search(rf'<(ul|p) class="(?:errorlist|field-error)" id="id_{field}_error">(.*?)</\1>', html, re.S)
     assert error is not None, errors(html)
-    assert message in error.group(1)
+    assert message in error.group(2)
     assert f'aria-describedby="id_{field}_error"' in html or f'id_{field}_error"' in html
     assert CareRequest.objects.count() == before
 
@@ -173,7 +170,7 @@ def test_a_professional_category_becomes_a_referral(
     client_as: Callable[[str], Client], person_of: Callable[[str], Person]
 ) -> None:
     client = client_as("resident")
-    assert "A care professional does this." in client.get("/en/care/ask/").content.decode()
+    assert "Nursing care (by a care professional)" in client.get("/en/care/ask/").content.decode()
     nursing = CareCategory.objects.get(code="nursing")
     response = client.post("/en/care/ask/", ask_form(category=nursing.pk), follow=True)
     created = CareRequest.objects.filter(person=person_of("resident"), category=nursing).get()
@@ -209,7 +206,9 @@ def test_one_request_shows_times_status_helper_and_history(
     assert "Cancel my request" in html
     open_request = rosas("open", person_of)
     html = client_as("resident").get(f"/en/care/requests/{open_request.pk}/").content.decode()
-    assert "we asked a helper." in html and "Yasmine" not in html  # not named before she says yes
+    assert "we asked a helper." in html and "Haddou" not in html
+    # named from the moment of the proposal, first name and initial (issue 14: "Proposed to Yasmine H.")
+    assert "Proposed to Yasmine H., waiting for an answer." in html
 
 
 def test_someone_elses_request_is_not_found_and_the_attempt_is_logged(
