@@ -6,8 +6,10 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from django.db.models import QuerySet
+from django.conf import settings
+from django.db.models import F, QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from .activity import Report, activity_report
 from .labels import purpose_codes
@@ -37,18 +39,40 @@ def access_log_search(filters: dict[str, Any]) -> QuerySet[AccessLogEntry]:
 
 
 def with_reader_names(entries: Iterable[AccessLogEntry]) -> list[AccessLogEntry]:
-    """Entries for the person whose data was read, each with ``reader``: the name of a fellow resident who
-    read it (a helper: first name and the initial of the last name, as the coordinator's pages name them),
-    empty for staff, who are named by their role only.  The person is always told which helper saw them."""
-    from apps.people.models import Person
+    """Entries for the person whose data was read, each with ``reader``: who read it, in words the person can
+    place.  A fellow resident (a helper): first name and the initial of the last name, as the coordinator's
+    pages name them.  A coordinator: first name and organisation (the organisation of their grant, else the
+    city).  Other staff: their organisation only (organisation staff) or the city, never a name.  Two
+    queries, whatever the number of entries."""
+    from apps.people.models import Person, Role, RoleAssignment
     from apps.people.rules import STAFF_ROLES
 
     found = list(entries)
-    ids = {e.actor_person_id for e in found if e.actor_person_id is not None and e.actor_role not in STAFF_ROLES}
+    ids = {e.actor_person_id for e in found if e.actor_person_id is not None}
     people = Person.objects.filter(pk__in=ids, erased_at__isnull=True).only("first_name", "last_name")
-    names = {p.pk: f"{p.first_name} {p.last_name[:1]}." if p.last_name else p.first_name for p in people}
+    names = {
+        p.pk: (p.first_name, f"{p.first_name} {p.last_name[:1]}." if p.last_name else p.first_name) for p in people
+    }
+    grants: dict[tuple[int, str], str] = {}
+    staff = {(e.actor_person_id, e.actor_role) for e in found if e.actor_person_id and e.actor_role in STAFF_ROLES}
+    if staff:
+        held = (
+            RoleAssignment.objects.filter(person_id__in={pk for pk, _role in staff}, organisation__isnull=False)
+            .select_related("organisation")
+            # a grant still held first (no withdrawal: NULL first on every database), then the newest
+            .order_by(F("withdrawn_at").asc(nulls_first=True), "-granted_at")
+        )
+        for grant in held:
+            grants.setdefault((grant.person_id, grant.role), grant.organisation.name)  # type: ignore[union-attr]
+    city = _("City of %(city)s") % {"city": settings.CITY_NAME}
     for entry in found:
-        entry.reader = names.get(entry.actor_person_id or 0, "")  # type: ignore[attr-defined]
+        first, short = names.get(entry.actor_person_id or 0, ("", ""))
+        if entry.actor_role not in STAFF_ROLES:
+            reader = short
+        else:
+            where = grants.get((entry.actor_person_id or 0, entry.actor_role), city)
+            reader = f"{first}, {where}" if entry.actor_role == Role.COORDINATOR and first else where
+        entry.reader = reader  # type: ignore[attr-defined]
     return found
 
 

@@ -152,11 +152,11 @@ def _change_consent(request: HttpRequest, person: Person, default_method: str) -
 @never_cache
 @requires("access.view_own_reads")
 def my_reads(request: HttpRequest) -> HttpResponse:
-    """When and why my data was read, and by which role; a helper who read it is named too (staff are not:
-    staff privacy too)."""
+    """When and why my data was read, and by whom: a helper by first name and initial, a coordinator by first
+    name and organisation, other staff by their organisation (``with_reader_names``); a list on a phone."""
     person = _me(request)
     entries = with_reader_names(AccessLogEntry.objects.filter(subject_person_id=person.pk).order_by("-at")[:200])
-    return render(request, "people/my_reads.html", {"entries": entries})
+    return render(request, "people/my_reads.html", {"entries": entries, "reads_table": tables.reads(entries)})
 
 
 @never_cache

@@ -151,7 +151,7 @@ def test_a_fresh_helper_who_takes_and_cancels_everything_learns_nobodys_details(
     # every person is told who offered to help with their request (the refused sixth attempt included)
     for request in six_requests:
         reads = client_for_person(request.person).get("/nl/me/reads/").content.decode()
-        assert f"Helper: {first_and_initial(person)}" in reads, request.person
+        assert first_and_initial(person) in reads and "Helper" in reads, request.person
 
 
 def client_for_person(person: Person) -> Client:
@@ -224,7 +224,8 @@ def test_once_a_coordinator_confirms_the_helper_sees_the_details_and_the_person_
         assert request.description not in text and request.street not in text
     api_reads = client_for_person(request.person).get("/api/v1/me/reads").json()
     assert {(r["role"], r["reader"]) for r in api_reads} == {
-        ("helper", first_and_initial(person)), ("coordinator", "")  # staff are named by their role only
+        # a coordinator by first name and organisation (here a district's: the city), never the last name
+        ("helper", first_and_initial(person)), ("coordinator", f"{care_world.coordinator.first_name}, Stad Gent")
     }  # fmt: skip
     # the helper is known now: their next take shows the details at once
     offer.refresh_from_db()
