@@ -1,0 +1,81 @@
+"""allauth's pages (sign in, sign up, password reset, email, second factor, sessions...) in the site's frame, with the
+design system's buttons and fields, and in Dutch with "u": allauth's own Dutch says "je", the project's catalogue
+(``locale/``, first in LOCALE_PATHS, so it wins over allauth's) says it again with "u"."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import allauth
+import polib
+import pytest
+from django.test import Client
+from django.utils import translation
+from django.utils.translation import gettext, ngettext
+
+INFORMAL = re.compile(r"\b(je|jij|jou|jouw|jezelf)\b", re.I)
+ALLAUTH_DUTCH = Path(allauth.__file__).parent / "locale" / "nl" / "LC_MESSAGES" / "django.po"
+
+PAGES = {
+    "anonymous": [
+        "/nl/accounts/login/",
+        "/nl/accounts/signup/",
+        "/nl/accounts/password/reset/",
+        "/nl/accounts/password/reset/done/",
+        "/nl/accounts/login/code/",
+        "/nl/accounts/confirm-email/",
+        "/nl/accounts/inactive/",
+        "/nl/accounts/password/reset/key/done/",
+        "/nl/accounts/3rdparty/login/cancelled/",
+        "/nl/accounts/3rdparty/login/error/",
+    ],
+    "resident": [
+        "/nl/accounts/logout/",
+        "/nl/accounts/email/",
+        "/nl/accounts/password/change/",
+        "/nl/accounts/2fa/",
+        "/nl/accounts/3rdparty/",
+        "/nl/accounts/reauthenticate/",
+    ],
+}
+"""The allauth pages a person can open without a code or a link from an email (those need a key: their templates are
+the same elements)."""
+
+
+def main_text(html: str) -> str:
+    main = html[html.index("<main") : html.index("</main>")]
+    return re.sub(r"<[^>]+>", " ", main)
+
+
+def test_every_allauth_text_that_says_je_says_u_in_our_dutch() -> None:
+    informal = [
+        entry
+        for entry in polib.pofile(str(ALLAUTH_DUTCH))
+        if not entry.obsolete
+        and (INFORMAL.search(entry.msgstr) or any(INFORMAL.search(v) for v in entry.msgstr_plural.values()))
+    ]
+    assert len(informal) > 50  # allauth's Dutch is informal throughout
+    with translation.override("nl"):
+        for entry in informal:
+            said = ngettext(entry.msgid, entry.msgid_plural, 2) if entry.msgid_plural else gettext(entry.msgid)
+            assert not INFORMAL.search(said), (entry.msgid, said)
+            assert said != entry.msgid, f"not translated: {entry.msgid!r}"
+
+
+@pytest.mark.parametrize("role", PAGES)
+def test_allauths_pages_are_in_the_sites_frame_and_say_u(client_as: Callable[[str], Client], role: str) -> None:
+    client = client_as(role)
+    for path in PAGES[role]:
+        response = client.get(path, follow=True)
+        assert response.status_code in (200, 401), path  # 401: the outside provider's sign-in failed
+        html = response.content.decode()
+        assert 'class="site-header"' in html and 'class="site-nav"' in html, f"{path}: outside the site's frame"
+        text = main_text(html)
+        assert not INFORMAL.search(text), f"{path}: {INFORMAL.search(text)} in {text!r}"
+        main = html[html.index("<main") :]
+        for button in re.findall(r"<button[^>]*>", main):
+            assert 'class="button ' in button or "link-button" in button, f"{path}: a bare button {button}"
+        for field in re.findall(r"<input (?![^>]*type=\"(?:hidden|checkbox|radio)\")[^>]*>", main):
+            assert re.search(r'id="([^"]+)"', field), f"{path}: a field without an id {field}"
