@@ -21,7 +21,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, F
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -29,6 +29,7 @@ from apps.access import activity
 from apps.access.actors import Actor
 from apps.access.models import AccessLogEntry
 from apps.access.services import _entry
+from apps.core import formats as shown
 
 from .models import Person, PlaceChange
 
@@ -57,7 +58,7 @@ def coarse_reach(km: Any) -> str:
 
 
 def _refusal(kind: str, limit: int, again: Any) -> ValidationError:
-    when = formats.date_format(timezone.localtime(again), "j F H:i")
+    when = shown.moment(again)  # "di 8 dec, 14:57"
     if kind == PlaceChange.Kind.HOME:
         message = _(
             "You have already changed your address %(count)s times in the last 24 hours. You can change it "
