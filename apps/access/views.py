@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
+from . import tables
 from .activity import Report, Row, reasons_in_words
 from .decorators import requires
 from .forms import ActivityForm, LogSearchForm
@@ -32,7 +33,14 @@ def log_search(request: HttpRequest) -> HttpResponse:
     filters = form.cleaned_data if form.is_valid() else {}
     entries = log_search_logged(request, filters)
     page = Paginator(entries, PAGE_SIZE).get_page(page_number)
-    context = {"form": form, "page": page, "entries": list(page.object_list), "query": params.urlencode()}
+    entries_shown = list(page.object_list)
+    context = {
+        "form": form,
+        "page": page,
+        "entries": entries_shown,
+        "entries_table": tables.log_entries(entries_shown),
+        "query": params.urlencode(),
+    }
     return render(request, "access/log_search.html", context)
 
 
@@ -73,13 +81,15 @@ def activity(request: HttpRequest) -> HttpResponse:
     report = activity_logged(request, since=since, until=until)
     unusual_only = form.is_bound and form.is_valid() and form.cleaned_data.get("unusual_only")
     page = Paginator(report.unusual_rows if unusual_only else report.rows, ACTIVITY_PAGE_SIZE).get_page(page_number)
+    rows = activity_rows(report, list(page.object_list))
     context = {
         "form": form,
         "report": report,
         "rules": report.rules,
         "unusual_count": len(report.unusual_rows),
         "page": page,
-        "rows": activity_rows(report, list(page.object_list)),
+        "rows": rows,
+        "activity_table": tables.activity(report, rows),
         "query": params.urlencode(),
         "limits": [(source, report.rules.threshold(source.kind)) for source in report.kinds],
         "half": {source.kind: report.rules.floor(source.kind) for source in report.kinds},

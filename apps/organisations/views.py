@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -23,7 +24,7 @@ from apps.people.models import Role
 from apps.people.rules import roles_grantable_for_organisation
 from apps.people.views import withdraw_role_and_say_so
 
-from . import selectors, services
+from . import selectors, services, tables
 from .forms import OrganisationForm, StaffGrantForm
 from .models import Organisation
 
@@ -31,8 +32,9 @@ from .models import Organisation
 @never_cache
 @requires("organisations.list_organisations")
 def organisation_list(request: HttpRequest) -> HttpResponse:
-    organisations = selectors.organisations_for(actor_for(request))
-    return render(request, "organisations/organisation_list.html", {"organisations": organisations})
+    organisations = list(selectors.organisations_for(actor_for(request)))
+    context = {"organisations": organisations, "organisations_table": tables.organisations(organisations)}
+    return render(request, "organisations/organisation_list.html", context)
 
 
 @never_cache
@@ -42,7 +44,8 @@ def my_organisation(request: HttpRequest) -> HttpResponse:
     organisations = list(selectors.own_organisations(actor_for(request)))
     if len(organisations) == 1:
         return _detail(request, organisations[0])
-    return render(request, "organisations/my_organisations.html", {"organisations": organisations})
+    context = {"organisations": organisations, "organisations_table": tables.organisations(organisations)}
+    return render(request, "organisations/my_organisations.html", context)
 
 
 @never_cache
@@ -74,7 +77,8 @@ def _detail(request: HttpRequest, organisation: Organisation, staff_form: StaffG
         "can_manage": can_manage,
     }
     if can_manage:
-        context["staff"] = selectors.organisation_staff(organisation)
+        context["staff"] = staff = list(selectors.organisation_staff(organisation))
+        context["staff_table"] = tables.staff(organisation, staff, get_token(request))
         context["staff_form"] = staff_form or StaffGrantForm(roles=roles_grantable_for_organisation(actor))
     return render(request, "organisations/organisation_detail.html", context)
 

@@ -61,7 +61,7 @@ class PersonForm(forms.Form):
         label=_("Languages spoken"), choices=LANGUAGES, required=False, widget=forms.CheckboxSelectMultiple
     )
     birth_date = forms.DateField(
-        label=_("Date of birth (optional)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Date of birth"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     contact_preference = forms.ChoiceField(
         label=_("How do they prefer to be contacted?"), choices=Person.ContactPreference.choices
@@ -169,7 +169,7 @@ class SearchForm(forms.Form):
 class GrantRoleForm(forms.Form):
     """Offers only the roles the actor may grant (``roles_grantable``); the service still decides each grant."""
 
-    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    role = forms.ChoiceField(label=_("Grant a role"), choices=Role.choices)
 
     def __init__(self, *args: Any, roles: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

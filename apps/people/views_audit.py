@@ -21,6 +21,7 @@ from apps.access.models import AccessLogEntry
 from apps.access.services import log_request_access
 from apps.core.inputs import as_number
 
+from . import tables
 from .models import PlaceChange
 
 PAGE_SIZE = 100
@@ -50,13 +51,15 @@ def place_changes(request: HttpRequest) -> HttpResponse:
         allowed=True,
     )
     page = Paginator(changes, PAGE_SIZE).get_page(page_number)
+    shown = list(page.object_list)
     context = {
         "form": form,
         "account": account,
         "since": since,
         "until": until,
         "page": page,
-        "changes": list(page.object_list),
+        "changes": shown,
+        "changes_table": tables.place_changes(shown),
         "query": params.urlencode(),
     }
     return render(request, "people/place_changes.html", context)

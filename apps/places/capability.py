@@ -16,7 +16,7 @@ MENU = (
 )
 HOME_PANELS = (
     HomePanel("places-districts", "places/panels/districts.html", "public", context=panels.districts, order=80),
-    HomePanel("places-address", "places/panels/address.html", "public", order=90),
+    HomePanel("places-address", "places/panels/address.html", "public", context=panels.address, order=90),
 )
 """Everyone's home page ends with the districts and the address finder."""
 

@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from . import geo, selectors
+from . import geo, selectors, tables
 from .forms import AddressSearchForm
 
 
@@ -26,7 +26,9 @@ def district_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 def place_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    return render(request, "places/place_detail.html", {"place": selectors.place_by_slug(slug)})
+    place = selectors.place_by_slug(slug)
+    context = {"place": place, "hours_table": tables.opening_hours(place), "rooms_table": tables.rooms(place)}
+    return render(request, "places/place_detail.html", context)
 
 
 @require_GET

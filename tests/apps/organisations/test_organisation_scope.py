@@ -222,7 +222,7 @@ def test_bad_input_on_the_profile_is_explained_and_changes_nothing(
     client = client_as("organisation_staff")
     before = Organisation.objects.values().get(pk=own.pk)
     page = client.post(f"/nl/organisations/{own.slug}/edit/", {"name": "", "website": "geen website", "phone": "12"})
-    assert page.status_code == 200 and "errorlist" in page.content.decode()
+    assert page.status_code == 200 and 'class="field-error"' in page.content.decode()
     api = client.patch(f"/api/v1/organisations/{own.slug}", {"name": " "}, content_type="application/json")
     assert api.status_code == 422 and api.json()["detail"]
     assert Organisation.objects.values().get(pk=own.pk) == before

@@ -105,7 +105,7 @@ def test_phone_sign_up_links_to_the_person_a_coordinator_registered(demo_city: N
 def test_phone_sign_up_refuses_numbers_that_cannot_receive_a_code(client: Client, number: str) -> None:
     response = client.post("/nl/signup/phone/", {"phone": number})
     assert response.status_code == 200
-    assert 'class="errorlist"' in response.content.decode()
+    assert 'class="field-error"' in response.content.decode()  # the design system's error under the field
     deliver()
     assert sms.MemorySmsBackend.outbox == []
 
