@@ -37,6 +37,8 @@ def bad_date_format(fmt: str) -> bool:
 
 @pytest.mark.parametrize("path", TEMPLATES, ids=lambda p: str(p.relative_to(APPS)))
 def test_a_template_shows_values_through_the_formats(path: Path) -> None:
+    if not path.exists():
+        pytest.skip("removed since the tests were collected")
     text = path.read_text()
     problems = [
         *(f"phone without |phone: {m.group(0)}" for m in RAW_PHONE.finditer(text)),
