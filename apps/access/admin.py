@@ -4,18 +4,24 @@ from allauth.account.admin import EmailAddressAdmin
 from allauth.account.models import EmailAddress
 from allauth.mfa.admin import AuthenticatorAdmin
 from allauth.mfa.models import Authenticator
-from allauth.socialaccount.admin import SocialAccountAdmin, SocialTokenAdmin
-from allauth.socialaccount.models import SocialAccount, SocialToken
+from allauth.socialaccount.admin import SocialAccountAdmin
+from allauth.socialaccount.models import SocialAccount, SocialApp, SocialToken
 from allauth.usersessions.admin import UserSessionAdmin
 from allauth.usersessions.models import UserSession
+from django.apps import apps as django_apps
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django_tasks_db.models import DBTaskResult
+
+from apps.core.capabilities import capabilities
 
 from .models import AccessLogEntry
 
@@ -140,19 +146,13 @@ class SecretFreeAuthenticatorAdmin(AuthenticatorAdmin):
 
 
 class LinkFreeSocialAccountAdmin(SocialAccountAdmin):
-    """Which provider identity belongs to which account; never tied to another account here."""
+    """Which provider identity belongs to which account; never tied to another account here.  Listed only where an
+    outside sign-in service (OpenID Connect: itsme, eID) is configured."""
 
     exclude = ["extra_data"]
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-class TokenFreeSocialTokenAdmin(SocialTokenAdmin):
-    exclude = ["token", "token_secret"]
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return bool(settings.SOCIALACCOUNT_PROVIDERS) and super().has_module_permission(request)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -166,8 +166,25 @@ for model, model_admin in [
     (EmailAddress, ReadOnlyEmailAddressAdmin),
     (Authenticator, SecretFreeAuthenticatorAdmin),
     (SocialAccount, LinkFreeSocialAccountAdmin),
-    (SocialToken, TokenFreeSocialTokenAdmin),
 ]:
     if admin.site.is_registered(model):
         admin.site.unregister(model)
     admin.site.register(model, model_admin)
+
+
+# --- what a city administrator never needs: not in the admin at all ---------------------------------------
+# Groups (the rules go by roles, apps/<app>/rules.py), outside services' app records and tokens (the OpenID Connect
+# provider is configured in the settings, tokens are not stored) and the task worker's queue (what an email or an
+# SMS said stays out of sight; operators read the worker's log).
+for model in (Group, SocialApp, SocialToken, DBTaskResult):
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)
+
+# the names the city uses for other apps' models (each capability's ``admin_models``)
+for declared in capabilities():
+    for item in declared.admin_models:
+        options = django_apps.get_model(item.model)._meta
+        if item.label:
+            options.verbose_name = item.label
+        if item.label_plural:
+            options.verbose_name_plural = item.label_plural

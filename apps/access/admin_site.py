@@ -28,6 +28,7 @@ from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from . import special_category
 
@@ -238,6 +239,18 @@ def _guarded(cls: type, guard: type) -> type:
 
 
 class CityAdminSite(admin.AdminSite):
+    site_header = _("City of People: administration")
+    site_title = _("City of People: administration")
+    index_title = _("What you manage")
+
+    def get_app_list(self, request: HttpRequest, app_label: str | None = None) -> list[dict[str, Any]]:
+        """The index (and the side menu) grouped by capability, under each capability's title: its own models, then
+        the other apps' models it declares (``Capability.admin_models``).  One app's own page stays as Django
+        builds it."""
+        if app_label is not None:
+            return super().get_app_list(request, app_label)
+        return admin_groups(self._build_app_dict(request))
+
     def register(self, model_or_iterable: Any, admin_class: Any = None, **options: Any) -> None:
         """Every ModelAdmin, also allauth's and django-tasks-db's, with the special-category guard in front."""
         admin_class = admin_class or admin.ModelAdmin
@@ -260,6 +273,33 @@ class CityAdminSite(admin.AdminSite):
 
     def password_change(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
         return redirect("account_change_password")
+
+
+def admin_groups(app_dict: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """Django's apps and models as the admin index shows them, regrouped: one group per capability that has models
+    this person may see, in the order of ``INSTALLED_APPS``; a registered model no capability claims comes last,
+    under "Other" (none in this project: a test says so)."""
+    from django.apps import apps as django_apps
+
+    from apps.core.capabilities import capabilities
+
+    rows = {f"{label}.{row['object_name']}".lower(): row for label, app in app_dict.items() for row in app["models"]}
+    groups: list[dict[str, Any]] = []
+    for declared in capabilities():
+        own = [key for key in rows if key.split(".")[0] == declared.app]
+        claimed = [item.model.lower() for item in declared.admin_models if item.model.lower() in rows]
+        keys = [key for key in own + claimed if key in rows]
+        if not keys:
+            continue
+        app_url = app_dict[declared.app]["app_url"] if declared.app in app_dict else ""
+        models = sorted((rows.pop(key) for key in keys), key=lambda row: str(row["name"]).lower())
+        title = django_apps.get_app_config(declared.app).verbose_name
+        groups.append({"name": title, "app_label": declared.app, "app_url": app_url, "has_module_perms": True,
+                       "models": models})  # fmt: skip
+    if rows:
+        groups.append({"name": _("Other"), "app_label": "other", "app_url": "", "has_module_perms": True,
+                       "models": sorted(rows.values(), key=lambda row: str(row["name"]).lower())})  # fmt: skip
+    return groups
 
 
 # --- the start-up check ---------------------------------------------------------------------------------------

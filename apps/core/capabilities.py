@@ -149,6 +149,21 @@ class Landing:
 
 
 @dataclass(frozen=True)
+class AdminModel:
+    """A model of another app (Django's accounts, allauth's addresses, second factors, sessions) that this capability
+    shows in the admin, under its own title (the app's ``verbose_name``), with the name the city uses for it.
+
+    ``model`` is ``"app_label.ModelName"``; ``label`` and ``label_plural`` replace the model's own names everywhere in
+    the admin (empty: keep them).  The admin's index is grouped by capability (``apps/access/admin_site.py``): each
+    app's own models, then those it declares here.
+    """
+
+    model: str
+    label: Text = ""
+    label_plural: Text = ""
+
+
+@dataclass(frozen=True)
 class Demo:
     """The app's part of ``cityofpeople demo``: ``load(random)`` returns how many ``noun`` it made.
 
@@ -214,6 +229,8 @@ class Capability:
     home_panels: tuple[HomePanel, ...] = ()
     person_actions: tuple[PersonAction, ...] = ()
     landing: tuple[Landing, ...] = ()
+    admin_models: tuple[AdminModel, ...] = ()
+    """Other apps' models the admin shows under this capability's title (``AdminModel``)."""
     """The app's pages a person lands on after signing in, each behind its rule (``Landing``)."""
     person_sections: tuple[PersonSection, ...] = ()
     demo: Demo | None = None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.apps import apps as django_apps
 from django.conf import settings
 from django.core.checks import Error, register
 from django.template import TemplateDoesNotExist, TemplateSyntaxError
@@ -95,6 +96,11 @@ def navigation_is_declared_well(app_configs: Any = None, **kwargs: Any) -> list[
                     say(where, "names a URL that does not reverse without arguments.", URL)
                 if _rule_missing(landing.rule):
                     say(where, f"names the rule {landing.rule!r}, which no app declares.", RULE)
+            for item in declared.admin_models:
+                try:
+                    django_apps.get_model(item.model)
+                except (LookupError, ValueError):
+                    say(f"admin model {item.model!r}", "names a model that is not installed.", URL)
             for action in declared.person_actions:
                 where = f"person action {action.url_name!r}"
                 if not url_name_exists(action.url_name):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.capabilities import Capability, Demo, MenuEntry
+from apps.core.capabilities import AdminModel, Capability, Demo, MenuEntry
 
 from . import demo
 from .privacy import SOURCE as PERSONAL_DATA
@@ -22,6 +22,16 @@ MENU = (
     ),
 )  # fmt: skip
 
+ADMIN_MODELS = (
+    AdminModel("auth.User", _("account"), _("accounts")),
+    AdminModel("account.EmailAddress"),
+    AdminModel("mfa.Authenticator", _("second factor"), _("second factors")),
+    AdminModel("usersessions.UserSession", _("sign-in session"), _("sign-in sessions")),
+    AdminModel("socialaccount.SocialAccount", _("sign-in through an outside service"),
+               _("sign-ins through an outside service")),
+)  # fmt: skip
+"""Accounts and how people sign in: in the admin under "People and roles", in the city's words."""
+
 CAPABILITY = Capability(
     app="people",
     personal_data=PERSONAL_DATA,
@@ -30,4 +40,5 @@ CAPABILITY = Capability(
     demo=Demo(load=demo.load, noun="people", after=("places", "organisations")),
     retention=RETENTION,
     menu=MENU,
+    admin_models=ADMIN_MODELS,
 )
