@@ -125,3 +125,19 @@ def test_an_invalid_registration_shows_a_focused_summary_with_links(
     from tests.e2e.axe import assert_accessible
 
     assert_accessible(page)
+
+
+def test_a_withdraw_button_in_a_table_cell_works_on_a_phone(
+    page: Page, site: Any, visit: Callable[[str], Page]
+) -> None:
+    """The organisation's staff table is drawn by ``{% table %}`` (cards on a phone); the withdraw form in a cell
+    carries the page's CSRF token, so the browser's POST is accepted and the role is gone."""
+    from apps.organisations.demo import DEMO_ORGANISATION
+
+    open_on_a_phone(page, site, visit, "city_staff", f"/nl/organisations/{DEMO_ORGANISATION}/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    button = page.get_by_role("button", name="Rol intrekken: Medewerker van een organisatie van", exact=False).first
+    expect(button).to_have_class("button button-danger")
+    button.click()
+    expect(page.get_by_text("Rol ingetrokken: Medewerker van een organisatie.")).to_be_visible()
+    expect(page.get_by_role("button", name="Rol intrekken: Medewerker van een organisatie van")).to_have_count(0)
