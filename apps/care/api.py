@@ -72,7 +72,9 @@ LIMITED: dict[int, Any] = {**CHANGES, 429: MessageOut}
 """A helper's takes and cancellations are limited per 24 hours (429 beyond)."""
 
 HOLD_CONFLICTS = frozenset({"taken", "answered", "capacity", "not_open"})
-MATCH_CONFLICTS = frozenset({"taken", "answered", "capacity", "state", "not_open", "awaiting_check"})
+MATCH_CONFLICTS = frozenset({"taken", "answered", "capacity", "state", "not_open", "awaiting_check", "overlap"})
+"""``overlap``: the helper has another visit planned at that time (``services.match_plan``).  A visit logged
+before it was planned or before its time (``not_planned``, ``too_early``) stays a 422, as a time in the past."""
 
 
 class Paging(Schema):

@@ -6,7 +6,7 @@ with an "add a row" button that simply sends the form back one row longer.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -48,7 +48,7 @@ OFFER_ERROR_FIELDS = {
     "language": "languages",
 }
 AWAY_ERROR_FIELDS = {"order": "last_day", "past": "last_day"}
-PLAN_ERROR_FIELDS = {"window_order": "end", "window_past": "day", "too_long": "end"}
+PLAN_ERROR_FIELDS = {"window_order": "end", "window_past": "day", "too_long": "end", "overlap": "start"}
 DONE_ERROR_FIELDS = {"hours": "hours"}
 
 
@@ -217,3 +217,21 @@ class DoneForm(forms.Form):
 
     def answer(self) -> bool | None:
         return {"yes": True, "no": False}.get(self.cleaned_data.get("would_come_again") or "")
+
+
+class AttestationForm(forms.Form):
+    """The period of an attestation of volunteer hours (sent with GET: the attestation is a page to print)."""
+
+    first_day = forms.DateField(label=_("From"), widget=date_input())
+    last_day = forms.DateField(label=_("Until and including"), widget=date_input())
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        first, last = data.get("first_day"), data.get("last_day")
+        if first and last and last < first:
+            self.add_error("last_day", _("The last day comes before the first day."))
+        if first and first.year < 2000:
+            self.add_error("first_day", _("Choose a day from the year 2000 on."))
+        if last and last > timezone.localdate() + timedelta(days=366):
+            self.add_error("last_day", _("Choose a day within the coming year."))
+        return data

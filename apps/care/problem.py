@@ -14,7 +14,7 @@ import json
 import math
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo
@@ -27,6 +27,7 @@ from django.utils import timezone
 from apps.people.models import Consent, Purpose
 from domain.matching import Helper, Problem, Request, make_problem
 from domain.matching.model import EARTH_RADIUS_KM
+from domain.matching.taken import free_windows
 
 from .models import (
     AvailabilityException,
@@ -448,9 +449,12 @@ class HelperFacts:
     load: dict[int, int]
     vetted: set[int]
     categories: dict[int, list[str]]
+    taken: dict[int, list[tuple[datetime, datetime]]] = field(default_factory=dict)
+    """The helper's planned visits in the horizon (naive local): time no longer free (``domain.matching.taken``)."""
 
     def windows(self, offer_id: int) -> list[tuple[datetime, datetime]]:
-        """Weekly availability laid out over the horizon's days, minus the days away (naive local)."""
+        """Weekly availability laid out over the horizon's days, minus the days away and minus the visits the
+        helper has already planned (``free_windows``, the rule ``services.match_plan`` applies too; naive local)."""
         lower, upper = naive_local(self.horizon.start), naive_local(self.horizon.end)
         holidays = self.away.get(offer_id, ())
         found = []
@@ -461,7 +465,8 @@ class HelperFacts:
                 begin, finish = max(datetime.combine(day, start), lower), min(datetime.combine(day, end), upper)
                 if finish > begin:
                     found.append((begin, finish))
-        return sorted(found)
+        taken = self.taken.get(offer_id)
+        return list(free_windows(found, taken)) if taken else sorted(found)
 
     def merged(self, other: HelperFacts) -> HelperFacts:
         """The facts of both sets of offers (read for different offers, at the same horizon)."""
@@ -472,6 +477,7 @@ class HelperFacts:
             {**self.load, **other.load},
             self.vetted | other.vetted,
             {**self.categories, **other.categories},
+            {**self.taken, **other.taken},
         )
 
     def engine_helper(self, offer: HelperOffer | OfferRow) -> Helper:
@@ -520,7 +526,8 @@ def helper_facts(offer_ids: Collection[int], horizon: Horizon) -> HelperFacts:
     through = HelperOffer.categories.through.objects.filter(helperoffer_id__in=ids, carecategory__professional=False)
     for offer_id, code in through.values_list("helperoffer_id", "carecategory__code"):
         categories[offer_id].append(code)
-    return HelperFacts(horizon, slots, away, helper_load(ids), vetted_offers(ids, timezone.localdate()), categories)
+    load, taken = helper_load_and_visits(ids, horizon)
+    return HelperFacts(horizon, slots, away, load, vetted_offers(ids, timezone.localdate()), categories, taken)
 
 
 def helper_windows(offers: list[HelperOffer], horizon: Horizon) -> dict[int, list[tuple[datetime, datetime]]]:
@@ -537,6 +544,30 @@ def helper_load(offer_ids: list[int]) -> dict[int, int]:
         .annotate(n=Count("pk"))
     )
     return {row["helper_id"]: row["n"] for row in rows}
+
+
+def helper_load_and_visits(
+    offer_ids: list[int], horizon: Horizon
+) -> tuple[dict[int, int], dict[int, list[tuple[datetime, datetime]]]]:
+    """``helper_load``, and the visits each helper has planned in the horizon (naive local), in one query: the
+    rows are the few matches a helper carries (at most their capacity held, and the proposals waiting)."""
+    load: dict[int, int] = defaultdict(int)
+    taken: dict[int, list[tuple[datetime, datetime]]] = defaultdict(list)
+    rows = Match.objects.filter(helper_id__in=offer_ids, status__in=[Match.Status.PROPOSED, *Match.HOLDING])
+    for helper_id, status, start, end in rows.order_by().values_list("helper_id", "status", "planned_start",
+                                                                      "planned_end"):  # fmt: skip
+        load[helper_id] += 1
+        if status == Match.Status.PLANNED and start and end and end > horizon.start and start < horizon.end:
+            taken[helper_id].append((naive_local(start), naive_local(end)))
+    return dict(load), dict(taken)
+
+
+def planned_visits(offer_id: int, *, exclude_match: int | None = None) -> list[tuple[datetime, datetime]]:
+    """The visits this helper has planned that have not ended yet, as stored (aware): the time they gave away."""
+    rows = Match.objects.filter(helper_id=offer_id, status=Match.Status.PLANNED, planned_end__gt=timezone.now())
+    if exclude_match is not None:
+        rows = rows.exclude(pk=exclude_match)
+    return [(s, e) for s, e in rows.order_by("planned_start").values_list("planned_start", "planned_end") if s and e]
 
 
 def vetted_offers(offer_ids: list[int], on: date) -> set[int]:

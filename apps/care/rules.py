@@ -232,3 +232,10 @@ def _view_round(actor: Actor, matching_round: Any) -> bool:
 @rule("care.confirm_round")
 def _confirm_round(actor: Actor, matching_round: Any) -> bool:
     return _view_round(actor, matching_round)
+
+
+@rule("care.view_helper_hours", label=_("Looking at a helper's volunteer hours"))
+def _view_helper_hours(actor: Actor, offer: Any) -> bool:
+    """A helper's visits and hours (the attestation of volunteer hours): the helper themself, and the
+    coordinators who already handle their offer and checks (``care.change_offer``, ``care.record_vetting``)."""
+    return offer is not None and (is_self(actor, offer.person) or coordinates_resident(actor, offer.person))

@@ -30,6 +30,7 @@ from apps.people.models import Person, PlaceChange, Purpose, Role, RoleAssignmen
 from apps.people.places import coarse_reach, place_change_record
 from apps.people.services import LocatedAddress, address_locate, consent_give
 from domain.matching import explain, make_problem
+from domain.matching.taken import overlapping
 
 from . import notify, position, selectors
 from .models import (
@@ -46,7 +47,7 @@ from .models import (
     Vetting,
     WeeklyAvailability,
 )
-from .problem import Horizon, available_offers, build_problem, offer_pk
+from .problem import Horizon, available_offers, build_problem, offer_pk, planned_visits
 
 MAX_OCCURRENCES = 60
 """A recurring request is laid out at most this many times (a bit more than a year of weeks)."""
@@ -343,25 +344,16 @@ def _ensure_free(request: CareRequest, offer: HelperOffer, *, ignoring: Match | 
         )
     if request.status != CareRequest.Status.OPEN:  # called off, referred or done: nobody else took it
         raise ValidationError(_("This request no longer looks for a helper."), code="not_open")
-    carried = offer.matches.filter(status__in=Match.HOLDING)
-    if carried.count() >= offer.requests_per_week:
-        raise ValidationError(
-            _("You already help with %(n)d requests, as many as you offered.") % {"n": offer.requests_per_week},
-            code="capacity",
-        )
+    full = selectors.capacity_refusal(offer)  # the one question the pages ask before the helper taps, too
+    if full is not None:
+        raise full.error
 
 
-TAKEN_NOTE = "taken by the helper"
+TAKEN_NOTE = selectors.TAKEN_NOTE
 """The note of a take's event: what the limit on takes a day counts."""
 CHECK_CONFIRMED = "confirmed by a coordinator"
 CHECK_REFUSED = "not confirmed by a coordinator"
-LIMIT_WINDOW = timedelta(hours=24)
-
-
-def _takes_today(offer: HelperOffer, now: datetime) -> int:
-    return MatchEvent.objects.filter(
-        match__helper_id=offer.pk, note=TAKEN_NOTE, to_status=Match.Status.ACCEPTED, at__gt=now - LIMIT_WINDOW
-    ).count()
+LIMIT_WINDOW = selectors.LIMIT_WINDOW
 
 
 def _cancels_today(offer: HelperOffer, now: datetime) -> int:
@@ -377,14 +369,10 @@ def _check_limit(offer: HelperOffer, what: str) -> None:
     """Under the lock of the helper's offer row (so that parallel takes or cancellations of one helper
     are counted one after the other, each seeing the ones before): refuse beyond the day's limit."""
     now = timezone.now()
-    if what == "take":
-        limit = settings.CARE_TAKES_PER_DAY
-        if _takes_today(offer, now) >= limit:
-            raise ValidationError(
-                _("You have said “I can help” %(n)d times in the last 24 hours, as many as we allow. "
-                  "Try again tomorrow, or call your coordinator.") % {"n": limit},
-                code="limit",
-            )  # fmt: skip
+    if what == "take":  # the page asks the same before the helper taps (``selectors.take_refusal``)
+        refusal = selectors.take_refusal(offer, now=now)
+        if refusal is not None and refusal.code == "limit":
+            raise refusal.error
         return
     limit = settings.CARE_CANCELS_PER_DAY
     if _cancels_today(offer, now) >= limit:
@@ -500,12 +488,9 @@ def request_take(*, actor: Actor, request: CareRequest) -> Match:
     _check_limit(offer, "take")
     _ensure_free(request, offer)
     new = selectors.helper_is_new(offer)
-    if new and offer.matches.filter(awaiting_check=True, checked_at__isnull=True, status__in=Match.HOLDING).exists():
-        # one unchecked take at a time: fresh accounts could otherwise hold many requests for two days each
-        raise ValidationError(
-            _("A coordinator first checks your earlier offer to help. After that you can offer to help again."),
-            code="awaiting_check",
-        )
+    refusal = selectors.take_refusal(offer)  # one unchecked take at a time (the limit and room were asked above)
+    if refusal is not None and refusal.code == "awaiting_check":
+        raise refusal.error
     if new and request.matches.filter(status=Match.Status.PROPOSED).exists():
         # a new helper's take would end a coordinator's proposal while it waits for a check itself
         raise ValidationError(_("A coordinator has already asked a helper for this request."), code="not_open")
@@ -642,7 +627,9 @@ def match_plan(*, actor: Actor, match: Match, start: datetime, end: datetime) ->
     """The date and time agreed between helper and resident (or through the coordinator)."""
     if not can(actor, "care.plan_match", match):
         raise PermissionDenied
-    _request, match = _lock_match(match)
+    # the helper's offer is locked too (the one order: request, offer, match), so that two visits of one
+    # helper planned at the same moment are checked one after the other, each seeing the one before
+    _request, match = _lock_match(match, offer=True)
     if match.status not in Match.HOLDING:
         raise ValidationError(_("Only an accepted match can be planned."), code="state")
     _ensure_checked(match)
@@ -652,6 +639,13 @@ def match_plan(*, actor: Actor, match: Match, start: datetime, end: datetime) ->
         raise ValidationError(_("Choose a moment in the future."), code="window_past")
     if end - start > timedelta(hours=12):
         raise ValidationError(_("A visit lasts 12 hours at most."), code="too_long")
+    clash = overlapping((start, end), planned_visits(match.helper_id, exclude_match=match.pk))
+    if clash is not None:
+        raise ValidationError(
+            _("Another visit is already planned at that time (%(when)s). Choose another time.")
+            % {"when": _span(*clash)},
+            code="overlap",
+        )
     previous = match.status
     match.status, match.planned_start, match.planned_end, match.reminded_at = Match.Status.PLANNED, start, end, None
     match.save(update_fields=["status", "planned_start", "planned_end", "reminded_at"])
@@ -659,6 +653,7 @@ def match_plan(*, actor: Actor, match: Match, start: datetime, end: datetime) ->
     from .tasks import queue_reminder
 
     queue_reminder(match.pk, start)  # a day before, or at once: the daily run may already have passed
+    _recount(offer=match.helper)  # the visit takes the helper's time: a request then may have nobody left
     _tell_resident(match, lambda: _("Your helper comes on %(when)s.") % {"when": _when(start)})
     if actor.person_id != match.helper.person_id:
         _tell_helper(match, lambda: _("Your visit is planned on %(when)s.") % {"when": _when(start)})
@@ -680,6 +675,37 @@ def _when(moment: datetime) -> str:
     return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
 
 
+def _span(start: datetime, end: datetime) -> str:
+    from django.utils.formats import time_format
+
+    return f"{_when(start)}–{time_format(timezone.localtime(end), 'TIME_FORMAT')}"
+
+
+def done_possible_from(match: Match) -> datetime | None:
+    """From when a visit can be logged as done: its planned start.  None while no visit is planned (then it
+    cannot be logged at all: a visit is first planned, then it takes place, then it is logged)."""
+    if match.status != Match.Status.PLANNED or match.planned_start is None:
+        return None
+    return match.planned_start
+
+
+def _ensure_begun(match: Match, now: datetime) -> None:
+    """A visit is logged done only once it was planned and its planned time has begun: the person never
+    reads "done" about a visit that has not taken place (a helper could otherwise log hours right after
+    saying yes, and the request closed)."""
+    begins = done_possible_from(match)
+    if begins is None:
+        raise ValidationError(
+            _("First write down the day and time of the visit. Once the visit has begun, you can log it here."),
+            code="not_planned",
+        )
+    if begins > now:
+        raise ValidationError(
+            _("This visit has not taken place yet. You can log it from %(when)s.") % {"when": _when(begins)},
+            code="too_early",
+        )
+
+
 @transaction.atomic
 def match_done(
     *, actor: Actor, match: Match, hours: Decimal, feedback: str = "", would_come_again: bool | None = None
@@ -692,10 +718,9 @@ def match_done(
     if match.status not in Match.HOLDING:
         raise ValidationError(_("Only an accepted or planned match can be marked done."), code="state")
     _ensure_checked(match)
+    _ensure_begun(match, timezone.now())
     if not hours.is_finite() or not Decimal("0.25") <= hours <= Decimal("12"):
         raise ValidationError(_("Hours must be between 0.25 and 12."), code="hours")
-    if match.planned_start and match.planned_start > timezone.now():
-        raise ValidationError(_("This visit is planned in the future; it cannot be done yet."), code="future")
     previous = match.status
     match.status, match.done_at, match.hours = Match.Status.DONE, timezone.now(), hours
     match.helper_feedback, match.helper_continues = feedback.strip()[:500], would_come_again

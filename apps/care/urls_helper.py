@@ -19,4 +19,5 @@ urlpatterns = [
     path("help/matches/<int:pk>/plan/", views.match_plan, name="match_plan"),
     path("help/matches/<int:pk>/done/", views.match_done, name="match_done"),
     path("help/matches/<int:pk>/cancel/", views.match_cancel, name="match_cancel"),
+    path("help/hours/<int:pk>/", views.attestation, name="attestation"),
 ]

@@ -28,6 +28,9 @@ from django_htmx.http import HttpResponseClientRedirect
 from apps.access.actors import actor_for
 from apps.access.decorators import requires
 from apps.access.rules import can
+from apps.access.services import log_request_list
+from apps.core import formats as shown
+from apps.core.components import Cell, Column, Table
 from apps.people import selectors as people_selectors
 from apps.people.models import Person, Purpose
 from domain.matching import Fit
@@ -38,6 +41,7 @@ from .forms_helper import (
     DONE_ERROR_FIELDS,
     OFFER_ERROR_FIELDS,
     PLAN_ERROR_FIELDS,
+    AttestationForm,
     AwayForm,
     DoneForm,
     OfferForm,
@@ -73,6 +77,11 @@ class Card:
     duration: str
     languages: str
     fits: bool = True
+
+    @property
+    def dom_id(self) -> str:
+        """The card's id on the page (an anchor, and what a refused take keeps in place)."""
+        return f"request-{self.pk}"
 
 
 def card_of(request: RequestSummary, fit: Fit | None, distance_km: float | None = None) -> Card:
@@ -119,7 +128,15 @@ def near_me(request: HttpRequest) -> HttpResponse:
         return render(request, "care/helper/near_me.html", {"offer": None})
     cards = [card_of(summary, fit) for fit, summary in selectors.requests_near(offer)]
     waiting = selectors.helper_matches(offer).filter(status=Match.Status.PROPOSED).count()
-    context = {"offer": offer, "cards": cards, "waiting": waiting, "is_new": selectors.helper_is_new(offer)}
+    context = {
+        "offer": offer,
+        "cards": cards,
+        "waiting": waiting,
+        "is_new": selectors.helper_is_new(offer),
+        # at capacity (or the day's limit, or a take waiting for a check): said on the page and on each card
+        # before the helper taps, instead of a button that can only be refused
+        "refusal": selectors.take_refusal(offer),
+    }
     return render(request, "care/helper/near_me.html", context)
 
 
@@ -131,7 +148,8 @@ def request_summary(request: HttpRequest, pk: int) -> HttpResponse:
     offer = selectors.offer_of(actor)
     fit, distance = selectors.fit_for(offer, target) if offer else (None, None)
     is_new = offer is not None and selectors.helper_is_new(offer)
-    context = {"card": card_of(target, fit, distance), "offer": offer, "is_new": is_new}
+    refusal = selectors.take_refusal(offer) if offer is not None else None
+    context = {"card": card_of(target, fit, distance), "offer": offer, "is_new": is_new, "refusal": refusal}
     return render(request, "care/helper/request_summary.html", context)
 
 
@@ -148,10 +166,15 @@ def take(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         match = services.request_take(actor=actor, request=target)
     except ValidationError as error:
+        # the card stays where it was, with the answer in place of its button: with htmx only the button is
+        # swapped; without, the request's own page shows its card again while it is open (else near me)
         text = " ".join(error.messages)
+        codes = {getattr(item, "code", None) for item in error.error_list}
         if request.htmx:  # type: ignore[attr-defined]
-            return render(request, "care/helper/_gone.html", {"text": text, "pk": pk})
+            return render(request, "care/helper/_gone.html", {"text": text, "pk": pk, "codes": codes})
         flash.error(request, text)
+        if can(actor, "care.view_request_summary", target):
+            return redirect("care:request_summary", pk)
         return redirect("care:helper_home")
     except PermissionDenied:
         raise Http404 from None
@@ -325,19 +348,102 @@ def helper_status(match: Match) -> str:
 @never_cache
 @requires("care.helper_pages")
 def helper_matches(request: HttpRequest) -> HttpResponse:
+    """My visits: what waits for my answer, what is coming (day, time, whom), what is done with its hours and
+    the running total, and the way to an attestation of my volunteer hours for a period."""
     found = _offer_required(request)
     if isinstance(found, HttpResponse):
         return found
-    groups: dict[str, list[tuple[Match, str]]] = {"waiting": [], "current": [], "done": [], "other": []}
-    for match in selectors.helper_matches(found)[:200]:
+    groups: dict[str, list[tuple[selectors.Visit, str]]] = {"waiting": [], "current": [], "done": [], "other": []}
+    visits = selectors.helper_visits(found)
+    for visit in visits:
         group = {
             Match.Status.PROPOSED: "waiting",
             Match.Status.ACCEPTED: "current",
             Match.Status.PLANNED: "current",
             Match.Status.DONE: "done",
-        }.get(match.status, "other")
-        groups[group].append((match, helper_status(match)))
-    return render(request, "care/helper/matches.html", {"groups": groups})
+        }.get(visit.match.status, "other")
+        groups[group].append((visit, helper_status(visit.match)))
+    # the visits coming first, soonest on top; planned ones before those without a day yet
+    groups["current"].sort(key=lambda row: (row[0].start is None, row[0].start or row[0].match.created_at))
+    # a name beside a kind of help is a read of care data, as on the coordinator's lists
+    log_request_list(
+        request,
+        records=[(v.match.request.person_id, selectors.RECORD, v.match.request_id) for v in visits if v.first_name],
+        action="list",
+        purpose="care.view_request",
+    )
+    total, count = selectors.helper_hours_total(found)
+    today = timezone.localdate()
+    period = AttestationForm(initial={"first_day": today.replace(month=1, day=1), "last_day": today})
+    context = {
+        "groups": groups,
+        "done_table": _done_table(groups["done"], total),
+        "total": total,
+        "count": count,
+        "offer": found,
+        "period_form": period,
+        "this_year": {"first_day": today.replace(month=1, day=1).isoformat(), "last_day": today.isoformat()},
+    }
+    return render(request, "care/helper/matches.html", context)
+
+
+def _done_table(rows: list[tuple[selectors.Visit, str]], total: Decimal) -> Table:
+    """Done visits, newest first: the day, whom, what, the hours and the hours so far (the running total)."""
+    table = Table(
+        caption=_("Visits done"),
+        columns=[
+            Column(_("Day")),
+            Column(_("Who")),
+            Column(_("What")),
+            Column(_("Hours"), numeric=True),
+            Column(_("Hours so far"), numeric=True),
+        ],
+        empty=_("No visits done yet."),
+        caption_hidden=True,
+    )
+    so_far = total  # the newest first: each row's total counts it and every visit before it
+    for visit, _status in rows:
+        match = visit.match
+        when = visit.start or match.done_at
+        table.add(
+            Cell(shown.day_short(when) if when else "–", url=reverse("care:helper_match", args=[match.pk])),
+            visit.first_name or "–",
+            match.request.category.name,
+            shown.hours(visit.hours),
+            shown.hours(so_far),
+        )
+        so_far -= visit.hours or Decimal(0)
+    return table
+
+
+@never_cache
+@requires("authenticated")  # the object rule decides (``care.view_helper_hours``); refusals are logged, look like 404
+def attestation(request: HttpRequest, pk: int) -> HttpResponse:
+    """An attestation of volunteer hours for a period, to print (a page that needs no JavaScript): for the
+    helper themself, or a coordinator who handles their offer (``care.view_helper_hours``; logged)."""
+    actor = actor_for(request)
+    offer = selectors.attested_offer(actor, pk, request)
+    today = timezone.localdate()
+    data = request.GET if "first_day" in request.GET or "last_day" in request.GET else None
+    form = AttestationForm(data, initial={"first_day": today.replace(month=1, day=1), "last_day": today})
+    if data is None:
+        first_day, last_day = today.replace(month=1, day=1), today
+    elif form.is_valid():
+        first_day, last_day = form.cleaned_data["first_day"], form.cleaned_data["last_day"]
+    else:
+        first_day = last_day = None
+    found = selectors.attestation(offer, first_day, last_day) if first_day and last_day else None
+    context = {
+        "offer": offer,
+        "form": form,
+        "attestation": found,
+        "own": actor.person_id == offer.person_id,
+        "organisation": settings.CARE_ATTESTATION_ORGANISATION or _("City of People %(city)s")
+        % {"city": settings.CITY_NAME},
+        "city": settings.CITY_NAME,
+        "today": today,
+    }
+    return render(request, "care/helper/attestation.html", context)
 
 
 @dataclass
@@ -376,10 +482,12 @@ def _match_page(http: HttpRequest, match: Match, forms: MatchForms | None = None
         context["cancel_form"] = forms.cancel or ReasonForm(prefix="cancel")
     if match.status in Match.HOLDING and not match.awaiting_check:
         context["plan_form"] = forms.plan or PlanForm(prefix="plan")
-        can_be_done = match.status == Match.Status.PLANNED and match.planned_start and match.planned_start <= now
-        if can_be_done or match.status == Match.Status.ACCEPTED:
+        # logging is offered only when the service allows it: planned, and the visit has begun
+        done_from = services.done_possible_from(match)
+        if (done_from is not None and done_from <= now) or forms.done is not None:  # a refused try keeps its message
             initial = _planned_hours(match) or (Decimal(full.duration_minutes) / 60 if full else None)
             context["done_form"] = forms.done or DoneForm(prefix="done", initial={"hours": initial})
+        context["done_from"] = done_from
     if match.status == Match.Status.DONE:
         context["hours"] = match.hours.normalize() if match.hours is not None else None
     return render(http, "care/helper/match.html", context)

@@ -34,7 +34,7 @@ pytestmark = pytest.mark.postgres
 HELPERS = 20
 TAKEN = "Another helper has already accepted this request. Thank you all the same!"
 ACCEPTED = "Thank you! Here is what you need to know to go there."
-FULL = "You already help with 1 requests, as many as you offered."
+FULL = "You already help with 1 request, as many as you offered."
 
 # Run in the service's own database with the production settings: requests of the demo resident, a
 # coordinator of her district, and new helpers next door who fit them, each with fresh signed-in sessions.

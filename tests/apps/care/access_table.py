@@ -56,6 +56,8 @@ ROWS: Rows = {
     "care:match_plan": ({"pk": "@care_match"}, only({"helper"}, allowed=405)),
     "care:match_done": ({"pk": "@care_match"}, only({"helper"}, allowed=405)),
     "care:match_cancel": ({"pk": "@care_match"}, only({"helper"}, allowed=405)),
+    # Yasmine's attestation of volunteer hours: hers, and her coordinator's (care.view_helper_hours)
+    "care:attestation": ({"pk": "@care_helper"}, only({"helper", "coordinator"}, others=404)),
     # care matching in the API: Rosa's open request with Yasmine's proposal waiting, in Tom's district
     "api:care_categories": ({}, everyone(200)),
     "api:care_my_requests": ({}, signed_in(200, anonymous=401)),

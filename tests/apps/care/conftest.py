@@ -240,3 +240,15 @@ def client_for() -> Callable[[Person], Client]:
         return client
 
     return make
+
+
+def begun(match: Match, *, ended_ago: timedelta = timedelta(0), hours: int = 1) -> Match:
+    """The match with its visit planned in the past (ended ``ended_ago``): ready to be logged done.  A visit
+    is logged only once it was planned and has begun (issue 14), and planning refuses a time in the past, so
+    the row is set directly, as if it had been planned before and time had passed."""
+    end = timezone.now() - ended_ago
+    Match.objects.filter(pk=match.pk).update(
+        status=Match.Status.PLANNED, planned_start=end - timedelta(hours=hours), planned_end=end
+    )
+    match.refresh_from_db()
+    return match

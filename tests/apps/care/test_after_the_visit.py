@@ -23,22 +23,18 @@ from apps.care.models import CareRequest, Match
 from apps.care.rules import CARE_AFTER_VISIT
 from apps.people.models import Person
 
-from .conftest import CareWorld, clock
+from .conftest import CareWorld, begun, clock
 
 pytestmark = pytest.mark.django_db
 
 ENDED = "A week after the visit, the name, the address and the phone number are no longer shown"
 
 
-def done_visit(world: CareWorld, request: CareRequest, *, planned_days_ago: int | None = None) -> Match:
-    """The world's helper took the request and logged the visit just now (planned some days ago, or never)."""
+def done_visit(world: CareWorld, request: CareRequest, *, planned_days_ago: int = 0) -> Match:
+    """The world's helper took the request and logged the visit just now (planned to end now, or some days
+    ago: a visit is logged only once it was planned and has begun)."""
     match = services.request_take(actor=world.helper_actor, request=request)
-    if planned_days_ago is not None:
-        end = timezone.now() - timedelta(days=planned_days_ago)
-        Match.objects.filter(pk=match.pk).update(
-            status=Match.Status.PLANNED, planned_start=end - timedelta(hours=1), planned_end=end
-        )
-        match.refresh_from_db()
+    begun(match, ended_ago=timedelta(days=planned_days_ago))
     return services.match_done(actor=world.helper_actor, match=match, hours=Decimal("1"), feedback="Fijn.")
 
 
@@ -86,7 +82,7 @@ def test_a_recurring_request_that_goes_on_with_the_same_helper_keeps_them_in_the
 ) -> None:
     until = timezone.localdate() + timedelta(days=40)
     weekly = make_request(recurrence=CareRequest.Recurrence.WEEKLY, repeat_until=until)
-    match = services.request_take(actor=care_world.helper_actor, request=weekly)
+    match = begun(services.request_take(actor=care_world.helper_actor, request=weekly))
     services.match_done(actor=care_world.helper_actor, match=match, hours=Decimal("1"), would_come_again=True)
     follow = Match.objects.get(request=weekly, status=Match.Status.ACCEPTED)
     assert follow.helper_id == care_world.offer.pk

@@ -26,7 +26,7 @@ from apps.care import selectors, services
 from apps.care.models import CareRequest, HelperOffer
 from apps.people.models import Person
 
-from .conftest import CareWorld, tomorrow_at
+from .conftest import CareWorld, begun, tomorrow_at
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -172,7 +172,8 @@ def test_a_done_visit_gives_the_helper_room_for_another_request(
     care_world: CareWorld, full_helper: tuple[CareRequest, CareRequest]
 ) -> None:
     held, waiting = full_helper
-    services.match_done(actor=care_world.helper_actor, match=held.matches.get(), hours=Decimal("1.5"))
+    visit = begun(held.matches.get())  # a visit is logged once it was planned and has begun (issue 14)
+    services.match_done(actor=care_world.helper_actor, match=visit, hours=Decimal("1.5"))
     worker()
     assert counted(waiting) == 1 and without_helper(care_world) == []
 
@@ -227,3 +228,18 @@ def test_time_away_counts_the_requests_near_the_helper(care_world: CareWorld, ca
     services.exception_remove(actor=care_world.helper_actor, exception=care_world.offer.exceptions.get())
     worker()
     assert counted(care_request) == 1
+
+
+def test_a_planned_visit_takes_the_helpers_time_and_the_count_follows(
+    care_world: CareWorld, make_request: Callable[..., CareRequest]
+) -> None:
+    """Issue 14: a request whose only time is when the helper already visits someone has nobody who fits."""
+    HelperOffer.objects.filter(pk=care_world.offer.pk).update(requests_per_week=3)
+    held = make_request()
+    same_time = make_request(category="company", windows=[services.Window(tomorrow_at(10), tomorrow_at(11))])
+    match = services.request_take(actor=care_world.helper_actor, request=held)
+    worker()
+    assert counted(same_time) == 1
+    services.match_plan(actor=care_world.helper_actor, match=match, start=tomorrow_at(10), end=tomorrow_at(11))
+    worker()
+    assert counted(same_time) == 0 and without_helper(care_world) == [same_time.pk]

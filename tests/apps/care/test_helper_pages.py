@@ -262,8 +262,9 @@ def test_cancelling_a_visit_needs_a_reason_and_opens_the_request_again(
 
 def test_my_visits_lists_waiting_planned_and_done(client_as: Callable[[str], Client]) -> None:
     html = client_as("helper").get("/en/help/matches/").content.decode()
-    assert "Waiting for your answer." in html and "Planned: " in html and "Done. Thank you!" in html
-    assert "Van Acker" not in html  # the list stays anonymous
+    assert "Waiting for your answer." in html and "Planned: " in html
+    assert "Hours so far" in html and "1.5 hours" in html  # the done visits: a table with their hours (issue 14)
+    assert "Van Acker" not in html  # a first name at most, while the helper may see the person
 
 
 def test_another_helpers_match_is_not_found(

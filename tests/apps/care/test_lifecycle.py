@@ -274,7 +274,7 @@ def test_a_visit_cannot_be_done_before_it_happened(care_world: CareWorld, care_r
     match = planned(care_world, care_request)
     refused(
         lambda: services.match_done(actor=care_world.helper_actor, match=match, hours=Decimal("1")),
-        "This visit is planned in the future; it cannot be done yet.",
+        "This visit has not taken place yet. You can log it from",
     )
 
 

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -21,7 +22,7 @@ from django.db import connection
 from django.utils import timezone, translation
 
 from apps.care import services
-from apps.care.models import CareRequest, Match, MatchEvent
+from apps.care.models import CareRequest, HelperOffer, Match, MatchEvent
 
 from .conftest import CareWorld
 
@@ -139,3 +140,41 @@ def test_done_and_the_match_cancelled_at_once_end_in_one_consistent_state(
             assert not isinstance(results[2], Match), "no feedback on a visit that never took place"
             # the request looks for a helper again; close it so the helper has room for the next round
             services.care_request_cancel(actor=world.resident_actor, request=request, reason="Einde van de proef.")
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_overlapping_visits_of_one_helper_planned_at_once_never_both_succeed(
+    care_world: CareWorld, make_request: Callable[..., CareRequest], settings: Any
+) -> None:
+    """Issue 14: two requests held by one helper, each planned at the same moment for the same hour (the
+    helper on the phone, the coordinator on the worklist): the helper's offer is locked by both plans, so
+    the second sees the first and is refused with the clear "already planned" answer."""
+    needs_postgresql()
+    settings.CARE_TAKES_PER_DAY = 2 * ROUNDS  # two takes a round, more than a day's limit
+    world = care_world
+    HelperOffer.objects.filter(pk=world.offer.pk).update(requests_per_week=2 * ROUNDS + 2)
+    for n in range(ROUNDS):
+        day = timezone.localdate() + timedelta(days=2 + n)
+        start = timezone.make_aware(datetime.combine(day, time(10)))
+        windows = [services.Window(start - timedelta(hours=1), start + timedelta(hours=3))]
+        first = services.request_take(actor=world.helper_actor, request=make_request(windows=windows))
+        second = services.request_take(
+            actor=world.helper_actor, request=make_request(category="company", windows=windows)
+        )
+        results = at_once(
+            [
+                lambda m=first, s=start: services.match_plan(
+                    actor=world.helper_actor, match=m, start=s, end=s + timedelta(hours=1)
+                ),
+                lambda m=second, s=start: services.match_plan(
+                    actor=world.coordinator_actor, match=m,
+                    start=s + timedelta(minutes=30), end=s + timedelta(hours=2),
+                ),
+            ]
+        )  # fmt: skip
+        winner = one_winner(results)
+        loser = results[1 - winner]
+        assert isinstance(loser, ValidationError) and [e.code for e in loser.error_list] == ["overlap"]
+        planned = Match.objects.filter(pk__in=[first.pk, second.pk], status=Match.Status.PLANNED)
+        assert planned.count() == 1

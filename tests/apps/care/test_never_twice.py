@@ -160,7 +160,7 @@ def test_a_helper_with_one_place_accepting_two_requests_at_once(
     calls = [(lambda m=m: services.match_accept(actor=helper, match=m)) for m in proposals]
     wins, refusals = split(race(calls))
     assert len(wins) == 1 and len(refusals) == 1
-    assert refusals[0].messages == ["You already help with 1 requests, as many as you offered."]
+    assert refusals[0].messages == ["You already help with 1 request, as many as you offered."]
     assert Match.objects.filter(helper=world.offer, status__in=Match.HOLDING).count() == 1
     (winner,) = wins
     lost = next(r for r in (first, second) if r.pk != winner.request_id)
@@ -186,7 +186,7 @@ def test_a_helper_with_one_place_accepting_twenty_requests_at_once(
     wins, refusals = split(race(calls))
     assert len(wins) == 1
     assert len(refusals) == RACERS - 1
-    assert all(r.messages == ["You already help with 1 requests, as many as you offered."] for r in refusals), {
+    assert all(r.messages == ["You already help with 1 request, as many as you offered."] for r in refusals), {
         m for r in refusals for m in r.messages
     }
     (winner,) = wins
