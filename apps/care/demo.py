@@ -171,6 +171,7 @@ def _demo_accounts_story(categories: dict[str, CareCategory], coordinator: Perso
     """Rosa's three requests and Yasmine's proposal, so every page has something to show."""
     rosa = Person.objects.get(user__username=DEMO_ACCOUNTS[0].email)
     _consent(rosa, Purpose.CARE_MATCHING, coordinator)
+    _may_be_called(rosa, coordinator)
     _request(
         rosa,
         categories["shopping"],

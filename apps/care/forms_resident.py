@@ -127,13 +127,13 @@ class AskForm(forms.Form):
         },
     )
     duration_minutes = forms.TypedChoiceField(
-        label=_("How long will it take?"), choices=DURATIONS, coerce=int, initial=60
+        label=_("How long?"), choices=DURATIONS, coerce=int, initial=60
     )
     urgency = forms.TypedChoiceField(
-        label=_("How urgent is it?"), choices=Urgency.choices, coerce=int, initial=Urgency.NORMAL
+        label=_("How urgent?"), choices=Urgency.choices, coerce=int, initial=Urgency.NORMAL
     )
     languages = forms.MultipleChoiceField(
-        label=_("Which languages may the helper speak?"),
+        label=_("In which language?"),
         choices=LANGUAGES,
         required=False,
         widget=forms.CheckboxSelectMultiple,

@@ -203,7 +203,7 @@ def test_a_running_round_refreshes_itself(browser: Browser, site: Any) -> None:
 
     services.round_run(matching_round.pk, [home])
 
-    expect(page.get_by_text("Proposed pairs")).to_be_visible(timeout=10_000)
+    expect(page.get_by_text("Proposed pairs", exact=True)).to_be_visible(timeout=10_000)
     expect(page.get_by_text("Proven optimal")).to_be_hidden()  # folded in "Details of the calculation"
     assert_accessible(page)
 

@@ -6,7 +6,6 @@ the reason and how they prefer to be contacted, and each section says how many i
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -18,6 +17,7 @@ from django.utils import timezone
 
 from apps.access.models import AccessLogEntry
 from apps.care.models import CareRequest, Match
+from apps.core import formats
 from apps.people.models import Person, Purpose
 
 from .conftest import CareWorld, consent, local, make_person
@@ -28,18 +28,15 @@ pytestmark = pytest.mark.django_db
 
 def number(e164: str, text: str) -> bool:
     """The phone number is in the text, as stored or in the national format a Belgian reads."""
-    digits = "0" + e164.removeprefix("+32")
-    return e164 in text or any(digits == "".join(c for c in chunk if c.isdigit()) for chunk in _numbers(text))
-
-
-def _numbers(text: str) -> list[str]:
-    return re.findall(r"0[\d ]{8,13}\d", text)
+    return e164 in text or formats.phone(e164) in text
 
 
 def section(page: str, heading: str) -> str:
     """The text of the call list from a section's heading to the next section's."""
     start = page.index(heading)
-    headings = ("Call back (", "No helper fits (", "Helpers who have not", "Not to be called")
+    headings = (
+        "Call back (", "No helper fits (", "Helpers who have not answered for two days (", "Not to be called by phone ("
+    )
     ends = [page.find(h, start + 1) for h in headings]
     return page[start : min([e for e in ends if e > start] or [len(page)])]
 
