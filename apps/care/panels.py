@@ -70,8 +70,9 @@ def worklist_summary(request: HttpRequest, actor: Actor) -> dict[str, Any]:
 def open_requests(request: HttpRequest, actor: Actor) -> dict[str, Any] | None:
     """The person's own requests that are not closed, as "My requests" words them (four queries).
 
-    Left out for someone with none who is not a resident (a coordinator or auditor has other things on
-    their home page; they still find "My requests" in the menu)."""
+    Only for a resident's account (``care.view_my_requests``: a work account, such as a coordinator's or an
+    auditor's, has neither this panel nor "My requests"); left out for someone with none who is not a resident
+    (a helper or an initiative starter who never asked for help)."""
     from .views_resident import request_view
 
     mine = selectors.my_requests(actor).filter(status__in=selectors.NOT_CLOSED).defer("district__geometry")
