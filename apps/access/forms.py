@@ -12,6 +12,7 @@ from .models import AccessLogEntry
 
 
 class LogSearchForm(forms.Form):
+    no_optional_marks = True  # a filter: every field is optional, so none says so
     subject = forms.IntegerField(
         label=_("Whose data (person number)"), required=False, min_value=1, max_value=MAX_INTEGER
     )
@@ -56,6 +57,8 @@ def period_is_reasonable(since: date, until: date) -> bool:
 
 class ActivityForm(forms.Form):
     """The period of the activity view: the last 7, 14 or 30 days, or two dates of the auditor's own."""
+
+    no_optional_marks = True
 
     days = forms.TypedChoiceField(
         label=_("Period"),

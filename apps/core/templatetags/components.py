@@ -125,10 +125,14 @@ def sub_nav(context: Context, label: str, *pairs: Any) -> SafeString:
     return render_to_string("components/sub_nav.html", {"label": label, "links": links})
 
 
-@register.simple_tag
-def table(data: Table) -> SafeString:
-    """A table on a wide screen, a list of cards on a phone (apps/core/components.py builds the rows)."""
-    return render_to_string("components/table.html", {"table": data})
+@register.simple_tag(takes_context=True)
+def table(context: Context, data: Table) -> SafeString:
+    """A table on a wide screen, a list of cards on a phone (apps/core/components.py builds the rows).
+
+    The page's ``csrf_token`` and ``request`` go along, so a cell template may hold a form with ``{% csrf_token %}``.
+    """
+    values = {"table": data, "csrf_token": context.get("csrf_token"), "request": context.get("request")}
+    return render_to_string("components/table.html", values)
 
 
 class ComponentNode(template.Node):
