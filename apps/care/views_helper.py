@@ -440,7 +440,7 @@ def attestation(request: HttpRequest, pk: int) -> HttpResponse:
         "own": actor.person_id == offer.person_id,
         "organisation": settings.CARE_ATTESTATION_ORGANISATION or _("City of People %(city)s")
         % {"city": settings.CITY_NAME},
-        "city": settings.CITY_NAME,
+        "city": settings.CITY_NAME if settings.CARE_ATTESTATION_ORGANISATION else "",  # the default names the city
         "today": today,
     }
     return render(request, "care/helper/attestation.html", context)

@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -165,7 +166,16 @@ def test_the_attestation_lists_each_days_hours_and_the_total_never_whom(
     outside = client_for(helper).get(f"/en/help/hours/{care_world.offer.pk}/?first_day=2001-01-01&last_day=2001-12-31")
     assert "No visits were done in this period." in outside.content.decode()
     wrong = client_for(helper).get(f"/en/help/hours/{care_world.offer.pk}/?first_day={today}&last_day=2001-01-01")
-    assert "There is a problem" in wrong.content.decode() or "errorlist" in wrong.content.decode()
+    assert "There is a problem" in wrong.content.decode()
+    assert "The last day comes before the first day." in wrong.content.decode()
+
+
+def test_the_attestation_names_the_organisation_a_city_sets(
+    care_world: CareWorld, two_visits: tuple[Match, Match], client_for: Callable[[Person], Client], settings: Any
+) -> None:
+    settings.CARE_ATTESTATION_ORGANISATION = "Vrijwilligerspunt Gent"
+    html = client_for(care_world.helper).get(f"/en/help/hours/{care_world.offer.pk}/").content.decode()
+    assert "<strong>Vrijwilligerspunt Gent</strong><br>Gent" in html
 
 
 def test_only_the_helper_and_their_coordinator_see_the_hours_and_the_reads_are_logged(
