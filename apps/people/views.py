@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -155,8 +156,14 @@ def my_reads(request: HttpRequest) -> HttpResponse:
     """When and why my data was read, and by whom: a helper by first name and initial, a coordinator by first
     name and organisation, other staff by their organisation (``with_reader_names``); a list on a phone."""
     person = _me(request)
-    entries = with_reader_names(AccessLogEntry.objects.filter(subject_person_id=person.pk).order_by("-at")[:200])
-    return render(request, "people/my_reads.html", {"entries": entries, "reads_table": tables.reads(entries)})
+    found = AccessLogEntry.objects.filter(subject_person_id=person.pk).order_by("-at", "-pk")
+    page = Paginator(found, READS_PER_PAGE).get_page(request.GET.get("page"))
+    entries = with_reader_names(page.object_list)
+    return render(request, "people/my_reads.html", {"page": page, "reads_table": tables.reads(entries)})
+
+
+READS_PER_PAGE = 25
+"""Reads on one page of "Who read my data": on a phone each is a card."""
 
 
 @never_cache

@@ -54,3 +54,16 @@ def test_the_list_is_cards_on_a_phone_not_a_wide_table(
     read_by(person_of("coordinator"), person_of("resident"))
     html = client_as("resident").get("/en/me/reads/").content.decode()
     assert 'class="data data--stack' in html and 'data-label="Who"' in html
+
+
+def test_a_long_history_comes_a_page_at_a_time(
+    client_as: Callable[[str], Client], person_of: Callable[[str], Person]
+) -> None:
+    rosa, coordinator = person_of("resident"), person_of("coordinator")
+    for _ in range(30):
+        read_by(coordinator, rosa)
+    client = client_as("resident")
+    first = client.get("/en/me/reads/").content.decode()
+    assert rows_of(first).count("<tr") == 25 and "Page 1 of" in first and 'rel="next"' in first
+    second = client.get("/en/me/reads/?page=2").content.decode()
+    assert 'rel="prev"' in second
