@@ -40,7 +40,7 @@ from apps.people.consent_texts import CONSENT_TEXTS
 from apps.people.models import Consent, Purpose
 from apps.people.services import consent_give
 
-from . import selectors, services, wording
+from . import selectors, services, tables, wording
 from .forms_coordinator import (
     VETTING_ERROR_FIELDS,
     AcceptForm,
@@ -107,7 +107,9 @@ SECTION_TEXTS = {
     ),
     "without_helper": (
         gettext_lazy("No helper fits"),
-        gettext_lazy("No helper with room fits this request: call the person, or widen the request."),
+        gettext_lazy(
+            "No helper with room fits these requests: call the person, to widen the request or to find another way."
+        ),
     ),
     "follow_ups": (gettext_lazy("Follow-ups due"), gettext_lazy("Requests to call back about today or earlier.")),
     "overdue": (
@@ -157,6 +159,13 @@ class Section:
     @property
     def is_capped(self) -> bool:
         return self.count >= selectors.WORKLIST_LIMIT
+
+    @property
+    def table(self) -> Table:
+        """The section's rows as the design system's table (cards on a phone), built from the rows read."""
+        if self.matches:
+            return tables.worklist_matches(self.key, self.title, self.matches)
+        return tables.worklist_requests(self.key, self.title, self.requests)
 
     @property
     def shown_requests(self) -> list[CareRequest]:
@@ -309,7 +318,7 @@ def _explained(care_request: CareRequest, offer: HelperOffer) -> dict[str, objec
         )
         for check in explanation.rules
     ]
-    return {"offer": offer, "explanation": explanation, "lines": lines}
+    return {"offer": offer, "explanation": explanation, "lines": lines, "table": tables.rules(lines)}
 
 
 @never_cache
@@ -572,7 +581,8 @@ def rounds(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("The round has started. The proposals appear here when it is ready."))
             return redirect("care:round", pk=matching_round.pk)
-    context = {"form": form, "rounds": list(selectors.rounds_of(actor)), "can_run_round": districts.exists()}
+    found = list(selectors.rounds_of(actor))
+    context = {"form": form, "rounds": found, "rounds_table": tables.rounds(found), "can_run_round": districts.exists()}
     return render(request, "care/coordinator/rounds.html", context)
 
 
@@ -812,6 +822,7 @@ def vetting(request: HttpRequest, pk: int) -> HttpResponse:
         "offer": offer,
         "form": form,
         "checks": checks,
+        "checks_table": tables.checks(checks),
         "vetted": any(c["valid"] for c in checks),
         "languages": language_names(offer.languages),
     }

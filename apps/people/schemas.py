@@ -72,7 +72,9 @@ class ReadOut(Schema):
     at: datetime
     role: str
     reader: str = Field(
-        "", description="The helper who read it (first name and initial); empty for staff, named by role only"
+        "",
+        description="Who read it: a helper by first name and initial, a coordinator by first name and organisation "
+        "(the city for a district's coordinator), other staff by their organisation only",
     )
     action: str
     purpose: str
