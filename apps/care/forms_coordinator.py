@@ -340,6 +340,7 @@ class HelperDoneForm(forms.Form):
 
 
 class RoundStartForm(forms.Form):
+    no_optional_marks = True  # "all my districts" is a choice of its own, not a field left empty
     district = forms.TypedChoiceField(label=_("Where"), coerce=int, empty_value=None, required=False)
 
     def __init__(self, *args: Any, districts: QuerySet[Any], **kwargs: Any) -> None:
@@ -349,6 +350,7 @@ class RoundStartForm(forms.Form):
 
 
 class CallListDayForm(forms.Form):
+    no_optional_marks = True  # a filter: today when left empty
     day = forms.DateField(label=_("Day"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
 
