@@ -330,6 +330,8 @@ def _offer_out(offer: HelperOffer) -> dict[str, Any]:
             for e in selectors.exceptions_of(offer)
         ],
         "vetted_until": max(valid) if valid else None,
+        # said before the tap, as on the helper's pages (issue 14)
+        "cannot_take": refusal.text if (refusal := selectors.take_refusal(offer)) is not None else None,
     }
 
 

@@ -321,6 +321,11 @@ class OfferOut(Schema):
     active: bool
     away: list[AwayOut] = Field(description="Times away that are not over yet")
     vetted_until: date | None = Field(description="The latest valid check (certificate of good conduct…)")
+    cannot_take: str | None = Field(
+        None,
+        description="Why “I can help” would be refused now, whatever the request (as many requests held as "
+        "offered, the day's limit, an earlier take waiting for a coordinator's check); null when it can work",
+    )
 
 
 class OfferIn(Schema):

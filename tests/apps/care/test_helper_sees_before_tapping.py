@@ -194,3 +194,15 @@ def test_only_the_helper_and_their_coordinator_see_the_hours_and_the_reads_are_l
     auditor = make_person("Audrey", care_world.district)
     grant(auditor, Role.AUDITOR)
     assert client_for(auditor).get(url).status_code == 404
+
+
+def test_the_api_says_before_the_tap_too(
+    care_world: CareWorld, make_request: Callable[..., CareRequest], client_for: Callable[[Person], Client]
+) -> None:
+    client = client_for(care_world.helper)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    assert client.get("/api/v1/care/offer").json()["cannot_take"] is None
+    services.request_take(actor=care_world.helper_actor, request=make_request())
+    assert client.get("/api/v1/care/offer").json()["cannot_take"] == FULL
+    refused = client.post(f"/api/v1/care/requests/{make_request(category='company').pk}/take")
+    assert (refused.status_code, refused.json()["detail"]) == (409, FULL)
