@@ -29,11 +29,6 @@ from apps.people.models import Person, Role
 from . import selectors
 from .models import HelperOffer, Match
 
-STATUS_VARIANTS = {
-    "open": "info", "matched": "success", "referred": "warning", "done": "neutral", "cancelled": "neutral",
-}  # fmt: skip
-"""A request's status as a tag's colour (the word is always shown too)."""
-
 PANEL_ROWS = 5
 """Rows a home panel lists at most; the page it links to has them all."""
 
@@ -89,6 +84,7 @@ def person_care(request: HttpRequest, actor: Actor, person: Person) -> dict[str,
     kind of help reads care data, as the worklist does).  Four queries and one insert."""
     from apps.access.services import log_request_list
 
+    from .tables import request_tag
     from .wording import short_name
 
     rows, total = selectors.requests_of_person(actor, person)
@@ -102,7 +98,7 @@ def person_care(request: HttpRequest, actor: Actor, person: Person) -> dict[str,
     for care_request in rows:
         for visit in care_request.visits:  # type: ignore[attr-defined]
             visit.helper_name = short_name(visit.helper.person)
-        care_request.status_variant = STATUS_VARIANTS.get(care_request.status, "neutral")  # type: ignore[attr-defined]
+        care_request.tag = request_tag(care_request)  # type: ignore[attr-defined]
     return {"requests": rows, "total": total, "own": own}
 
 
