@@ -50,7 +50,7 @@ from .forms_helper import (
     rows_wanted,
 )
 from .models import HelperOffer, Match
-from .problem import aware_local
+from .problem import aware_local, planned_visits
 from .selectors import RequestSummary
 from .views_resident import (
     distance_in_words,
@@ -482,6 +482,8 @@ def _match_page(http: HttpRequest, match: Match, forms: MatchForms | None = None
         context["cancel_form"] = forms.cancel or ReasonForm(prefix="cancel")
     if match.status in Match.HOLDING and not match.awaiting_check:
         context["plan_form"] = forms.plan or PlanForm(prefix="plan")
+        # the helper's other visits still to come: two visits never overlap (``services.match_plan``)
+        context["taken"] = planned_visits(match.helper_id, exclude_match=match.pk)
         # logging is offered only when the service allows it: planned, and the visit has begun
         done_from = services.done_possible_from(match)
         if (done_from is not None and done_from <= now) or forms.done is not None:  # a refused try keeps its message

@@ -206,3 +206,24 @@ def test_the_api_says_before_the_tap_too(
     assert client.get("/api/v1/care/offer").json()["cannot_take"] == FULL
     refused = client.post(f"/api/v1/care/requests/{make_request(category='company').pk}/take")
     assert (refused.status_code, refused.json()["detail"]) == (409, FULL)
+
+
+def test_planning_a_visit_the_helper_sees_the_times_already_taken(
+    care_world: CareWorld, make_request: Callable[..., CareRequest], client_for: Callable[[Person], Client]
+) -> None:
+    world = care_world
+    HelperOffer.objects.filter(pk=world.offer.pk).update(requests_per_week=3)
+    first = services.request_take(actor=world.helper_actor, request=make_request())
+    services.match_plan(actor=world.helper_actor, match=first, start=tomorrow_at(10), end=tomorrow_at(11))
+    second = services.request_take(actor=world.helper_actor, request=make_request(category="company"))
+    client = client_for(world.helper)
+    shown = text(client.get(f"/en/help/matches/{second.pk}/").content.decode())
+    assert "You already have a visit at these times" in shown and "10:00–11:00" in shown
+    refused = client.post(
+        f"/en/help/matches/{second.pk}/plan/",
+        {"plan-day": tomorrow_at(10).date().isoformat(), "plan-start": "10:30", "plan-end": "11:30"},
+    )
+    assert refused.status_code == 200
+    assert "Another visit is already planned at that time" in text(refused.content.decode())
+    second.refresh_from_db()
+    assert second.status == Match.Status.ACCEPTED
