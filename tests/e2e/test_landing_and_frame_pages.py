@@ -62,6 +62,7 @@ def test_each_role_lands_on_its_own_page_after_signing_in(
         assert label in labels, (role, labels)
     for label in has_not:
         assert label not in labels, (role, labels)
+    assert_accessible(page)
 
 
 @pytest.mark.parametrize("size", SIZES)
