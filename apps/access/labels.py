@@ -26,6 +26,7 @@ OTHER_PURPOSES: dict[str, Promise] = {
     "data_export": _("Download of all data"),
     "data_erasure": _("Erasure of all data"),
     "admin_special_category": _("Search or filter on care data in the admin (always refused)"),
+    "duplicate_check": _("Check whether a person being registered is already registered"),
 }
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -26,7 +27,7 @@ from apps.access.decorators import requires
 from apps.access.models import AccessLogEntry
 from apps.access.privacy import export_as_csv, export_person
 from apps.access.selectors import with_reader_names
-from apps.access.services import log_request_access, via_of
+from apps.access.services import log_request_access, log_request_list, via_of
 from apps.core import formats
 from apps.core.inputs import as_number
 from apps.organisations.selectors import coordinated_organisations
@@ -241,32 +242,54 @@ def person_register(request: HttpRequest) -> HttpResponse:
         choose_none=bool(actor.district_scope(Role.COORDINATOR)),
     )
     duplicates: list[selectors.LikelyDuplicate] = []
+    status = 200
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         different = data.pop("different_person", False)
-        try:
-            duplicates = [] if different else _likely_duplicates(actor, data)
-            person = None if duplicates else services.person_register(actor=actor, **data, via=via_of(request))
-        except ValidationError as error:
-            _add_form_errors(form, error, "address")
+        if not different and not ratelimit.consume(request, action="person_duplicate_check"):
+            form.add_error(None, _("You have checked many registrations in a short time. Try again later, or ask "
+                                   "another coordinator to register this person."))  # fmt: skip
+            status = 429
         else:
-            if person is not None:
-                messages.success(request, _("%(name)s is registered.") % {"name": person})
-                return redirect("people:person_detail", person_id=person.pk)
+            try:
+                duplicates = [] if different else _likely_duplicates(request, actor, data)
+                person = None if duplicates else services.person_register(actor=actor, **data, via=via_of(request))
+            except ValidationError as error:
+                _add_form_errors(form, error, "address")
+            else:
+                if person is not None:
+                    messages.success(request, _("%(name)s is registered.") % {"name": person})
+                    return redirect("people:person_detail", person_id=person.pk)
     if not duplicates and not (form.is_bound and form.data.get("different_person")):
         form.hide_duplicate_check()
-    return render(request, "people/person_register.html", {"form": form, "duplicates": duplicates})
+    context = {
+        "form": form,
+        "duplicates": duplicates,
+        "duplicates_shown": [found for found in duplicates if found.visible],
+        # outside one's scope only that someone is registered: no count, no name, no reason (not an oracle)
+        "duplicates_elsewhere": any(not found.visible for found in duplicates),
+    }
+    return render(request, "people/person_register.html", context, status=status)
 
 
-def _likely_duplicates(actor: Actor, data: dict[str, Any]) -> list[selectors.LikelyDuplicate]:
+def _likely_duplicates(request: HttpRequest, actor: Actor, data: dict[str, Any]) -> list[selectors.LikelyDuplicate]:
     """Who may already be registered as the person in ``data`` (same phone, or same name and address): nothing
     is saved until the coordinator has looked and ticked "a different person".  An address the register does
-    not know raises the ValidationError the registration would."""
+    not know raises the ValidationError the registration would.  Each person found is written to the access
+    log (purpose ``duplicate_check``): the check tells a coordinator that they are registered, even where the
+    page names nobody, so the person sees it among who read their data."""
     located = services.address_locate(data["address"])
-    return selectors.likely_duplicates(
+    found = selectors.likely_duplicates(
         actor, first_name=data["first_name"], last_name=data["last_name"], phone=data.get("phone", ""),
         street=located.street, house_number=located.house_number, postcode=located.postcode,
     )  # fmt: skip
+    log_request_list(
+        request,
+        records=[(duplicate.person.pk, "people.Person", duplicate.person.pk) for duplicate in found],
+        action=AccessLogEntry.Action.LIST,
+        purpose="duplicate_check",
+    )
+    return found
 
 
 @never_cache

@@ -158,6 +158,9 @@ ACCOUNT_RATE_LIMITS = {
     "reauthenticate_code": "3/15m/key",
     # allauth's 1/m counts the attempt stopped for re-authentication and its replay afterwards: allow both
     "change_phone": "3/m/user",
+    # a coordinator's checks for a likely duplicate when registering a person by phone: enough for a busy day of
+    # calls, too few to try the city's phone numbers one by one (apps/people/views.py person_register)
+    "person_duplicate_check": "30/1h/user,100/1d/user",
 }
 # The client's address, for the per-address limits above (and the list of one's sessions). Behind reverse
 # proxies every request comes from the nearest proxy: COP_TRUSTED_PROXY_COUNT says how many proxies of the
