@@ -79,3 +79,31 @@ def test_allauths_pages_are_in_the_sites_frame_and_say_u(client_as: Callable[[st
             assert 'class="button ' in button or "link-button" in button, f"{path}: a bare button {button}"
         for field in re.findall(r"<input (?![^>]*type=\"(?:hidden|checkbox|radio)\")[^>]*>", main):
             assert re.search(r'id="([^"]+)"', field), f"{path}: a field without an id {field}"
+
+
+TITLE_CASE = re.compile(
+    r"\b(Sign In|Sign Up|Sign Out|Password Reset|Change Password|Set Password|Email Addresses|Add Email|Make Primary)\b"
+)
+
+
+def test_allauths_english_titles_say_what_the_menu_says(client_as: Callable[[str], Client]) -> None:
+    """The menu says "Log in" and "Log out"; allauth's own English said "Sign In" and "Sign Out" in title case on the
+    page the menu opens, so a resident read two words for one thing."""
+    pages = {
+        "anonymous": ["/en/accounts/login/", "/en/accounts/signup/", "/en/accounts/password/reset/"],
+        "resident": ["/en/accounts/logout/", "/en/accounts/email/", "/en/accounts/password/change/"],
+    }
+    for role, paths in pages.items():
+        client = client_as(role)
+        for path in paths:
+            text = main_text(client.get(path).content.decode())
+            assert not TITLE_CASE.search(text), f"{path}: {TITLE_CASE.search(text)}"
+    html = client_as("anonymous").get("/en/accounts/login/").content.decode()
+    assert re.search(r"<h1[^>]*>\s*Log in\s*</h1>", html)
+
+
+def test_the_dutch_signs_out_as_the_menu_does() -> None:
+    """allauth's Dutch said "Elders uitloggen" and "Zet wachtwoord"; the site says "afmelden" and plain Dutch."""
+    with translation.override("nl"):
+        assert gettext("Sign Out Other Sessions") == "Op andere toestellen afmelden"
+        assert gettext("Set Password") == "Wachtwoord instellen"
