@@ -219,3 +219,15 @@ def test_registering_care_needs_writes_exactly_one_log_entry(client_as: Callable
     quiet = client.post("/nl/persons/new/", {**FORM, "last_name": "Stil", "support_needs": "", "phone": "09 266 11 13"})
     assert quiet.status_code == 302
     assert not AccessLogEntry.objects.filter(subject_person_id=Person.objects.get(last_name="Stil").pk).exists()
+
+
+def test_a_persons_page_heads_their_needs_apart_from_their_requests(client_as: Callable[[str], Client]) -> None:
+    """The Dutch page said "Hulpvragen: Niets genoteerd." right above "Hulpvragen en bezoeken": on the phone a
+    coordinator read that the person had no requests. What they need is headed as what they need."""
+    client = client_as("coordinator")
+    client.post("/nl/persons/new/", {**FORM, "support_needs": ""})
+    person = Person.objects.get(last_name="Vermeersch")
+    html = client.get(f"/nl/persons/{person.pk}/").content.decode()
+    headings = [re.sub(r"<[^>]+>|\s+", " ", h).strip() for h in re.findall(r"<h2[^>]*>(.*?)</h2>", html, re.S)]
+    assert "Welke hulp de persoon nodig heeft" in headings
+    assert "Hulpvragen" not in headings
