@@ -100,3 +100,15 @@ def test_my_pages_show_roles_consents_and_reads(
     assert me.consents.get(purpose="contact_email").method == "online"
     client.post("/nl/me/consents/", {"purpose": "contact_email", "action": "withdraw"})
     assert not me.consents.filter(purpose="contact_email", withdrawn_at__isnull=True).exists()
+
+
+def test_the_resident_downloads_a_spreadsheet_and_json_is_folded_for_a_computer_program(
+    client_as: Callable[[str], Client],
+) -> None:
+    """A resident read "Downloaden als JSON" first; the coordinator's page already folds it under "Voor een
+    computerprogramma". The resident's page says it the same way."""
+    html = client_as("resident").get("/nl/me/data/").content.decode()
+    spreadsheet, json_link = html.index("?format=csv"), html.index("?format=json")
+    folded = html.index("<details", spreadsheet)
+    assert spreadsheet < folded < json_link < html.index("</details>", folded)
+    assert "Voor een computerprogramma" in html[folded:json_link]
