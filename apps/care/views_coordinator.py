@@ -191,10 +191,12 @@ def worklist(request: HttpRequest) -> HttpResponse:
     found = selectors.worklist(actor)
     sections = [Section.of(key, found.rows(key)) for key in SECTION_TEXTS]
     _log_shown(request, [r for s in sections for r in s.shown_requests], "care.view_worklist")
+    round_form = RoundStartForm(districts=selectors.coordinated_districts(actor))
+    round_form.fields["district"].label = _("Look for helpers for all open requests in")
     context = {
         "sections": sections,
         "limit": selectors.WORKLIST_LIMIT,
-        "round_form": RoundStartForm(districts=selectors.coordinated_districts(actor)),
+        "round_form": round_form,
         "can_run_round": bool(selectors.coordinated_districts(actor).exists()),
         "now": timezone.now(),
     }

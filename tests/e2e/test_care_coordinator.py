@@ -116,11 +116,11 @@ def test_every_coordinator_page_is_accessible(
     # the pages with their messages at the fields
     page.goto(site.url + f"/en/coordinate/persons/{person.pk}/request/")
     page.get_by_role("button", name="Record the request").click()
-    expect(page.get_by_text("Nothing was saved.")).to_be_visible()
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
     assert_accessible(page)
     page.goto(site.url + f"/en/coordinate/helpers/{offer.pk}/vetting/")
     page.get_by_role("button", name="Record the check").click()
-    expect(page.get_by_text("Nothing was saved.")).to_be_visible()
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
     assert_accessible(page)
 
 

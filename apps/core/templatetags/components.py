@@ -71,9 +71,13 @@ def button(
     describedby: str = "",
     disabled: bool = False,
     extra_class: str = "",
+    hidden: bool = False,
     **attrs: Any,
 ) -> SafeString:
-    """A button (or a link that looks like one, with ``href``): primary, secondary, danger or link."""
+    """A button (or a link that looks like one, with ``href``): primary, secondary, danger or link.
+
+    ``hidden=True`` for a button that a script shows (a "Print" button, shown by care/print.js only when it runs).
+    """
     if variant not in BUTTON_VARIANTS:
         raise template.TemplateSyntaxError(f"button variant {variant!r}; use one of {sorted(BUTTON_VARIANTS)}")
     if type not in {"submit", "button", "reset"}:
@@ -94,6 +98,7 @@ def button(
             "form": form,
             "describedby": describedby,
             "disabled": disabled,
+            "hidden": hidden,
             "extra_class": extra_class,
             "attrs": data_attrs,
         },

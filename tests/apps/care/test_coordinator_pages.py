@@ -75,11 +75,13 @@ class _Html:
 
 
 def errors_of(response: object) -> list[str]:
-    """The messages shown next to fields."""
+    """The messages shown next to fields (the design system's ``field-error``) and in the error summary at the
+    top of the page (where an error of the whole form is shown)."""
     html = response.content.decode()  # type: ignore[attr-defined]
     return [
         " ".join(re.sub(r"<[^>]+>", " ", e).split())
-        for e in re.findall(r'class="errorlist"[^>]*>(.*?)</ul>', html, re.S)
+        for e in re.findall(r'<p class="field-error"[^>]*>(.*?)</p>', html, re.S)
+        + re.findall(r'<ul class="error-summary__list">(.*?)</ul>', html, re.S)
     ]
 
 
@@ -295,7 +297,7 @@ def test_bad_input_is_explained_at_the_field_and_saves_nothing(
     response = coordinator_client.post(f"/en/coordinate/persons/{caller.pk}/request/", intake(care_world, **changes))
     assert response.status_code == 200
     assert any(field_message in e for e in errors_of(response)), errors_of(response)
-    assert "Nothing was saved" in text_of(response)
+    assert "There is a problem" in text_of(response)
     assert not CareRequest.objects.filter(person=caller).exists()
     assert not Consent.objects.filter(person=caller).exists()
 
@@ -380,9 +382,9 @@ def test_explanation_names_the_failing_rule(
     for response in (by_number, by_name):
         html = response.content.decode()
         assert "does not fit this request." in text_of(response)
-        assert re.search(r'Kind of help</th><td><strong class="care-fails">fails', html)
+        assert re.search(r'Kind of help</th><td data-label="Result"> <span class="[^"]*status-tag--error">fails', html)
         assert "does not help with Shopping (helps with: Gardening)" in html
-        assert re.search(r'Distance</th><td><span class="care-ok">ok', html)
+        assert re.search(r'Distance</th><td data-label="Result"> <span class="[^"]*status-tag--success">ok', html)
 
 
 def test_explanation_of_an_unknown_helper(coordinator_client: Client, care_request: CareRequest) -> None:
@@ -572,7 +574,8 @@ def test_the_print_stylesheet_leaves_out_the_menu_and_adds_boxes_to_tick() -> No
     path = finders.find("care/print.css")
     assert path is not None
     css = open(path, encoding="utf-8").read()  # noqa: SIM115
-    assert ".care-subnav" in css and "display: none" in css
+    # the sub-navigation (the design system's nav with a label) and the breadcrumb are left out
+    assert "nav[aria-label]" in css and "display: none" in css
     assert "#000" in css and "#fff" in css and ".care-tick-box" in css
 
 
