@@ -13,6 +13,8 @@ from .retention import RETENTION
 MENU = (
     MenuEntry(_("Access log"), "access:log_search", rule="access.search_log", group="audit", order=10),
     MenuEntry(_("Unusual activity"), "access:activity", rule="access.view_activity", group="audit", order=20),
+    # the administrator lands in the admin; once on the site, this is the way back
+    MenuEntry(_("Administration"), "admin:index", rule="access.administer", group="city", order=90),
 )
 HOME_PANELS = (HomePanel("access-audit", "access/panels/audit.html", "access.search_log", panels.audit, order=50),)
 LANDING = (

@@ -45,7 +45,7 @@ MENU_LINKS = {
     "initiative_starter": FOR_ME,
     "centre_committee": FOR_ME,
     "city_staff": ["My profile", "Organisations"],
-    "administrator": ["My profile", "Organisations"],
+    "administrator": ["My profile", "Organisations", "Administration"],
     "auditor": ["My profile", "Access log", "Unusual activity"],
 }
 """The links of each role's menu besides the public ones (Districts, Find an address): a work account (staff

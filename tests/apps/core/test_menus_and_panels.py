@@ -54,7 +54,7 @@ MENUS: dict[str, list[tuple[str, list[str]]]] = {
     "initiative_starter": [PUBLIC, FOR_ME],
     "centre_committee": [PUBLIC, FOR_ME],
     "city_staff": [PUBLIC, WORK_ONLY, ("City", ["Organisations"])],
-    "administrator": [PUBLIC, WORK_ONLY, ("City", ["Organisations"])],
+    "administrator": [PUBLIC, WORK_ONLY, ("City", ["Organisations", "Administration"])],  # back to the admin
     "auditor": [PUBLIC, WORK_ONLY, ("Audit", ["Access log", "Unusual activity"])],
 }
 """What each demo role finds in the menu (English): the links in the bar, then each group's heading and links.
@@ -235,6 +235,8 @@ def test_every_link_of_a_roles_menu_opens_and_is_marked_as_the_current_page(
             continue
         response = client.get(href)
         assert response.status_code == 200, f"{role}: {label} ({href}) answered {response.status_code}"
+        if href == "/en/admin/":
+            continue  # the admin has its own frame, without the site's menu
         assert read_menu(response.content.decode()).current == [label], f"{role}: {label}"
 
 
