@@ -47,7 +47,9 @@ def _problems(form: BaseForm) -> list[dict[str, Any]]:
             if not bound.is_hidden and bound.auto_id:
                 # a group of radios or checkboxes is reached through its first choice
                 target = f"{bound.auto_id}_0" if bound.use_fieldset else bound.id_for_label
-            problems.append({"label": bound.label if not bound.is_hidden else "", "message": error, "target": target})
+            # a label that is a sentence ends in a full stop: "... undone.: message" would read oddly
+            label = str(bound.label).rstrip(" .:") if not bound.is_hidden else ""
+            problems.append({"label": label, "message": error, "target": target})
     return problems
 
 

@@ -184,3 +184,17 @@ def test_the_gallery_page_shows_every_component(client: Client) -> None:
 
 def test_the_gallery_refuses_other_methods(client: Client) -> None:
     assert client.put("/en/design-system/").status_code == 405
+
+
+def test_a_label_that_is_a_sentence_is_not_followed_by_a_stray_colon_in_the_summary() -> None:
+    """The erase page's box is labelled with a sentence ("... niet terug te halen zijn."): the summary read
+    "zijn.: Dit veld is verplicht."."""
+
+    class Confirm(forms.Form):
+        confirm = forms.BooleanField(label="I understand that this cannot be undone.")
+
+    form = Confirm({})
+    form.is_valid()
+    html = render("{% error_summary form %}", form=form)
+    assert "undone.:" not in html
+    assert "I understand that this cannot be undone: " in html
