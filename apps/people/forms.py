@@ -185,7 +185,9 @@ class GrantRoleForm(forms.Form):
 
 class EraseForm(forms.Form):
     confirm = forms.BooleanField(
-        label=_("I understand that all personal data will be removed and cannot be brought back."), required=True
+        label=_("I understand that all personal data will be removed and cannot be brought back."),
+        required=True,
+        error_messages={"required": _("Tick the box if you are sure that everything may be removed.")},
     )
 
 

@@ -112,3 +112,10 @@ def test_the_resident_downloads_a_spreadsheet_and_json_is_folded_for_a_computer_
     folded = html.index("<details", spreadsheet)
     assert spreadsheet < folded < json_link < html.index("</details>", folded)
     assert "Voor een computerprogramma" in html[folded:json_link]
+
+
+def test_erasing_without_the_box_ticked_says_to_tick_it(client_as: Callable[[str], Client]) -> None:
+    """"Dit veld is verplicht." under a box to tick told a resident nothing about what to do."""
+    html = client_as("resident").post("/nl/me/data/", {"confirm": ""}).content.decode()
+    assert "Dit veld is verplicht" not in html
+    assert "Vink het vakje aan als u zeker bent dat alles gewist mag worden." in html
