@@ -7,7 +7,7 @@ still refuse is put back at a field by ``add_service_error``.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django import forms
@@ -352,6 +352,14 @@ class RoundStartForm(forms.Form):
 class CallListDayForm(forms.Form):
     no_optional_marks = True  # a filter: today when left empty
     day = forms.DateField(label=_("Day"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean_day(self) -> date | None:
+        """A day between 2000 and a year ahead, as the other periods: a day typed by hand near the ends of the
+        calendar (9999-12-31) made the list's "the day after" a server error."""
+        day: date | None = self.cleaned_data.get("day")
+        if day is not None and not date(2000, 1, 1) <= day <= timezone.localdate() + timedelta(days=366):
+            raise ValidationError(_("Choose a day from the year 2000 on, at most a year ahead."), code="far_day")
+        return day
 
 
 class VettingForm(forms.Form):
