@@ -163,3 +163,19 @@ def rules(lines: Iterable[Any]) -> Table:
         tag = Tag(_("ok"), "success") if line.ok else Tag(_("fails"), "error")
         table.add(line.label, Cell(tag=tag), line.detail)
     return table
+
+
+def resident_tag(care_request: CareRequest, helper: Match | None, proposed: bool) -> Tag:
+    """A resident's request in one word beside the sentence that says it in full: waiting for a helper or for an
+    answer (warning), a helper found or a visit planned (info), done (success), cancelled or referred (neutral)."""
+    if care_request.status in (CareRequest.Status.CANCELLED, CareRequest.Status.REFERRED):
+        return request_tag(care_request)
+    if care_request.status == CareRequest.Status.DONE:
+        return request_tag(care_request)
+    if helper is not None and helper.status == Match.Status.PLANNED and helper.planned_start:
+        return Tag(Match.Status.PLANNED.label, "info")
+    if helper is not None and helper.status == Match.Status.ACCEPTED and not helper.awaiting_check:
+        return Tag(CareRequest.Status.MATCHED.label, "info")
+    if proposed:
+        return Tag(Match.Status.PROPOSED.label, "warning")
+    return Tag(CareRequest.Status.OPEN.label, "warning")

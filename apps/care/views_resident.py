@@ -29,12 +29,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from apps.access.actors import actor_for
 from apps.access.decorators import requires
 from apps.core import formats as shown
+from apps.core.components import Tag
 from apps.people import selectors as people_selectors
 from apps.people.forms import LANGUAGES
 from apps.people.models import Consent, Person, Purpose, Role
 from apps.people.services import consent_give
 
-from . import selectors, services
+from . import selectors, services, tables
 from .forms_resident import ASK_ERROR_FIELDS, AskForm, CancelRequestForm, ResidentFeedbackForm
 from .models import CareRequest, Match
 from .wording import short_name
@@ -117,6 +118,7 @@ class RequestView:
 
     request: CareRequest
     status: str
+    tag: Tag | None = None
     helper_name: str = ""
     planned: str = ""
     duration: str = ""
@@ -193,6 +195,7 @@ def request_view(request: CareRequest, *, with_history: bool = False) -> Request
     view = RequestView(
         request=request,
         status=_status(request, matches, helper),
+        tag=tables.resident_tag(request, helper, any(m.status == Match.Status.PROPOSED for m in matches)),
         helper_name=helper.helper.person.first_name if helper and not helper.awaiting_check else "",
         planned=when_in_words(helper.planned_start, helper.planned_end)
         if helper and helper.status == Match.Status.PLANNED and helper.planned_start

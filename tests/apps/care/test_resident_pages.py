@@ -285,7 +285,8 @@ def test_messages_newest_first_and_marked_read(
     assert "You have 2 new messages." in client.get("/en/care/").content.decode()
     html = client.get("/en/care/messages/").content.decode()
     assert html.index("Nieuw bericht.") < html.index("Oud bericht.")
-    assert html.count('class="badge"') == 2
+    new_tag = '<span class="tag status-tag status-tag--info">New</span>'  # the design system's status tag
+    assert html.count(new_tag) == 2
     assert not rosa.messages.filter(read_at__isnull=True).exists()
-    assert 'class="badge"' not in client.get("/en/care/messages/").content.decode()
+    assert new_tag not in client.get("/en/care/messages/").content.decode()
     assert "Nieuw bericht." not in client_as("helper").get("/en/care/messages/").content.decode()
