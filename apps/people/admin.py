@@ -79,11 +79,16 @@ class PersonAdmin(admin.ModelAdmin):
     list_filter = ["district", "organisation"]
     search_fields = ["last_name", "first_name"]
     # care needs are special-category data: administrators run the city, they do not read them (ASVS 8.2.3)
-    exclude = ["support_needs"]
+    exclude = ["support_needs", "user"]
     # an account is tied to a person at sign-up or by a coordinator's invitation, never re-tied here: a
     # second account of one's own tied to a coordinator's person would sign in as that coordinator
-    readonly_fields = ["user"]
+    readonly_fields = ["account"]
     inlines = [RoleInline]
+
+    @admin.display(description=_("Account"))
+    def account(self, obj: Person) -> Any:
+        """The account tied to the person, read-only, under the city's word (the field itself says "User")."""
+        return obj.user or "–"
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         """Never a hard delete: erasure (the person's page, or their coordinator's) anonymises everywhere."""

@@ -97,3 +97,18 @@ def test_a_model_no_capability_claims_is_listed_under_other() -> None:
         groups = admin_groups(app_dict)
         assert [str(group["name"]) for group in groups] == ["Wijken en locaties", "Overige"]
     assert [row["name"] for row in groups[1]["models"]] == ["Things"]
+
+
+def test_a_persons_admin_page_names_the_account_in_dutch(client_as: Callable[[str], Client]) -> None:
+    """The person's page in the admin said "User:" in English for the account tied to the person (the model's field
+    has no Dutch name); the account stays read-only there."""
+    client = client_as("administrator")
+    for path in ("/nl/admin/people/person/add/", "/nl/admin/people/person/1/change/"):
+        labels = [
+            re.sub(r"<[^>]+>", "", label).strip()
+            for label in re.findall(r"<label[^>]*>(.*?)</label>", client.get(path).content.decode(), re.S)
+        ]
+        assert "User:" not in labels, path
+        assert "Account:" in labels, path
+    html = client.get("/nl/admin/people/person/add/").content.decode()
+    assert 'name="user"' not in html
