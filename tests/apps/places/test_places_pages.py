@@ -67,3 +67,11 @@ def test_address_search_empty_input_is_a_clear_message(client: Client) -> None:
 def test_unknown_address_explains_and_suggests(client: Client) -> None:
     html = client.get("/nl/districts/address/", {"address": "Korenmarktstraatje 3"}).content.decode()
     assert "Adres niet gevonden" in html
+
+
+def test_an_addresss_coordinates_read_as_two_numbers_with_decimal_commas(client: Client) -> None:
+    """"51,04313, 3,72298": with the Belgian decimal comma, a comma between the two numbers reads as four numbers."""
+    html = client.get("/nl/districts/address/", {"address": "Korenmarkt 1"}).content.decode()
+    coordinates = re.search(r"<dt>Coördinaten</dt><dd>([^<]+)</dd>", html)
+    assert coordinates is not None
+    assert re.fullmatch(r"\d+,\d{5}° N, \d+,\d{5}° O", coordinates.group(1)), coordinates.group(1)
