@@ -54,9 +54,14 @@ def _problems(form: BaseForm) -> list[dict[str, Any]]:
 
 
 @register.simple_tag
-def error_summary(*forms: BaseForm | None) -> SafeString:
-    """GOV.UK's error summary: "There is a problem", a link to each field, focused when the page opens."""
-    problems = [problem for form in forms if form is not None and form.is_bound for problem in _problems(form)]
+def error_summary(*forms: BaseForm | str | None) -> SafeString:
+    """GOV.UK's error summary: "There is a problem", a link to each field, focused when the page opens.
+
+    A form the view left out of the context arrives as an empty string and is passed over, as Django's own tags
+    pass over a missing variable."""
+    problems = [
+        problem for form in forms if isinstance(form, BaseForm) and form.is_bound for problem in _problems(form)
+    ]
     return render_to_string("components/error_summary.html", {"problems": problems})
 
 
