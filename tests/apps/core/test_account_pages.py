@@ -107,3 +107,22 @@ def test_the_dutch_signs_out_as_the_menu_does() -> None:
     with translation.override("nl"):
         assert gettext("Sign Out Other Sessions") == "Op andere toestellen afmelden"
         assert gettext("Set Password") == "Wachtwoord instellen"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("language", "said"), [("nl", "te kort"), ("fr", "trop court")])
+def test_a_too_short_password_is_refused_in_the_pages_language(client: Client, language: str, said: str) -> None:
+    """Django 5.2 says "at least %d characters" where its Dutch and French catalogues still hold the old
+    "%(min_length)d" text: the Dutch sign-up page answered in English."""
+    html = client.post(
+        f"/{language}/accounts/signup/", {"email": "nieuw@example.org", "password1": "kort", "password2": "kort"}
+    ).content.decode()
+    assert "too short" not in html
+    assert said in html
+
+
+def test_a_password_like_the_email_address_is_refused_in_plain_dutch() -> None:
+    """Django's Dutch said "lijkt te veel op de e-mailadres" (het e-mailadres)."""
+    with translation.override("nl"):
+        said = gettext("The password is too similar to the %(verbose_name)s.") % {"verbose_name": "e-mailadres"}
+    assert said == "Het wachtwoord lijkt te veel op uw e-mailadres."
