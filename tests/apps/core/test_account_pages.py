@@ -126,3 +126,17 @@ def test_a_password_like_the_email_address_is_refused_in_plain_dutch() -> None:
     with translation.override("nl"):
         said = gettext("The password is too similar to the %(verbose_name)s.") % {"verbose_name": "e-mailadres"}
     assert said == "Het wachtwoord lijkt te veel op uw e-mailadres."
+
+
+def test_where_you_are_signed_in_reads_with_its_moments() -> None:
+    """The sessions page shows "6 hours ago" after each label: allauth's Dutch said "Gestart op 6 uur geleden",
+    "Laatst gezien op ...", "IP adres", and the English "Started At", "IP Address" in title case."""
+    expected = {
+        "nl": ["Waar u aangemeld bent", "Begonnen", "IP-adres", "Laatst gezien", "Dit toestel"],
+        "en": ["Where you are signed in", "Started", "IP address", "Last seen", "This device"],
+        "fr": ["Où vous êtes connecté", "Commencée", "Adresse IP", "Vue pour la dernière fois", "Cet appareil"],
+    }
+    for language, words in expected.items():
+        with translation.override(language):
+            said = [gettext(m) for m in ("Sessions", "Started At", "IP Address", "Last seen at", "Current")]
+        assert said == words, language
