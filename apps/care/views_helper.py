@@ -173,6 +173,7 @@ def take(request: HttpRequest, pk: int) -> HttpResponse:
         if request.htmx:  # type: ignore[attr-defined]
             return render(request, "care/helper/_gone.html", {"text": text, "pk": pk, "codes": codes})
         flash.error(request, text)
+        target.refresh_from_db()  # as it is now: taken by someone faster, the request's page is gone for this helper
         if can(actor, "care.view_request_summary", target):
             return redirect("care:request_summary", pk)
         return redirect("care:helper_home")
