@@ -231,3 +231,16 @@ def test_a_persons_page_heads_their_needs_apart_from_their_requests(client_as: C
     headings = [re.sub(r"<[^>]+>|\s+", " ", h).strip() for h in re.findall(r"<h2[^>]*>(.*?)</h2>", html, re.S)]
     assert "Welke hulp de persoon nodig heeft" in headings
     assert "Hulpvragen" not in headings
+
+
+def test_the_message_after_registering_is_the_design_systems_notice(client_as: Callable[[str], Client]) -> None:
+    """"Godelieve De Smet is geregistreerd." came as grey centred text in a bare box (the style guide's .messages
+    around an old .message paragraph), unlike every notice on the page: now a success notice with its icon, in a
+    region that announces it."""
+    client = client_as("coordinator")
+    html = client.post("/nl/persons/new/", FORM, follow=True).content.decode()
+    region = html[html.index('<div class="site-messages" role="status">') :]
+    region = region[: region.index("</main>")]
+    assert 'class="notice messages messages--status"' in region and "icon-checkmark" in region
+    assert "is geregistreerd" in region
+    assert 'class="message ' not in html
