@@ -209,3 +209,15 @@ def test_the_error_summary_passes_over_a_form_the_page_does_not_have() -> None:
     html = render("{% error_summary missing form %}", form=form)
     assert "There is a problem" in html or "Er is een probleem" in html
     assert render("{% error_summary missing %}").strip() == ""
+
+
+def test_the_error_summary_puts_a_space_before_the_colon_in_french() -> None:
+    """French typography: "Prénom : Ce champ est obligatoire.", not "Prénom: …" (the register form in French)."""
+    form = ConsentForm({"name": ""})
+    form.is_valid()
+    with translation.override("fr"):
+        html = render("{% error_summary form %}", form=form)
+    with translation.override("nl"):
+        dutch = render("{% error_summary form %}", form=form)
+    assert re.search(r'href="#id_name">[^<]+\u00a0: ', html), html
+    assert re.search(r'href="#id_name">[^<]+[^\u00a0]: ', dutch), dutch
