@@ -141,3 +141,24 @@ def test_a_withdraw_button_in_a_table_cell_works_on_a_phone(
     button.click()
     expect(page.get_by_text("Rol ingetrokken: Medewerker van een organisatie.")).to_be_visible()
     expect(page.get_by_role("button", name="Rol intrekken: Medewerker van een organisatie van")).to_have_count(0)
+
+
+def test_the_message_after_registering_looks_like_every_notice(
+    page: Page, site: Any, visit: Callable[[str], Page]
+) -> None:
+    """"Jozef Claeys is geregistreerd." was grey centred text in a bare box; now the success notice of the design
+    system, its check mark drawn, its words left-aligned as in every other notice, and the page passes axe."""
+    open_on_a_phone(page, site, visit, "coordinator", "/nl/persons/new/")
+    page.get_by_label("Voornaam").fill("Jozef")
+    page.get_by_label("Familienaam").fill("Claeys")
+    page.get_by_label("Adres").fill("Korenmarkt 1, 9000 Gent")
+    page.get_by_label("Telefoon").fill("0485 11 22 33")
+    page.get_by_role("button", name="Registreren").click()
+    notice = page.locator(".site-messages .notice")
+    expect(notice).to_have_count(1)
+    expect(notice).to_contain_text("Jozef Claeys is geregistreerd.")
+    expect(notice.locator(".icon-checkmark")).to_be_visible()
+    assert notice.locator("p").first.evaluate("p => getComputedStyle(p).textAlign") in ("start", "left")
+    from tests.e2e.axe import assert_accessible
+
+    assert_accessible(page)
