@@ -155,6 +155,7 @@ class OfferForm(forms.Form):
 
 
 class AwayForm(forms.Form):
+    no_optional_marks = True  # the note's label says "(optional)" itself
     first_day = forms.DateField(label=_("From"), widget=date_input())
     last_day = forms.DateField(label=_("Until and including"), widget=date_input())
     note = forms.CharField(label=_("Note for yourself (optional)"), required=False, max_length=100)

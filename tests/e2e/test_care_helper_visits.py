@@ -123,8 +123,8 @@ def test_done_is_never_shown_before_the_visit(browser: Browser, site: Any) -> No
     visit = Match.objects.get(request__person=rosa, status=Match.Status.PLANNED)
     resident = phone(browser, site, "resident")
     resident.goto(site.url + f"/en/care/requests/{visit.request_id}/")
-    expect(resident.locator("p.status")).to_contain_text("will come on")
-    expect(resident.locator("p.status")).not_to_contain_text("Done")
+    expect(resident.locator("#request-status")).to_contain_text("will come on")  # the status notice
+    expect(resident.locator("#request-status")).not_to_contain_text("Done")
 
 
 def test_the_request_pages_say_whom_a_proposal_waits_for(browser: Browser, site: Any) -> None:

@@ -62,7 +62,9 @@ def test_every_helper_page_passes_axe_on_a_phone(browser: Browser, site: Any) ->
     proposal = Match.objects.get(helper=offer, status=Match.Status.PROPOSED)
     page.goto(site.url + f"/en/help/matches/{proposal.pk}/")
     page.get_by_role("button", name="Say no").click()
-    expect(page.get_by_text("Say briefly why, so the coordinator can find someone else.")).to_be_visible()
+    # beside the field, and as a link to it in the error summary at the top
+    expect(page.locator("p.field-error")).to_contain_text("Say briefly why, so the coordinator can find someone else.")
+    expect(page.get_by_role("link", name=re.compile("Say briefly why"))).to_be_visible()
     assert_accessible(page)
     # a time away to remove
     page.goto(site.url + "/en/help/away/")

@@ -37,7 +37,11 @@ def near_ids(html: str) -> list[int]:
 
 
 def errors(html: str) -> list[str]:
-    return [re.sub(r"<[^>]+>", "", e).strip() for e in re.findall(r'<ul class="errorlist"[^>]*>(.*?)</ul>', html, re.S)]
+    """The messages at the fields (the design system's ``field-error``) and in the error summary at the top (where an
+    error of the whole form is shown)."""
+    found = re.findall(r'<p class="field-error"[^>]*>(.*?)</p>', html, re.S)
+    found += re.findall(r'<ul class="error-summary__list">(.*?)</ul>', html, re.S)
+    return [" ".join(re.sub(r"<[^>]+>", "", e).replace("Error:", "").split()) for e in found]
 
 
 def personal(request: CareRequest) -> list[str]:
@@ -355,7 +359,7 @@ def test_bad_offers_are_explained_and_save_nothing(
 ) -> None:
     response = client_as("initiative_starter").post("/en/help/offer/", offer_form(consent="on", **changes))
     html = response.content.decode()
-    error = re.search(rf'<ul class="errorlist" id="id_{field}_error">(.*?)</ul>', html, re.S)
+    error = re.search(rf'<p class="field-error" id="id_{field}_error">(.*?)</p>', html, re.S)
     assert error is not None and message in error.group(1), errors(html)
     assert not HelperOffer.objects.filter(person=person_of("initiative_starter")).exists()
 
