@@ -360,3 +360,16 @@ def test_the_phone_number_one_signs_in_with_cannot_be_changed_on_the_profile(
     assert "/accounts/phone/change/" in page
     person.refresh_from_db()
     assert person.phone != "+32470998877" and person.phone_verified
+
+
+def test_where_you_are_signed_in_shows_this_device_first(demo_city: None) -> None:
+    """With 47 sessions in the demo, "Dit toestel" was the 47th card, at the bottom of a long page: the one a
+    resident looks for comes first, then the others from the newest."""
+    for _ in range(3):
+        password_login()
+    client = password_login()
+    html = client.get("/nl/accounts/sessions/").content.decode()
+    cards = re.findall(r"<li[^>]*>.*?</li>", html[html.index("<main") :], re.S)
+    assert len(cards) >= 4
+    assert "Dit toestel" in cards[0]
+    assert all("Dit toestel" not in card for card in cards[1:])
