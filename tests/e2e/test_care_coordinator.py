@@ -17,6 +17,7 @@ from apps.access.actors import actor_for_user
 from apps.care import selectors, services, views_coordinator
 from apps.care.models import CareCategory, CareRequest, HelperOffer, Match, MatchingRound
 from apps.people.models import Person, Role
+from tests.apps.care.conftest import begun
 from tests.e2e.axe import assert_accessible
 from tests.e2e.test_signed_in_pages_are_accessible import open_checked, signed_in_context
 
@@ -239,17 +240,21 @@ def test_without_javascript_a_helper_takes_a_request_and_the_coordinator_logs_th
     assert Match.objects.count() == before + 1 and taken.status == Match.Status.ACCEPTED
     assert taken.request.district_id == home
 
+    # the visit is planned and its time has come (a visit is logged only once it has begun, issue 14)
+    taken = begun(taken)
+
     page = signed_in_context(browser, site, "coordinator", java_script_enabled=False).new_page()
     page.goto(site.url + f"/en/coordinate/matches/{taken.pk}/")
     done = page.locator("form", has=page.get_by_role("button", name="Mark the visit done"))
     done.get_by_label("How many hours the helper helped").fill("30")
     done.get_by_role("button", name="Mark the visit done").click()
-    expect(page.get_by_text("between 0.25 and 12")).to_be_visible()
+    expect(page.locator(".field-error", has_text="between 0.25 and 12")).to_be_visible()
     taken.refresh_from_db()
-    assert taken.status == Match.Status.ACCEPTED and taken.hours is None
+    assert taken.status == Match.Status.PLANNED and taken.hours is None
     done.get_by_label("How many hours the helper helped").fill("1.5")
     done.get_by_label("What the helper said about the visit").fill("Fijne babbel, boodschappen gedaan.")
-    done.get_by_label("Yes", exact=True).check()
+    done.locator("label", has_text="Yes").click()  # the words are the target; the box is drawn beside them
+    expect(done.get_by_label("Yes", exact=True)).to_be_checked()
     done.get_by_role("button", name="Mark the visit done").click()
     expect(page.get_by_text("The visit is recorded as done, with the helper's hours.")).to_be_visible()
     taken.refresh_from_db()
