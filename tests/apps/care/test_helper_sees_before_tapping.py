@@ -107,7 +107,10 @@ def test_the_request_pages_name_the_helper_asked_as_soon_as_the_proposal_is_made
     services.match_propose(actor=world.coordinator_actor, request=care_request, offer=world.offer)
     assert expected in resident.get(f"/en/care/requests/{care_request.pk}/").content.decode()
     assert expected in resident.get("/en/care/").content.decode()
-    assert expected in coordinator.get(f"/en/coordinate/requests/{care_request.pk}/").content.decode()
+    page = coordinator.get(f"/en/coordinate/requests/{care_request.pk}/").content.decode()
+    assert expected in page
+    # the status tag agrees with the sentence: no "Looking for a helper" beside "Proposed to ..."
+    assert "status-tag--info\">Proposed</span>" in page and "Looking for a helper</span>" not in page
     assert helper.last_name not in resident.get(f"/en/care/requests/{care_request.pk}/").content.decode()
 
 
