@@ -141,14 +141,16 @@ class TakeByPhoneForm(WindowsForm):
         label=_("Preferred helpers"),
         queryset=HelperOffer.objects.none(),
         required=False,
-        help_text=_("Helpers of your districts. Hold Ctrl (or Cmd) to choose more than one."),
+        help_text=_("Helpers of your districts: tick as many as you like."),
+        widget=forms.CheckboxSelectMultiple,
         error_messages={"invalid_choice": _("Unknown helper: %(value)s. Choose a helper from the list.")},
     )
     excluded_helpers = HelperChoiceField(
         label=_("Helpers who should not come"),
         queryset=HelperOffer.objects.none(),
         required=False,
-        help_text=_("Helpers of your districts. Hold Ctrl (or Cmd) to choose more than one."),
+        help_text=_("Helpers of your districts: tick as many as you like."),
+        widget=forms.CheckboxSelectMultiple,
         error_messages={"invalid_choice": _("Unknown helper: %(value)s. Choose a helper from the list.")},
     )
     follow_up_on = forms.DateField(
