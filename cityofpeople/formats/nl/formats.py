@@ -1,5 +1,12 @@
 """Dutch (Belgium): `8 december 2026`, `8 december 2026, 14:57`, `8 dec 2026`; decimal comma."""
 
+from cityofpeople.formats.reading import (  # noqa: F401 - read by Django's format localisation
+    DATE_INPUT_FORMATS,
+    DATETIME_INPUT_FORMATS,
+    FIRST_DAY_OF_WEEK,
+    TIME_INPUT_FORMATS,
+)
+
 DATE_FORMAT = "j F Y"
 TIME_FORMAT = "H:i"
 DATETIME_FORMAT = "j F Y, H:i"
@@ -10,16 +17,3 @@ SHORT_DATETIME_FORMAT = "j N Y, H:i"
 DECIMAL_SEPARATOR = ","
 THOUSAND_SEPARATOR = "."
 NUMBER_GROUPING = 3
-
-# ISO first: the browsers date fields send it; then day first, never month first (7/12/2026 is 7 December)
-DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%y", "%d-%m-%y"]
-TIME_INPUT_FORMATS = ["%H:%M", "%H:%M:%S", "%H.%M", "%Hu%M", "%Hh%M"]
-DATETIME_INPUT_FORMATS = [
-    "%Y-%m-%dT%H:%M",
-    "%Y-%m-%d %H:%M:%S",
-    "%Y-%m-%d %H:%M",
-    "%d/%m/%Y %H:%M",
-    "%d-%m-%Y %H:%M",
-]
-FIRST_DAY_OF_WEEK = 1  # Monday
-
