@@ -179,3 +179,72 @@ def resident_tag(care_request: CareRequest, helper: Match | None, proposed: bool
     if proposed:
         return Tag(Match.Status.PROPOSED.label, "warning")
     return Tag(CareRequest.Status.OPEN.label, "warning")
+
+
+# --- the call list -------------------------------------------------------------------------------------------
+
+TICK = "care/coordinator/_tick.html"
+"""The cell with a box to tick on paper (print.css)."""
+
+
+def _calls(title: str, labels: Sequence[str], empty: str, tick: bool = True) -> Table:
+    """One section of the call list: the person to call first, their number, what it is about, a box to tick."""
+    columns = [Column(label) for label in labels] + ([Column(_("Called"))] if tick else [])
+    return Table(title, caption_hidden=True, extra_class="care-calls", columns=columns, empty=empty)
+
+
+def _call_row(table: Table, who: Any, url: str, phone: str | None, *about: Any) -> None:
+    table.add(Cell(str(who), url=url), formats.phone(phone) or DASH, *about, Cell(template=TICK))
+
+
+def call_list(calls: Any, not_called: list[dict[str, Any]]) -> dict[str, Table]:
+    """The call list's tables (a list of cards on a phone, a table on paper), from ``selectors.call_list``."""
+    visits = _calls(_("Visits planned that day"), [_("Name"), _("Phone"), _("Time"), _("What"), _("Helper")],
+                    _("No visits planned that day."))  # fmt: skip
+    for match in calls.visits:
+        helper = match.helper.person
+        helper_text = str(helper)
+        if helper.phone and helper.pk in calls.helpers_by_phone:  # a helper's number only with their consent
+            helper_text += f", {formats.phone(helper.phone)}"
+        _call_row(
+            visits, match.request.person, reverse("care:coordinator_match", args=[match.pk]),
+            match.request.person.phone, f"{formats.clock(match.planned_start)}–{formats.clock(match.planned_end)}",
+            match.request.category.name, helper_text,
+        )  # fmt: skip
+    follow_ups = _calls(_("Call back"), [_("Name"), _("Phone"), _("Since"), _("What"), _("Status")],
+                        _("Nobody to call back."))  # fmt: skip
+    for care_request in calls.follow_ups:
+        _call_row(
+            follow_ups, care_request.person, reverse("care:request_detail", args=[care_request.pk]),
+            care_request.person.phone, formats.day_short(care_request.follow_up_on), care_request.category.name,
+            care_request.get_status_display(),
+        )  # fmt: skip
+    without_helper = _calls(_("No helper fits"), [_("Name"), _("Phone"), _("Asked on"), _("What"), _("Urgency")],
+                            _("Nobody without a fitting helper."))  # fmt: skip
+    for care_request in calls.without_helper:
+        _call_row(
+            without_helper, care_request.person, reverse("care:request_detail", args=[care_request.pk]),
+            care_request.person.phone, formats.day_short(care_request.created_at), care_request.category.name,
+            care_request.get_urgency_display(),
+        )  # fmt: skip
+    waiting = _calls(_("Helpers who have not answered for two days"),
+                     [_("Helper"), _("Phone"), _("Asked on"), _("What"), _("For")],
+                     _("No proposals waiting that long."))  # fmt: skip
+    for match in calls.waiting:
+        _call_row(
+            waiting, match.helper.person, reverse("care:coordinator_match", args=[match.pk]),
+            match.helper.person.phone, formats.day_short(match.created_at), match.request.category.name,
+            str(match.request.person),
+        )  # fmt: skip
+    apart = _calls(_("Not to be called by phone"),
+                   [_("Name"), _("Why not by phone"), _("Preferred contact"), _("For what")], "", tick=False)
+    for item in not_called:
+        person = item["row"].person
+        apart.add(
+            Cell(str(person), url=item["url"]), str(item["why"]), person.get_contact_preference_display(),
+            str(item["about"]),
+        )  # fmt: skip
+    return {
+        "visits": visits, "follow_ups": follow_ups, "without_helper": without_helper, "waiting": waiting,
+        "not_called": apart,
+    }  # fmt: skip

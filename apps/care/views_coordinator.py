@@ -32,7 +32,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 from apps.access.actors import Actor, actor_for
 from apps.access.decorators import requires
 from apps.access.services import log_request_list
-from apps.core import formats
 from apps.core.components import Cell, Column, Table
 from apps.core.inputs import as_number
 from apps.people import selectors as people_selectors
@@ -704,87 +703,9 @@ def call_list(request: HttpRequest) -> HttpResponse:
     ]
     context = {
         "form": form, "day": day, "calls": calls, "is_today": day == timezone.localdate(), "not_called": not_called,
-        "left_out": {key: calls.left_out(key) for key in CALL_SECTIONS}, "tables": _call_tables(calls, not_called),
+        "left_out": {key: calls.left_out(key) for key in CALL_SECTIONS}, "tables": tables.call_list(calls, not_called),
     }  # fmt: skip
     return render(request, "care/coordinator/call_list.html", context)
-
-
-TICK = "care/coordinator/_tick.html"
-"""The cell with a box to tick on paper (print.css)."""
-
-
-def _call_tables(calls: selectors.CallList, not_called: list[dict[str, Any]]) -> dict[str, Table]:
-    """The call list's tables, the design system's (a list of cards on a phone, a table on paper): the person
-    to call first, their number, then what it is about, and a box to tick."""
-    dash = "–"
-    called = Column(_("Called"))
-
-    def _columns(*labels: str) -> list[Column]:
-        return [Column(label) for label in labels]
-
-    visits = Table(
-        _("Visits planned that day"), caption_hidden=True, extra_class="care-calls",
-        columns=[*_columns(_("Name"), _("Phone"), _("Time"), _("What"), _("Helper")), called],
-        empty=_("No visits planned that day."),
-    )  # fmt: skip
-    for match in calls.visits:
-        helper = match.helper.person
-        helper_text = str(helper)
-        if helper.phone and helper.pk in calls.helpers_by_phone:
-            helper_text += f", {formats.phone(helper.phone)}"
-        visits.add(
-            Cell(str(match.request.person), url=reverse("care:coordinator_match", args=[match.pk])),
-            formats.phone(match.request.person.phone) or dash,
-            f"{formats.clock(match.planned_start)}–{formats.clock(match.planned_end)}",
-            match.request.category.name, helper_text, Cell(template=TICK),
-        )  # fmt: skip
-    follow_ups = Table(
-        _("Call back"), caption_hidden=True, extra_class="care-calls",
-        columns=[*_columns(_("Name"), _("Phone"), _("Since"), _("What"), _("Status")), called],
-        empty=_("Nobody to call back."),
-    )  # fmt: skip
-    for care_request in calls.follow_ups:
-        follow_ups.add(
-            Cell(str(care_request.person), url=reverse("care:request_detail", args=[care_request.pk])),
-            formats.phone(care_request.person.phone) or dash, formats.day_short(care_request.follow_up_on),
-            care_request.category.name, care_request.get_status_display(), Cell(template=TICK),
-        )  # fmt: skip
-    without_helper = Table(
-        _("No helper fits"), caption_hidden=True, extra_class="care-calls",
-        columns=[*_columns(_("Name"), _("Phone"), _("Asked on"), _("What"), _("Urgency")), called],
-        empty=_("Nobody without a fitting helper."),
-    )  # fmt: skip
-    for care_request in calls.without_helper:
-        without_helper.add(
-            Cell(str(care_request.person), url=reverse("care:request_detail", args=[care_request.pk])),
-            formats.phone(care_request.person.phone) or dash, formats.day_short(care_request.created_at),
-            care_request.category.name, care_request.get_urgency_display(), Cell(template=TICK),
-        )  # fmt: skip
-    waiting = Table(
-        _("Helpers who have not answered for two days"), caption_hidden=True, extra_class="care-calls",
-        columns=[*_columns(_("Helper"), _("Phone"), _("Asked on"), _("What"), _("For")), called],
-        empty=_("No proposals waiting that long."),
-    )  # fmt: skip
-    for match in calls.waiting:
-        waiting.add(
-            Cell(str(match.helper.person), url=reverse("care:coordinator_match", args=[match.pk])),
-            formats.phone(match.helper.person.phone) or dash, formats.day_short(match.created_at),
-            match.request.category.name, str(match.request.person), Cell(template=TICK),
-        )  # fmt: skip
-    apart = Table(
-        _("Not to be called by phone"), caption_hidden=True, extra_class="care-calls",
-        columns=_columns(_("Name"), _("Why not by phone"), _("Preferred contact"), _("For what")),
-    )  # fmt: skip
-    for item in not_called:
-        person = item["row"].person
-        apart.add(
-            Cell(str(person), url=item["url"]), str(item["why"]), person.get_contact_preference_display(),
-            str(item["about"]),
-        )  # fmt: skip
-    return {
-        "visits": visits, "follow_ups": follow_ups, "without_helper": without_helper, "waiting": waiting,
-        "not_called": apart,
-    }  # fmt: skip
 
 
 # --- vetting -------------------------------------------------------------------------------------------
