@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from datetime import UTC
 from typing import Any
 
+from django.apps import apps as django_apps
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -44,13 +45,22 @@ def log_entries(entries: Iterable[AccessLogEntry]) -> Table:
             entry.actor_user_id or DASH,
             role_label(entry.actor_role),
             entry.subject_person_id or DASH,
-            f"{entry.record_type} #{entry.record_id}",
+            _record(entry.record_type, entry.record_id),
             entry.get_action_display(),
             purpose_label(entry.purpose),
             entry.get_outcome_display(),
             entry.via,
         )
     return table
+
+
+def _record(record_type: str, record_id: Any) -> Cell:
+    """The record in words ("hulpvraag #63"), with its technical name below for comparing with server logs."""
+    try:
+        name = str(django_apps.get_model(record_type)._meta.verbose_name)
+    except (LookupError, ValueError):
+        return Cell(f"{record_type} #{record_id}")
+    return Cell(f"{name} #{record_id}", note=record_type)
 
 
 def activity(report: Report, rows: list[dict[str, Any]]) -> Table:

@@ -98,7 +98,8 @@ def test_auditor_searches_the_log(client_as: Callable[[str], Client]) -> None:
     entry(subject_person_id=78, allowed=False)
     client = client_as("auditor")
     html = client.get("/nl/audit/", {"subject": 77}).content.decode()
-    assert "people.Person #3" in html
+    # the record in words, its technical name beside it for comparing with server logs
+    assert "persoon #3" in html and '<span class="cell-note">people.Person</span>' in html
     api = client.get("/api/v1/access-log", {"outcome": "denied"}).json()
     assert [e["subject_person_id"] for e in api] == [78]
     bad = client.get("/nl/audit/", {"since": "2026-11-10", "until": "2026-11-01"})
