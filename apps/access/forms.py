@@ -5,6 +5,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.forms import DayInput
 from apps.core.inputs import MAX_INTEGER
 
 from .labels import purpose_choices, role_choices
@@ -25,8 +26,8 @@ class LogSearchForm(forms.Form):
     outcome = forms.ChoiceField(
         label=_("Outcome"), required=False, choices=[("", _("any")), *list(AccessLogEntry.Outcome.choices)]
     )
-    since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    since = forms.DateField(label=_("From"), required=False, widget=DayInput())
+    until = forms.DateField(label=_("Until"), required=False, widget=DayInput())
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -71,10 +72,10 @@ class ActivityForm(forms.Form):
     since = forms.DateField(
         label=_("Or from"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DayInput(),
         help_text=_("Fill in both dates to choose the period yourself."),
     )
-    until = forms.DateField(label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(label=_("Until"), required=False, widget=DayInput())
     unusual_only = forms.BooleanField(label=_("Only what stands out"), required=False)
 
     def clean(self) -> dict[str, object]:

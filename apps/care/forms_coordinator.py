@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.core import formats
+from apps.core.forms import DayInput
 from apps.core.inputs import MAX_INTEGER
 from apps.people.forms import LANGUAGES
 from apps.people.models import Person
@@ -116,7 +117,7 @@ class TakeByPhoneForm(WindowsForm):
     repeat_until = forms.DateField(
         label=_("Repeat until"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DayInput(),
         help_text=_("Only when the help comes back every week or every two weeks."),
     )
     duration_minutes = forms.TypedChoiceField(
@@ -156,7 +157,7 @@ class TakeByPhoneForm(WindowsForm):
     follow_up_on = forms.DateField(
         label=_("Call back on"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DayInput(),
         help_text=_("The request appears under “Follow-ups due” on that day."),
     )
 
@@ -353,7 +354,7 @@ class RoundStartForm(forms.Form):
 
 class CallListDayForm(forms.Form):
     no_optional_marks = True  # a filter: today when left empty
-    day = forms.DateField(label=_("Day"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    day = forms.DateField(label=_("Day"), required=False, widget=DayInput())
 
     def clean_day(self) -> date | None:
         """A day between 2000 and a year ahead, as the other periods: a day typed by hand near the ends of the
@@ -368,10 +369,10 @@ class VettingForm(forms.Form):
     """A check the coordinator saw (the document itself is never stored)."""
 
     kind = forms.ChoiceField(label=_("Kind of check"), choices=Vetting.Kind.choices)
-    checked_on = forms.DateField(label=_("Checked on"), widget=forms.DateInput(attrs={"type": "date"}))
+    checked_on = forms.DateField(label=_("Checked on"), widget=DayInput())
     expires_on = forms.DateField(
         label=_("Valid until"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DayInput(),
         help_text=_("A certificate of good conduct is usually accepted for one year."),
     )
 

@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.forms import ClockInput, DayInput
+
 from .services import Window
 
 WINDOW_ROWS = 3
@@ -24,11 +26,11 @@ PARTS = ("date", "start", "end")
 
 
 def date_input() -> forms.DateInput:
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    return DayInput()
 
 
 def time_input() -> forms.TimeInput:
-    return forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    return ClockInput()
 
 
 class WindowsForm(forms.Form):

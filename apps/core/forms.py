@@ -7,6 +7,9 @@ always points at ids the same template writes. Pages render ``{{ form }}`` or ``
 
 from __future__ import annotations
 
+from typing import Any
+
+from django import forms
 from django.forms.renderers import TemplatesSetting
 
 
@@ -16,3 +19,26 @@ class CityFormRenderer(TemplatesSetting):
     form_template_name = "components/form.html"
     formset_template_name = "components/formset.html"
     field_template_name = "components/field.html"
+
+
+class DayInput(forms.DateInput):
+    """A day typed as a Belgian writes it, ``31/12/2026`` (ISO and other day-first forms are read too).
+
+    Why not the browser's own date box: it follows the browser's language, not the page's, so an English browser
+    shows ``12/07/2026`` for 7 December to a Dutch reader. The label says the format (components/field.html).
+    """
+
+    input_type = "text"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        attrs = {"inputmode": "numeric", "autocomplete": "off", "size": 10, **(attrs or {})}
+        super().__init__(attrs, format="%d/%m/%Y")
+
+
+class ClockInput(forms.TimeInput):
+    """A time on the 24-hour clock, ``14:30``: the browser's own time box shows ``02:30 PM`` in an English browser."""
+
+    input_type = "text"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__({"inputmode": "numeric", "autocomplete": "off", "size": 5, **(attrs or {})}, format="%H:%M")

@@ -15,6 +15,7 @@ from django.db import DatabaseError, transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.forms import DayInput
 from apps.organisations.models import Organisation
 
 from .models import Consent, Person, Purpose, Role
@@ -61,7 +62,7 @@ class PersonForm(forms.Form):
         label=_("Languages spoken"), choices=LANGUAGES, required=False, widget=forms.CheckboxSelectMultiple
     )
     birth_date = forms.DateField(
-        label=_("Date of birth"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Date of birth"), required=False, widget=DayInput()
     )
     contact_preference = forms.ChoiceField(
         label=_("How do they prefer to be contacted?"), choices=Person.ContactPreference.choices

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date, time
 
 import pytest
 from django import forms
@@ -11,6 +12,7 @@ from django.test import Client
 from django.utils import translation
 
 from apps.core.components import Cell, Column, Table, Tag
+from apps.core.forms import ClockInput, DayInput
 
 pytestmark = pytest.mark.django_db
 
@@ -221,3 +223,22 @@ def test_the_error_summary_puts_a_space_before_the_colon_in_french() -> None:
         dutch = render("{% error_summary form %}", form=form)
     assert re.search(r'href="#id_name">[^<]+\u00a0: ', html), html
     assert re.search(r'href="#id_name">[^<]+[^\u00a0]: ', dutch), dutch
+
+
+class WhenForm(forms.Form):
+    day = forms.DateField(label="Day", widget=DayInput())
+    start = forms.TimeField(label="Start", widget=ClockInput())
+
+
+def test_a_day_and_a_time_are_typed_as_a_belgian_writes_them_whatever_the_browsers_language() -> None:
+    """The browser's own date box follows the browser's language (12/07/2026 for 7 December in an English one):
+    a day is a text box in the page's format, read day first; a time is on the 24-hour clock."""
+    with translation.override("en"):
+        html = str(WhenForm(initial={"day": date(2026, 12, 7), "start": time(14, 30)}))
+    assert 'type="text" name="day" value="07/12/2026"' in html and "(dd/mm/yyyy)" in html
+    assert 'value="14:30"' in html and "(hh:mm)" in html and 'type="date"' not in html and 'type="time"' not in html
+    for typed in ("7/12/2026", "07-12-2026", "2026-12-07", "7.12.2026"):
+        form = WhenForm({"day": typed, "start": "14.30"})
+        assert form.is_valid(), (typed, form.errors)
+        assert form.cleaned_data == {"day": date(2026, 12, 7), "start": time(14, 30)}
+    assert not WhenForm({"day": "12/31/2026", "start": "2:30 PM"}).is_valid()  # never month first, never 12-hour
