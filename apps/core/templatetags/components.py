@@ -155,7 +155,10 @@ class ComponentNode(template.Node):
 
     def render(self, context: Context) -> str:
         values = {key: value.resolve(context) for key, value in self.kwargs.items()}
-        values["content"] = self.nodelist.render(context)
+        in_list = bool(context.get("_in_card_list"))
+        # the cards right inside a card list are its items; what a card holds is not (a card in a card is an article)
+        with context.push(_in_card_list=self.name == "card_list"):
+            values["content"] = self.nodelist.render(context)
         if self.name == "notice":
             variant = values.get("variant", "info")
             if variant not in NOTICE_VARIANTS:
@@ -164,13 +167,10 @@ class ComponentNode(template.Node):
             values["variant_class"], values["icon"] = NOTICE_VARIANTS[variant]
         if self.name == "card":
             values.setdefault("heading", 2)
-            values["in_list"] = bool(context.get("_in_card_list"))
+            values["in_list"] = in_list
             tag = values.get("tag")
             if tag is not None:
                 values["tag_label"], values["tag_variant"] = tag.label, tag.variant
-        if self.name == "card_list":
-            with context.push(_in_card_list=True):
-                values["content"] = self.nodelist.render(context)
         return render_to_string(f"components/{self.name}.html", values)
 
 

@@ -242,3 +242,12 @@ def test_a_day_and_a_time_are_typed_as_a_belgian_writes_them_whatever_the_browse
         assert form.is_valid(), (typed, form.errors)
         assert form.cleaned_data == {"day": date(2026, 12, 7), "start": time(14, 30)}
     assert not WhenForm({"day": "12/31/2026", "start": "2:30 PM"}).is_valid()  # never month first, never 12-hour
+
+
+def test_a_card_list_renders_its_content_once_and_a_card_inside_a_card_is_an_article() -> None:
+    html = render(
+        '{% component "card_list" %}{% component "card" title="Outer" %}'
+        '{% component "card" title="Inner" heading=3 %}x{% endcomponent %}{% endcomponent %}{% endcomponent %}'
+    )
+    assert html.count("Outer") == 1 and html.count("Inner") == 1
+    assert '<li class="card">' in html and '<article class="card">' in html
