@@ -62,6 +62,14 @@ def _rule_missing(rule: str) -> bool:
     return rules_loaded() and rule not in RULES
 
 
+def _check_page(say: Any, where: str, url_name: str, rule: str) -> None:
+    """A page the frame links to on its own (a menu entry, a landing): it opens without arguments, behind a rule."""
+    if not reverses_without_arguments(url_name):
+        say(where, "names a URL that does not reverse without arguments.", URL)
+    if _rule_missing(rule):
+        say(where, f"names the rule {rule!r}, which no app declares.", RULE)
+
+
 def _template_problem(name: str) -> str | None:
     try:
         get_template(name)
@@ -84,18 +92,11 @@ def navigation_is_declared_well(app_configs: Any = None, **kwargs: Any) -> list[
             errors, say = _problems(declared.app)
             for entry in declared.menu:
                 where = f"menu entry {entry.url_name!r}"
-                if not reverses_without_arguments(entry.url_name):
-                    say(where, "names a URL that does not reverse without arguments.", URL)
-                if _rule_missing(entry.rule):
-                    say(where, f"names the rule {entry.rule!r}, which no app declares.", RULE)
+                _check_page(say, where, entry.url_name, entry.rule)
                 if entry.group not in groups:
                     say(where, f"names the menu group {entry.group!r}, which no app declares.", GROUP)
             for landing in declared.landing:
-                where = f"landing {landing.url_name!r}"
-                if not reverses_without_arguments(landing.url_name):
-                    say(where, "names a URL that does not reverse without arguments.", URL)
-                if _rule_missing(landing.rule):
-                    say(where, f"names the rule {landing.rule!r}, which no app declares.", RULE)
+                _check_page(say, f"landing {landing.url_name!r}", landing.url_name, landing.rule)
             for item in declared.admin_models:
                 try:
                     django_apps.get_model(item.model)
