@@ -229,3 +229,154 @@ def dense_problem(
             }
         )
     return {"version": 1, "requests": requests, "helpers": helpers}
+
+
+# ----------------------------------------------------------------------------------------------------------
+# regimes: scarce helpers, clustered demand, plentiful helpers (issue 15)
+
+MEDIUM_REQUESTS = 300
+"""Requests in the medium instances of each regime (checked against the LP optimum)."""
+
+
+def _regime_request(
+    rng: random.Random, i: int, lat: float, lon: float, helper_ids: list[str], categories: tuple[str, ...]
+) -> dict[str, Any]:
+    """A request of the regime generators: one day, broad windows, few categories and languages, so that
+    most requests near a helper are eligible for it and compete for it."""
+    duration = rng.choice((30, 60, 60, 90, 120))
+    windows = []
+    for _ in range(rng.choice((1, 1, 2))):
+        start = 8 * 60 + 30 * rng.randint(0, 18)
+        windows.append((start, start + duration + rng.choice((0, 60, 120, 240))))
+    request: dict[str, Any] = {
+        "id": f"r{i}",
+        "lat": lat,
+        "lon": lon,
+        "category": rng.choice(categories),
+        "duration_minutes": duration,
+        "windows": [[at(a), at(b)] for a, b in windows],
+        "languages": [] if rng.random() < 0.4 else _sample(rng, LANGUAGES[:3], 1, 2),
+        "priority": rng.randint(1, 5),
+        "requires_vetted": rng.random() < 0.2,
+    }
+    pool = [*helper_ids, "h999"]  # preferences may name a helper that is not in the problem
+    if rng.random() < 0.35:
+        request["preferred_helpers"] = rng.sample(pool, min(len(pool), rng.randint(1, 2)))
+    if rng.random() < 0.15:
+        request["excluded_helpers"] = rng.sample(pool, 1)
+    return request
+
+
+def _regime_helper(
+    rng: random.Random, j: int, lat: float, lon: float, radius_km: float, categories: tuple[str, ...]
+) -> dict[str, Any]:
+    """A helper of the regime generators: capacity 0–3 (mostly 1–3), a long day or two shorter stretches."""
+    if rng.random() < 0.75:
+        a = 7 * 60 + 30 * rng.randint(0, 6)
+        windows = [(a, a + 60 * rng.randint(7, 11))]
+    else:
+        windows = []
+        for _ in range(2):
+            a = 8 * 60 + 30 * rng.randint(0, 16)
+            windows.append((a, a + rng.choice((120, 180, 240))))
+    return {
+        "id": f"h{j}",
+        "lat": lat,
+        "lon": lon,
+        "categories": _sample(rng, categories, 1, len(categories)) if rng.random() < 0.9 else list(categories),
+        "windows": [[at(a), at(b)] for a, b in windows],
+        "languages": _sample(rng, LANGUAGES[:3], 1, 3),
+        "max_distance_km": radius_km,
+        "capacity": rng.choice((0, 1, 1, 1, 2, 2, 3)),
+        "vetted": rng.random() < 0.7,
+    }
+
+
+def _in_disc(rng: random.Random, centre: tuple[float, float], radius_km: float) -> tuple[float, float]:
+    r = radius_km * math.sqrt(rng.random())
+    angle = rng.uniform(0, 2 * math.pi)
+    return moved(*centre, r * math.cos(angle), r * math.sin(angle))
+
+
+def scarce_problem(seed: int, ratio: float = 0.33, n_requests: int | None = None) -> dict[str, Any]:
+    """Few helpers for many requests: ``ratio`` helpers per request (at least one), all in one district.
+
+    Requests lie within 2 km of a point of Ghent; helpers too, with radii of 1.5–5 km, so each helper is
+    eligible for a good share of all requests and many requests compete for the same few helpers.  A
+    tenth of the requests stand at the very point of an earlier one, a tenth of the helpers at the point of
+    an earlier one (ties in score).  ``n_requests`` defaults to 20–60 (small enough for ``milp``); give
+    :data:`MEDIUM_REQUESTS` for the LP-bound size.  With ``ratio`` >= 1 the same generator gives the
+    plentiful regime (see :func:`plentiful_problem`)."""
+    rng = random.Random(seed)
+    centre = (51.0543, 3.7174)
+    n_r = n_requests if n_requests is not None else rng.randint(20, 60)
+    n_h = max(1, round(ratio * n_r))
+    categories = CATEGORIES[: rng.randint(1, 3)]
+    helper_ids = [f"h{j}" for j in range(n_h)]
+    requests: list[dict[str, Any]] = []
+    for i in range(n_r):
+        if requests and rng.random() < 0.1:
+            twin = rng.choice(requests)
+            lat, lon = twin["lat"], twin["lon"]
+        else:
+            lat, lon = _in_disc(rng, centre, 2.0)
+        requests.append(_regime_request(rng, i, lat, lon, helper_ids, categories))
+    helpers: list[dict[str, Any]] = []
+    for j in range(n_h):
+        if helpers and rng.random() < 0.1:
+            twin = rng.choice(helpers)
+            lat, lon = twin["lat"], twin["lon"]
+        else:
+            lat, lon = _in_disc(rng, centre, 2.0)
+        helpers.append(_regime_helper(rng, j, lat, lon, round(rng.uniform(1.5, 5.0), 3), categories))
+    return {"version": 1, "requests": requests, "helpers": helpers}
+
+
+def plentiful_problem(seed: int, ratio: float = 4.0, n_requests: int | None = None) -> dict[str, Any]:
+    """The contrast to the scarce regime: ``ratio`` (4) helpers per request, otherwise alike."""
+    return scarce_problem(seed, ratio, n_requests)
+
+
+def clustered_problem(
+    seed: int,
+    clusters: int | None = None,
+    n_requests: int | None = None,
+    *,
+    ratio: float = 0.6,
+    clustered_share: float = 0.85,
+    side_km: float = 6.0,
+) -> dict[str, Any]:
+    """Demand packed in ``clusters`` (1–3, drawn when None) small clusters, helpers spread evenly.
+
+    ``clustered_share`` of the requests lie within 300 m of a cluster centre (the centres in the middle
+    half of a ``side_km`` square, 6 km by default); the rest are spread over the square.  The helpers
+    (``ratio`` per request) stand on a jittered grid over the whole square with radii of 0.5–2.5 km, so
+    only the few helpers near a cluster can serve it and they are contested by the cluster's many
+    requests, while helpers far from the clusters idle.  ``n_requests`` defaults to 20–60; give
+    :data:`MEDIUM_REQUESTS` for the LP-bound size."""
+    rng = random.Random(seed)
+    n_clusters = clusters if clusters is not None else rng.randint(1, 3)
+    n_r = n_requests if n_requests is not None else rng.randint(20, 60)
+    n_h = max(1, round(ratio * n_r))
+    categories = CATEGORIES[: rng.randint(1, 3)]
+    helper_ids = [f"h{j}" for j in range(n_h)]
+    south_west = (51.03, 3.68)
+    low, high = side_km / 4, 3 * side_km / 4
+    centres = [moved(*south_west, rng.uniform(low, high), rng.uniform(low, high)) for _ in range(n_clusters)]
+    requests: list[dict[str, Any]] = []
+    for i in range(n_r):
+        if rng.random() < clustered_share:
+            lat, lon = _in_disc(rng, rng.choice(centres), 0.3)
+        else:
+            lat, lon = moved(*south_west, rng.uniform(0, side_km), rng.uniform(0, side_km))
+        requests.append(_regime_request(rng, i, lat, lon, helper_ids, categories))
+    side = max(1, math.ceil(math.sqrt(n_h)))
+    step = side_km / side
+    helpers: list[dict[str, Any]] = []
+    for j in range(n_h):
+        row, col = divmod(j, side)
+        north = (row + 0.5) * step + rng.uniform(-0.3, 0.3) * step
+        east = (col + 0.5) * step + rng.uniform(-0.3, 0.3) * step
+        lat, lon = moved(*south_west, north, east)
+        helpers.append(_regime_helper(rng, j, lat, lon, round(rng.uniform(0.5, 2.5), 3), categories))
+    return {"version": 1, "requests": requests, "helpers": helpers}
