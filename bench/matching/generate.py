@@ -91,19 +91,29 @@ def _time(day: str, minutes: int) -> str:
     return f"{day}T{minutes // 60:02d}:{minutes % 60:02d}"
 
 
-def generate(scale: str, seed: int) -> dict[str, Any]:
+def generate(scale: str, seed: int, ratio: float | None = None, clustered: bool = False) -> dict[str, Any]:
+    """One instance.  ``ratio``: helpers per request (default: the scale's own, 4); ``clustered``: most
+    requests (80 %) in three districts, the rest over the city by population."""
     spec = SCALES[scale]
     rng = np.random.default_rng(seed)
     geometries, weights = _districts()
+    request_weights = weights
+    if clustered:
+        hot = np.argsort(-weights)[:3]
+        request_weights = 0.2 * weights
+        request_weights[hot] += 0.8 / 3
+        request_weights = request_weights / request_weights.sum()
     union = shapely.union_all(geometries)
     lon0, lat0, lon1, lat1 = union.bounds
     tiles_x, tiles_y = spec["tiles"]  # type: ignore[misc]
     per_r, per_h = int(spec["requests"]), int(spec["helpers"])  # type: ignore[call-overload]
+    if ratio is not None:
+        per_h = max(1, round(per_r * ratio))
     req_pts, help_pts = [], []
     for j in range(tiles_y):
         for i in range(tiles_x):
             shift = np.array([j * (lat1 - lat0), i * (lon1 - lon0)])
-            req_pts.append(_points(rng, per_r, geometries, weights) + shift)
+            req_pts.append(_points(rng, per_r, geometries, request_weights) + shift)
             help_pts.append(_points(rng, per_h, geometries, weights) + shift)
     rp, hp = np.concatenate(req_pts), np.concatenate(help_pts)
     n_r, n_h = len(rp), len(hp)
@@ -213,10 +223,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", choices=sorted(SCALES), default="ghent")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--ratio", type=float, help="helpers per request (default 4)")
+    parser.add_argument("--clustered", action="store_true", help="80 %% of the requests in three districts")
     parser.add_argument("-o", "--output", type=Path, required=True)
     args = parser.parse_args()
     started = time.perf_counter()
-    problem = generate(args.scale, args.seed)
+    problem = generate(args.scale, args.seed, args.ratio, args.clustered)
     with args.output.open("w", encoding="utf-8") as handle:
         json.dump(problem, handle, separators=(",", ":"))
     size = args.output.stat().st_size

@@ -145,7 +145,8 @@ def _print_stats(solution: Solution, seconds: dict[str, float], out: TextIO) -> 
     out.write(
         f"{len(solution.assignments)} assigned, {len(solution.unassigned)} unassigned, score {solution.score:.6f}, "
         f"optimal {str(solution.optimal).lower()}; {stats.candidate_pairs} candidate pairs, "
-        f"{stats.expansions} radius expansions, {stats.augmentations} augmenting paths\n"
+        f"{stats.expansions} radius expansions, {stats.augmentations} augmenting paths; method {stats.method}, "
+        f"{stats.rounds} pricing rounds, {stats.priced_pairs} pairs priced\n"
     )
     parts = {"parse": seconds["parse"], **stats.seconds, "write": seconds["write"]}
     out.write("seconds: " + ", ".join(f"{name} {value:.3f}" for name, value in parts.items()) + "\n")

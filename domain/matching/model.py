@@ -133,6 +133,8 @@ class SolveStats:
     expansions: int = 0
     augmentations: int = 0
     method: str = ""
+    rounds: int = 0
+    priced_pairs: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
 
 

@@ -39,8 +39,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .compiled import F64, I64, Compiled, compile_problem, distances, eligible, haversine_km, is_preferred, scores
+from .flow import flow_optimum, least_prices
 from .model import PREFERRED_BONUS, PRIORITY_WEIGHT, Assignment, Problem, Solution, SolveStats, paused_gc
-from .spatial import HelperIndex
+from .spatial import HelperIndex, RequestIndex
 
 SCALE = 10**9
 """Integer score units per score point."""
@@ -50,6 +51,18 @@ DEFAULT_K = 8
 
 _INF = float("inf")
 _REQ, _HELPER, _DROP, _EXPAND = 0, 1, 2, 3
+
+NO_BOUND = 1 << 62
+"""A helper's bound when no pairs were listed from its side: no price reaches it."""
+
+METHODS = ("auto", "paths", "flow")
+"""``paths``: shortest augmenting paths (fast where helpers are plentiful); ``flow``: min-cost flow over the
+listed pairs with pricing (fast where they are scarce); ``auto``: paths, switching to flow when the paths
+grow long (see :meth:`Engine.over_budget`)."""
+
+
+class _OverBudget(Exception):
+    """The augmenting paths grew long: helpers are scarce, the flow method takes over."""
 
 
 def helper_index(problem: Problem) -> HelperIndex:
@@ -102,6 +115,14 @@ class Engine:
         self.expansions = 0
         self.augmentations = 0
         self.relaxations = 0
+        self.rounds = 0
+        self.priced = 0
+        self.method = "paths"
+        self.budget: tuple[int, int] | None = None
+        self.found: tuple[I64, I64, I64, tuple[str, I64, I64]] | None = None
+        self.vb = np.full(cp.n_h, NO_BOUND, dtype=np.int64)
+        self.added: list[tuple[I64, I64, I64]] = []
+        self._request_index: RequestIndex | None = None
 
     # ------------------------------------------------------------------------------------------------
     # 1. candidates
@@ -140,7 +161,14 @@ class Engine:
         cut = rank == self.keep
         limit[ri[cut]] = dist[cut]
         inside = rank < self.keep
-        ri, hi, dist = ri[inside], hi[inside], dist[inside]
+        self._set_lists(ri[inside], hi[inside], dist[inside], limit)
+        self.timer.lap("candidates")
+
+    def _set_lists(self, ri: I64, hi: I64, dist: F64, limit: F64) -> None:
+        """The listed pairs, with every eligible preferred pair added, and the requests' bounds from ``limit``
+        (all eligible pairs of a request nearer than its limit are among ``ri, hi``)."""
+        cp = self.cp
+        n_r = cp.n_r
         # preferred helpers: always listed when eligible
         if len(cp.pref_keys):
             pr = cp.pref_keys // max(cp.n_h, 1)
@@ -163,6 +191,29 @@ class Engine:
         self.limit = limit
         self.ub = np.where(np.isfinite(limit), _bound(cp.r_prio, np.where(np.isfinite(limit), limit, 0.0)), 0)
         self.ub = np.maximum(self.ub, 0)
+
+    def helper_candidates(self) -> None:
+        """Where helpers are scarce, list from the helpers' side: each helper's requests that score at least a
+        floor, all of them preferred pairs.  Nothing is listed from the requests' side (their bound is above
+        any score), so the helpers' bounds (``vb`` = the floor) are what covers the unlisted pairs.
+
+        The floor is ``100 (q - 1)`` where ``q`` is the highest priority such that the requests of priority
+        ``q`` and above outnumber the places: a helper is then contested by such requests, its price ends
+        near ``100 q`` and above the floor, and the lower priorities never need listing.
+        """
+        cp = self.cp
+        places = int(cp.h_cap.sum())
+        by_level = np.bincount(np.clip(cp.r_prio, 1, RequestIndex.LEVELS), minlength=RequestIndex.LEVELS + 1)
+        at_least = np.cumsum(by_level[::-1])[::-1]  # at_least[q]: requests of priority q or more
+        level = max([q for q in range(1, RequestIndex.LEVELS + 1) if at_least[q] >= places], default=1)
+        floor = round(PRIORITY_WEIGHT * (level - 1) * SCALE)
+        helpers = np.flatnonzero(cp.h_cap > 0)
+        if self._request_index is None:
+            self._request_index = RequestIndex(cp)
+        ri, hi, dist = self._request_index.search(helpers, np.full(len(helpers), floor, dtype=np.int64))
+        self.vb[helpers] = floor
+        limit = np.where(self.cap_r >= 0, 0.0, _INF)
+        self._set_lists(ri, hi, dist, limit)
         self.timer.lap("candidates")
 
     # ------------------------------------------------------------------------------------------------
@@ -246,7 +297,22 @@ class Engine:
         self.cap_h = self.cp.h_cap.tolist()
         for r in self.queue:
             self._insert(r)
+            if self.budget is not None and self.over_budget():
+                self.timer.lap("augment")
+                raise _OverBudget
         self.timer.lap("augment")
+
+    def over_budget(self) -> bool:
+        """Whether the augmenting paths have done more work than the flow method would need.
+
+        Where helpers are plentiful, a path ends after a few steps and requests rarely widen their search.
+        Where they are scarce, most requests end unassigned, each of them must widen its search to its whole
+        radius, and each path wanders through many full helpers: then the work per request grows and
+        this says so, early (the budget is a few times the listed pairs).
+        """
+        assert self.budget is not None
+        max_expansions, max_relaxations = self.budget
+        return self.expansions > max_expansions or self.relaxations > max_relaxations
 
     def _insert(self, r0: int) -> None:
         """One Dijkstra from request r0, kept in one piece: this loop is where the solver spends its time."""
@@ -355,39 +421,132 @@ class Engine:
             load[old] -= 1
             h = old
 
+    def all_arcs(self) -> tuple[I64, I64, I64]:
+        """Every listed pair: the first lists, the widened searches of the paths and the pairs pricing added."""
+        ri, hi, big_s = self.arc_r, self.arc_h, self.arc_s
+        extra = getattr(self, "extra", None)
+        if extra:
+            replaced = np.zeros(self.cp.n_r, dtype=np.bool_)
+            replaced[list(extra)] = True
+            keep = ~replaced[ri]
+            parts_r, parts_h, parts_s = [ri[keep]], [hi[keep]], [big_s[keep]]
+            for r, (hs, ss) in extra.items():
+                parts_r.append(np.full(len(hs), r, dtype=np.int64))
+                parts_h.append(np.array(hs, dtype=np.int64))
+                parts_s.append(np.array(ss, dtype=np.int64))
+            ri, hi, big_s = np.concatenate(parts_r), np.concatenate(parts_h), np.concatenate(parts_s)
+        if self.added:
+            ri = np.concatenate([ri, *(a[0] for a in self.added)])
+            hi = np.concatenate([hi, *(a[1] for a in self.added)])
+            big_s = np.concatenate([big_s, *(a[2] for a in self.added)])
+        return ri, hi, big_s
+
+    def request_bounds(self) -> I64:
+        return np.array(getattr(self, "ub_list", self.ub), dtype=np.int64)
+
+    # ------------------------------------------------------------------------------------------------
+    # 3b. where helpers are scarce: min-cost flow over the listed pairs, least prices, pricing
+
+    def flow_rounds(self) -> bool:
+        """Solve the listed pairs as a min-cost flow, price them, add the unlisted pairs that undercut the
+        prices, and again, until the certificate holds.  Returns whether it holds (it always should)."""
+        self.method = "flow"
+        cp = self.cp
+        while True:
+            self.rounds += 1
+            ri, hi, big_s = self.all_arcs()
+            match = flow_optimum(cp.n_r, cp.h_cap, ri, hi, big_s)
+            self.timer.lap("flow")
+            u, p = least_prices(cp.n_h, ri, hi, big_s, match)
+            self.u, self.p, self.match = u.tolist(), p.tolist(), match.tolist()
+            self.timer.lap("prices")
+            if self.certify():
+                return True
+            if self.found is None:
+                return False
+            self.list_found()
+
+    def price(self, u: I64, p: I64) -> bool:
+        """Search the unlisted pairs that no bound covers; True when none violates ``u[r] + p[h] >= S(r, h)``.
+
+        A request whose value is at least its bound (``u >= ub``) has no unlisted pair scoring above its value;
+        a helper whose price is at least its bound (``p >= vb``) has none above its price.  Only a pair of an
+        uncovered request and an uncovered helper can violate, and only if it scores more than ``u[r] + p[h]``.
+        Such pairs are searched from the cheaper side: from each uncovered request, all helpers scoring at least
+        ``u[r]`` (within ``100 priority - u[r]``); or from each uncovered helper, all requests scoring at least
+        ``p[h]`` (per priority, within ``100 priority - p[h]``).  What was searched is kept for the next round
+        (``found``): all of it is then listed and the searched side's bounds drop to the values, so that the
+        next round covers it without searching again.
+        """
+        cp = self.cp
+        requests = u < self.request_bounds()
+        helpers = (p < self.vb) & (cp.h_cap > 0)
+        self.found = None
+        if not requests.any() or not helpers.any():
+            return True
+        r_ids, h_ids = np.flatnonzero(requests), np.flatnonzero(helpers)
+        r_radius = np.minimum(self.cap_r[r_ids], PRIORITY_WEIGHT * cp.r_prio[r_ids] - u[r_ids] / SCALE + 1e-6)
+        levels = np.arange(1, RequestIndex.LEVELS + 1)
+        h_radius = np.minimum(cp.h_rad[h_ids][:, None], PRIORITY_WEIGHT * levels[None, :] - p[h_ids][:, None] / SCALE)
+        # the pairs each side would look at, up to the same factor (area of the map / pi)
+        uncovered_by_level = np.bincount(np.clip(cp.r_prio[r_ids], 1, 5), minlength=6)[1:]
+        from_requests = float(np.square(np.maximum(r_radius, 0.0)).sum()) * len(h_ids)
+        from_helpers = float((np.square(np.maximum(h_radius, 0.0)) * uncovered_by_level).sum())
+        if from_requests <= from_helpers:
+            ri, hi, dist = self.index.search(r_ids, r_radius)
+            side = ("requests", r_ids, _bound(cp.r_prio[r_ids], np.maximum(r_radius, 0.0)))
+            uncovered = helpers[hi]
+        else:
+            if self._request_index is None:
+                self._request_index = RequestIndex(cp)
+            ri, hi, dist = self._request_index.search(h_ids, p[h_ids])
+            side = ("helpers", h_ids, p[h_ids])
+            uncovered = requests[ri]
+        self.priced += len(ri)
+        big_s = integer_scores(cp, ri, hi, dist)
+        self.found = (ri, hi, big_s, side)
+        return not bool((uncovered & (u[ri] + p[hi] < big_s)).any())
+
+    def list_found(self) -> None:
+        """List the pairs the last search found (those not listed yet) and lower the searched side's bounds."""
+        assert self.found is not None
+        ri, hi, big_s, (side, ids, bounds) = self.found
+        self.found = None
+        if side == "requests":
+            ub = self.request_bounds()
+            ub[ids] = np.minimum(ub[ids], np.maximum(bounds, 0))
+            self.ub_list = ub.tolist()
+        else:
+            self.vb[ids] = np.minimum(self.vb[ids], bounds)
+        old_r, old_h, _ = self.all_arcs()
+        known = np.sort(self.cp.pair_keys(old_r, old_h))
+        keys = self.cp.pair_keys(ri, hi)
+        pos = np.minimum(np.searchsorted(known, keys), max(len(known) - 1, 0))
+        new = known[pos] != keys if len(known) else np.ones(len(keys), dtype=np.bool_)
+        if new.any():
+            self.added.append((ri[new], hi[new], big_s[new]))
+
     # ------------------------------------------------------------------------------------------------
     # 4. certificate
 
-    def all_arcs(self) -> tuple[I64, I64, I64]:
-        if not self.extra:
-            return self.arc_r, self.arc_h, self.arc_s
-        replaced = np.zeros(self.cp.n_r, dtype=np.bool_)
-        replaced[list(self.extra)] = True
-        keep = ~replaced[self.arc_r]
-        parts_r = [self.arc_r[keep]]
-        parts_h = [self.arc_h[keep]]
-        parts_s = [self.arc_s[keep]]
-        for r, (hs, ss) in self.extra.items():
-            parts_r.append(np.full(len(hs), r, dtype=np.int64))
-            parts_h.append(np.array(hs, dtype=np.int64))
-            parts_s.append(np.array(ss, dtype=np.int64))
-        return np.concatenate(parts_r), np.concatenate(parts_h), np.concatenate(parts_s)
-
     def certify(self) -> bool:
-        """The dual certificate, checked from scratch on the final state (integers, exact)."""
+        """The dual certificate, checked from scratch on the final state (integers, exact).
+
+        Listed pairs are checked one by one; unlisted pairs are covered by a bound (``u >= ub`` on the
+        request's side or ``p >= vb`` on the helper's) or, where neither holds, searched and checked by
+        :meth:`price`.
+        """
         cp = self.cp
         u = np.array(self.u, dtype=np.int64)
         p = np.array(self.p, dtype=np.int64)
         match = np.array(self.match, dtype=np.int64)
         load = np.bincount(match[match >= 0], minlength=cp.n_h)
-        ub = np.array(self.ub_list, dtype=np.int64)
         ri, hi, big_s = self.all_arcs()
         checks = [
             bool((u >= 0).all()),
             bool((p >= 0).all()),
             bool((load <= cp.h_cap).all()),
             bool((u[ri] + p[hi] >= big_s).all()),  # dual feasible on listed pairs
-            bool((u >= ub).all()),  # ... and on unlisted pairs (ub = 0 where all are listed)
             bool((u[match < 0] == 0).all()),
             bool((p[load < cp.h_cap] == 0).all()),
         ]
@@ -406,6 +565,8 @@ class Engine:
                 primal = int(s_assigned.sum())
                 dual = int(u.sum()) + int((p * cp.h_cap).sum())
                 checks.append(primal == dual)
+        if all(checks):
+            checks.append(self.price(u, p) is True)  # ... and on unlisted pairs
         self.timer.lap("certificate")
         return all(checks)
 
@@ -429,29 +590,42 @@ class Engine:
             pairs.append(Assignment(request.id, helper.id, value, dist))
         self.timer.lap("solution")
         stats = SolveStats(
-            candidate_pairs=len(self.arc_r) + sum(len(hs) for hs, _ in self.extra.values()),
+            candidate_pairs=len(self.all_arcs()[0]),
             expansions=self.expansions,
             augmentations=self.augmentations,
-            method="primal-dual",
+            method=self.method,
+            rounds=self.rounds,
+            priced_pairs=self.priced,
             seconds=dict(self.timer.seconds),
         )
         del cp
         return Solution(tuple(pairs), math.fsum(values), optimal, tuple(unassigned), stats)
 
 
-def solve(problem: Problem, *, k: int = DEFAULT_K) -> Solution:
+def solve(problem: Problem, *, k: int = DEFAULT_K, method: str = "auto") -> Solution:
     """An optimal assignment of helpers to requests (maximum-weight b-matching), with its proof.
 
     ``Solution.optimal`` is True only when the dual certificate checks; ``Solution.score`` is the sum of
-    the assigned pairs' scores computed with the spec's formula.
+    the assigned pairs' scores computed with the spec's formula.  ``method`` is one of :data:`METHODS`.
     """
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {', '.join(METHODS)}, got {method!r}")
     with paused_gc():
         engine = Engine(problem, k=k)
+        scarce = int(engine.cp.h_cap.sum()) < engine.cp.n_r  # fewer places than requests
+        if method == "flow" or (method == "auto" and scarce):
+            engine.helper_candidates()
+            return engine.solution(engine.flow_rounds())
         engine.candidates()
         engine.prepass()
-        engine.augment_all()
-        optimal = engine.certify()
-        return engine.solution(optimal)
+        if method == "auto":
+            listed = len(engine.arc_r) + engine.cp.n_r
+            engine.budget = (engine.cp.n_r // 20 + 50, 4 * listed + 1000)
+        try:
+            engine.augment_all()
+        except _OverBudget:
+            return engine.solution(engine.flow_rounds())
+        return engine.solution(engine.certify())
 
 
-__all__ = ["SCALE", "Engine", "helper_index", "integer_scores", "is_preferred", "solve"]
+__all__ = ["METHODS", "NO_BOUND", "SCALE", "Engine", "helper_index", "integer_scores", "is_preferred", "solve"]

@@ -51,6 +51,85 @@ def _expand(counts: I64) -> tuple[I64, I64]:
     return segment, position
 
 
+def chord2(km: F64) -> F64:
+    """Squared chord on the unit sphere of a great-circle distance, slightly enlarged (never too small)."""
+    half = np.minimum(np.asarray(km, dtype=np.float64) / (2 * EARTH_RADIUS_KM), math.pi / 2)
+    result: F64 = 4.0 * np.sin(half) ** 2 * (1 + 1e-7) + 1e-15
+    return result
+
+
+class Grid:
+    """A latitude/longitude grid over a set of points, and the cells a circle can reach (proven on the sphere).
+
+    Longitudes are measured from the points' mean direction (``center``), so a set that straddles the date
+    line is still one block of columns.  Cells are about ``cell_km`` wide at the points' widest latitude.
+    """
+
+    def __init__(self, phi: F64, lam: F64, *, min_cell_km: float) -> None:
+        if len(phi):
+            center = math.atan2(float(np.sin(lam).mean()), float(np.cos(lam).mean()))
+        else:
+            phi = lam = np.zeros(1)
+            center = 0.0
+        self.center = center
+        lam_w = self.wrap(lam)
+        self.phi0, self.lam0 = float(phi.min()), float(lam_w.min())
+        phi_span, lam_span = float(phi.max()) - self.phi0, float(lam_w.max()) - self.lam0
+        cos_ref = max(math.cos(float(np.abs(phi).max())), 0.05)
+        area = max(phi_span * EARTH_RADIUS_KM, 1e-6) * max(lam_span * EARTH_RADIUS_KM * cos_ref, 1e-6)
+        g = max(2.0 * math.sqrt(area / max(len(phi), 1)), min_cell_km)
+        rows = int(phi_span / (g / EARTH_RADIUS_KM)) + 1
+        cols = int(lam_span / (g / EARTH_RADIUS_KM / cos_ref)) + 1
+        while rows * cols > (1 << 40):
+            g *= 2.0
+            rows = int(phi_span / (g / EARTH_RADIUS_KM)) + 1
+            cols = int(lam_span / (g / EARTH_RADIUS_KM / cos_ref)) + 1
+        self.cell_km = g
+        self.area_km2 = area
+        self.g_phi = g / EARTH_RADIUS_KM
+        self.g_lam = g / EARTH_RADIUS_KM / cos_ref
+        self.rows, self.cols = rows, cols
+
+    def wrap(self, lam: F64) -> F64:
+        result: F64 = (lam - self.center + math.pi) % (2 * math.pi) - math.pi
+        return result
+
+    def keys(self, part: I64, phi: F64, lon_degrees: F64) -> I64:
+        """The sort key (partition, row, column) of points."""
+        row = np.clip(np.floor((phi - self.phi0) / self.g_phi), 0, self.rows - 1).astype(np.int64)
+        lam_w = self.wrap(np.radians(lon_degrees))
+        col = np.clip(np.floor((lam_w - self.lam0) / self.g_lam), 0, self.cols - 1).astype(np.int64)
+        result: I64 = (part * self.rows + row) * self.cols + col
+        return result
+
+    def ranges(self, phi: F64, lon_degrees: F64, radius: F64) -> tuple[I64, I64, I64, I64]:
+        """Rows and columns (inclusive) that circles of ``radius`` km around the points can reach.
+
+        Latitude: a great-circle distance ``d`` changes latitude by at most ``d / R``.  Longitude: from the
+        haversine formula, ``hav(dλ) <= hav(d/R) / (cos φ1 cos φ2)`` with ``cos φ2 >= cos(|φ1| + d/R)``;
+        near a pole or across the date line every column is searched.
+        """
+        ang = radius / EARTH_RADIUS_KM * (1 + _SAFETY) + 1e-15
+        row_lo = np.floor((phi - ang - self.phi0) / self.g_phi)
+        row_hi = np.floor((phi + ang - self.phi0) / self.g_phi)
+        lam_w = self.wrap(np.radians(lon_degrees))
+        far = np.abs(phi) + ang
+        denominator = np.cos(phi) * np.cos(np.minimum(far, math.pi / 2))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            arg = np.sin(np.minimum(ang, math.pi) / 2) / np.sqrt(denominator)
+        full = (far >= math.pi / 2) | ~(arg < 1.0)
+        d_lam = 2 * np.arcsin(np.where(full, 0.0, arg)) * (1 + _SAFETY) + 1e-15
+        full |= (lam_w - d_lam < -math.pi) | (lam_w + d_lam >= math.pi)
+        col_lo = np.where(full, 0, np.floor((lam_w - d_lam - self.lam0) / self.g_lam))
+        col_hi = np.where(full, self.cols - 1, np.floor((lam_w + d_lam - self.lam0) / self.g_lam))
+        return (
+            np.maximum(row_lo, 0).astype(np.int64),
+            np.minimum(row_hi, self.rows - 1).astype(np.int64),
+            np.maximum(col_lo, 0).astype(np.int64),
+            np.minimum(col_hi, self.cols - 1).astype(np.int64),
+        )
+
+
 class HelperIndex:
     """The helpers of a compiled problem, partitioned and gridded for radius searches."""
 
@@ -61,31 +140,10 @@ class HelperIndex:
         active = cp.h_cap > 0
         # ---- grid geometry
         h_ids = np.flatnonzero(active)
-        if len(h_ids):
-            phi = cp.h_phi[h_ids]
-            lam = np.radians(cp.h_lon[h_ids])
-            center = math.atan2(float(np.sin(lam).mean()), float(np.cos(lam).mean()))
-            rmax = float(cp.h_rad[h_ids].max())
-        else:
-            phi = lam = np.zeros(1)
-            center, rmax = 0.0, 0.0
-        self.center = center
-        lam_w = self._wrap(lam)
-        self.phi0, self.lam0 = float(phi.min()), float(lam_w.min())
-        phi_span, lam_span = float(phi.max()) - self.phi0, float(lam_w.max()) - self.lam0
-        cos_ref = max(math.cos(float(np.abs(phi).max())), 0.05)
-        area = max(phi_span * EARTH_RADIUS_KM, 1e-6) * max(lam_span * EARTH_RADIUS_KM * cos_ref, 1e-6)
-        g = max(2.0 * math.sqrt(area / max(len(h_ids), 1)), rmax / 48.0, 0.01)
-        rows = int(phi_span / (g / EARTH_RADIUS_KM)) + 1
-        cols = int(lam_span / (g / EARTH_RADIUS_KM / cos_ref)) + 1
-        while rows * cols > (1 << 40):
-            g *= 2.0
-            rows = int(phi_span / (g / EARTH_RADIUS_KM)) + 1
-            cols = int(lam_span / (g / EARTH_RADIUS_KM / cos_ref)) + 1
-        self.cell_km = g
-        self.g_phi = g / EARTH_RADIUS_KM
-        self.g_lam = g / EARTH_RADIUS_KM / cos_ref
-        self.rows, self.cols = rows, cols
+        rmax = float(cp.h_rad[h_ids].max()) if len(h_ids) else 0.0
+        self.grid = Grid(cp.h_phi[h_ids], np.radians(cp.h_lon[h_ids]), min_cell_km=max(rmax / 48.0, 0.01))
+        self.cell_km = self.grid.cell_km
+        self.rows, self.cols = self.grid.rows, self.grid.cols
 
         # ---- request plans (grouped by category, language set, vetting)
         # partition raw id: ((category * (n_langs + 1)) + (language + 1)) * 2 + vetted_only
@@ -165,33 +223,13 @@ class HelperIndex:
         self.any_skip = bool(self.plan_skip.any())
 
         # ---- sort entries by (partition, row, column)
-        ent_row = self._row(cp.h_phi[ent_h])
-        ent_col = self._col(self._wrap(np.radians(cp.h_lon[ent_h])))
-        keys = (ent_part * self.rows + ent_row) * self.cols + ent_col
+        keys = self.grid.keys(ent_part, cp.h_phi[ent_h], cp.h_lon[ent_h])
         order = np.argsort(keys, kind="stable")
         self.keys = keys[order]
         self.ent_h = ent_h[order]
         self.entries = len(self.keys)
         # chord² of each helper's radius (for the cheap pre-filter)
-        self.h_chord2 = self._chord2(cp.h_rad)
-
-    # -------------------------------------------------------------------------------------------------
-    @staticmethod
-    def _chord2(km: F64) -> F64:
-        """Squared chord on the unit sphere of a great-circle distance, slightly enlarged (never too small)."""
-        half = np.minimum(np.asarray(km, dtype=np.float64) / (2 * EARTH_RADIUS_KM), math.pi / 2)
-        result: F64 = 4.0 * np.sin(half) ** 2 * (1 + 1e-7) + 1e-15
-        return result
-
-    def _wrap(self, lam: F64) -> F64:
-        result: F64 = (lam - self.center + math.pi) % (2 * math.pi) - math.pi
-        return result
-
-    def _row(self, phi: F64) -> I64:
-        return np.clip(np.floor((phi - self.phi0) / self.g_phi), 0, self.rows - 1).astype(np.int64)
-
-    def _col(self, lam_w: F64) -> I64:
-        return np.clip(np.floor((lam_w - self.lam0) / self.g_lam), 0, self.cols - 1).astype(np.int64)
+        self.h_chord2 = chord2(cp.h_rad)
 
     # -------------------------------------------------------------------------------------------------
     def search(self, requests: I64, radius: F64) -> tuple[I64, I64, F64]:
@@ -210,24 +248,7 @@ class HelperIndex:
         if len(requests) == 0 or self.entries == 0:
             return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
         # ---- rows and columns of each query
-        ang = radius / EARTH_RADIUS_KM * (1 + _SAFETY) + 1e-15
-        phi = cp.r_phi[requests]
-        row_lo = np.floor((phi - ang - self.phi0) / self.g_phi)
-        row_hi = np.floor((phi + ang - self.phi0) / self.g_phi)
-        lam_w = self._wrap(np.radians(cp.r_lon[requests]))
-        far = np.abs(phi) + ang
-        denominator = np.cos(phi) * np.cos(np.minimum(far, math.pi / 2))
-        with np.errstate(divide="ignore", invalid="ignore"):
-            arg = np.sin(np.minimum(ang, math.pi) / 2) / np.sqrt(denominator)
-        full = (far >= math.pi / 2) | ~(arg < 1.0)
-        d_lam = 2 * np.arcsin(np.where(full, 0.0, arg)) * (1 + _SAFETY) + 1e-15
-        full |= (lam_w - d_lam < -math.pi) | (lam_w + d_lam >= math.pi)
-        col_lo = np.where(full, 0, np.floor((lam_w - d_lam - self.lam0) / self.g_lam))
-        col_hi = np.where(full, self.cols - 1, np.floor((lam_w + d_lam - self.lam0) / self.g_lam))
-        row_lo = np.maximum(row_lo, 0).astype(np.int64)
-        row_hi = np.minimum(row_hi, self.rows - 1).astype(np.int64)
-        col_lo = np.maximum(col_lo, 0).astype(np.int64)
-        col_hi = np.minimum(col_hi, self.cols - 1).astype(np.int64)
+        row_lo, row_hi, col_lo, col_hi = self.grid.ranges(cp.r_phi[requests], cp.r_lon[requests], radius)
         n_rows = np.where((row_hi >= row_lo) & (col_hi >= col_lo), row_hi - row_lo + 1, 0)
         # ---- (query, partition) combinations
         plan = self.request_plan[requests]
@@ -244,7 +265,7 @@ class HelperIndex:
         counts = end - start
         nonzero = counts > 0
         q, start, counts, slot_of = q[nonzero], start[nonzero], counts[nonzero], slot[qpr_i][nonzero]
-        chord_q = self._chord2(radius)
+        chord_q = chord2(radius)
         # ---- walk the ranges in chunks of about CHUNK_PAIRS pairs
         cumulative = np.cumsum(counts)
         first = 0
@@ -280,10 +301,89 @@ class HelperIndex:
         """Chord distance within both the search radius and the helper's radius (cheap, never too strict)."""
         cp = self.cp
         diff = cp.r_xyz[ri] - cp.h_xyz[hi]
-        chord2 = np.einsum("ij,ij->i", diff, diff)
-        ok: Bool = chord2 <= np.minimum(chord2_limit, self.h_chord2[hi])
+        squared = np.einsum("ij,ij->i", diff, diff)
+        ok: Bool = squared <= np.minimum(chord2_limit, self.h_chord2[hi])
         return ok
 
     def useful_radius(self, r: int) -> float:
         """Beyond this distance a pair scores <= 0 (never worth assigning) or no helper reaches."""
         return min(float(self.request_rmax[r]), PRIORITY_WEIGHT * int(self.cp.r_prio[r]))
+
+
+class RequestIndex:
+    """The requests of a compiled problem, by (category, priority) and grid cell: the helpers' side of the search.
+
+    A helper with a price ``p`` can only be undercut by a request that scores more than ``p`` with it, and a
+    request of priority ``q`` scores ``100 q - distance`` (plus 5 for a preferred helper): so the helper looks
+    at each priority within the radius ``100 q - p``, usually only the highest priorities and nearby.  Where
+    helpers are scarce their prices are high, and this finds the few pairs that matter without listing the
+    many that cannot.
+    """
+
+    LEVELS = 5
+
+    def __init__(self, cp: Compiled) -> None:
+        self.cp = cp
+        rmax = float(cp.h_rad.max()) if cp.n_h else 0.0
+        self.grid = Grid(cp.r_phi, np.radians(cp.r_lon), min_cell_km=max(rmax / 16.0, 0.01))
+        part = cp.r_cat * self.LEVELS + (np.clip(cp.r_prio, 1, self.LEVELS) - 1)
+        keys = self.grid.keys(part, cp.r_phi, cp.r_lon)
+        order = np.argsort(keys, kind="stable")
+        self.keys = keys[order]
+        self.ent_r = order.astype(np.int64)
+
+    def search(self, helpers: I64, floor: I64, requests: Bool | None = None) -> tuple[I64, I64, F64]:
+        """Eligible pairs ``(request, helper)`` scoring at least ``floor[k]`` (integer units of 1e-9 points) with
+        helper ``helpers[k]``; only requests where ``requests`` is True when it is given."""
+        from .solver import SCALE, integer_scores  # the one definition of integer scores
+
+        cp = self.cp
+        helpers = np.asarray(helpers, dtype=np.int64)
+        floor = np.asarray(floor, dtype=np.int64)
+        n_cat = cp.h_cat_ptr[helpers + 1] - cp.h_cat_ptr[helpers]
+        seg, pos = _expand(n_cat * self.LEVELS)
+        h = helpers[seg]
+        category = cp.h_cat_codes[cp.h_cat_ptr[h] + pos // self.LEVELS]
+        level = pos % self.LEVELS + 1
+        radius = np.minimum(cp.h_rad[h], PRIORITY_WEIGHT * level - floor[seg] / SCALE + 1e-6)
+        live = radius >= 0
+        h, category, level, radius, need = h[live], category[live], level[live], radius[live], floor[seg][live]
+        empty = np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
+        if len(h) == 0:
+            return empty
+        row_lo, row_hi, col_lo, col_hi = self.grid.ranges(cp.h_phi[h], cp.h_lon[h], radius)
+        n_rows = np.where((row_hi >= row_lo) & (col_hi >= col_lo), row_hi - row_lo + 1, 0)
+        q, k = _expand(n_rows)
+        base = ((category[q] * self.LEVELS + level[q] - 1) * self.grid.rows + row_lo[q] + k) * self.grid.cols
+        start = np.searchsorted(self.keys, base + col_lo[q], side="left")
+        counts = np.searchsorted(self.keys, base + col_hi[q], side="right") - start
+        nonzero = counts > 0
+        q, start, counts = q[nonzero], start[nonzero], counts[nonzero]
+        limit = chord2(radius)
+        out_r, out_h, out_d = [], [], []
+        cumulative = np.cumsum(counts)
+        first = 0
+        while first < len(counts):
+            done_before = int(cumulative[first - 1]) if first else 0
+            last = max(int(np.searchsorted(cumulative, done_before + CHUNK_PAIRS, side="right")), first + 1)
+            seg_c, pos_c = _expand(counts[first:last])
+            qi = q[first:last][seg_c]
+            ri = self.ent_r[start[first:last][seg_c] + pos_c]
+            hi = h[qi]
+            diff = cp.r_xyz[ri] - cp.h_xyz[hi]
+            keep = np.einsum("ij,ij->i", diff, diff) <= limit[qi]
+            if requests is not None:
+                keep &= requests[ri]
+            idx = np.flatnonzero(keep)
+            ri, hi, qi = ri[idx], hi[idx], qi[idx]
+            dist = distances(cp, ri, hi)
+            ok = ((dist <= radius[qi]) | (radius[qi] >= cp.h_rad[hi])) & eligible(cp, ri, hi, dist)
+            ri, hi, dist, qi = ri[ok], hi[ok], dist[ok], qi[ok]
+            enough = integer_scores(cp, ri, hi, dist) >= np.maximum(need[qi], 1)
+            out_r.append(ri[enough])
+            out_h.append(hi[enough])
+            out_d.append(dist[enough])
+            first = last
+        if not out_r:
+            return empty
+        return np.concatenate(out_r), np.concatenate(out_h), np.concatenate(out_d)
