@@ -10,7 +10,7 @@ flow is trusted for nothing: a wrong flow fails the certificate, it never become
 from __future__ import annotations
 
 import numpy as np
-from ortools.graph.python import min_cost_flow
+from ortools.graph.python import min_cost_flow  # type: ignore[import-untyped]
 
 from .compiled import I64
 
