@@ -10,6 +10,9 @@ process's maximum resident set size.  Instances are cached in ``var/bench/`` by 
 Prints one Markdown table: wall time, peak RSS and score of the exact solve, the greedy baseline and
 (with ``--reference``) the straightforward KD-tree + OR-Tools pipeline; the check of each solution;
 where the exact solver's time went; and the time of one request's top-10 suggestions.
+
+For every supply regime (helpers per request 0.1 … 4, clustered demand) side by side with an independent
+exact pipeline, see ``grid.py``.
 """
 
 from __future__ import annotations
