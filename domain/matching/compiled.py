@@ -79,6 +79,36 @@ def _windows(windows_list: list[tuple[tuple[datetime, datetime], ...]]) -> tuple
     return ptr, starts, ends
 
 
+SLOT_SECONDS = 7200
+"""Width of a slot of the window pre-filter (two hours)."""
+
+SLOT_WORDS = 2
+"""Slots are counted modulo 64 * SLOT_WORDS (about ten days of two-hour slots)."""
+
+
+def _slot_masks(wptr: I64, starts: I64, ends: I64) -> U64:
+    """For each record, the two-hour slots (modulo ten days) that its windows touch, as bits.
+
+    Two windows that overlap share an instant, so their records share that instant's slot: records whose
+    masks share no bit have no overlap at all.  The converse does not hold (slots wrap around after ten
+    days, and a shared slot is not a long enough overlap), so this only spares the exact rule work.
+    """
+    n = len(wptr) - 1
+    total_bits = 64 * SLOT_WORDS
+    out = np.zeros((n, SLOT_WORDS), dtype=np.uint64)
+    if len(starts) == 0:
+        return out
+    owner = np.repeat(np.arange(n, dtype=np.int64), wptr[1:] - wptr[:-1])
+    first = starts // SLOT_SECONDS
+    count = np.where(ends > starts, (ends - 1) // SLOT_SECONDS - first + 1, 0)
+    count = np.minimum(count, total_bits)
+    for step in range(int(count.max(initial=0))):
+        live = np.flatnonzero(count > step)
+        bit = (first[live] + step) % total_bits
+        np.bitwise_or.at(out, (owner[live], bit // 64), np.left_shift(np.uint64(1), (bit % 64).astype(np.uint64)))
+    return out
+
+
 def _unit_vectors(phi: F64, lam: F64) -> F64:
     cos_phi = np.cos(phi)
     return np.stack([cos_phi * np.cos(lam), cos_phi * np.sin(lam), np.sin(phi)], axis=1)
@@ -104,6 +134,7 @@ class Compiled:
     r_wptr: I64
     r_ws: I64
     r_we: I64
+    r_slots: U64
     # helpers
     h_lat: F64
     h_lon: F64
@@ -117,6 +148,7 @@ class Compiled:
     h_wptr: I64
     h_ws: I64
     h_we: I64
+    h_slots: U64
     # preferred / excluded pairs as sorted keys r * n_h + h
     pref_keys: I64
     excl_keys: I64
@@ -191,6 +223,7 @@ def compile_problem(problem: Problem) -> Compiled:
         r_vet=np.fromiter((r.requires_vetted for r in requests), dtype=np.bool_, count=n_r),
         r_dur=np.fromiter((r.duration_minutes for r in requests), dtype=np.float64, count=n_r) * 60.0,
         r_wptr=r_wptr,
+        r_slots=_slot_masks(r_wptr, r_ws, r_we),
         r_ws=r_ws,
         r_we=r_we,
         h_lat=h_lat,
@@ -204,6 +237,7 @@ def compile_problem(problem: Problem) -> Compiled:
         h_cap=np.fromiter((min(h.capacity, n_r) for h in helpers), dtype=np.int64, count=n_h),
         h_vet=np.fromiter((h.vetted for h in helpers), dtype=np.bool_, count=n_h),
         h_wptr=h_wptr,
+        h_slots=_slot_masks(h_wptr, h_ws, h_we),
         h_ws=h_ws,
         h_we=h_we,
         pref_keys=np.unique(np.array(pref, dtype=np.int64)),
@@ -361,6 +395,11 @@ def eligible(cp: Compiled, ri: I64, hi: I64, dist: F64) -> Bool:
     sub_ok = rule_distance(cp, sub_r, sub_h, dist[keep])
     sub_ok &= rule_not_excluded(cp, sub_r, sub_h)
     inner = np.flatnonzero(sub_ok)
+    if len(inner):
+        ir, ih = sub_r[inner], sub_h[inner]
+        share = ((cp.r_slots[ir] & cp.h_slots[ih]) != 0).any(axis=1)
+        sub_ok[inner] = share
+        inner = inner[share]
     if len(inner):
         sub_ok[inner] = rule_window(cp, sub_r[inner], sub_h[inner])
     ok[keep] = sub_ok

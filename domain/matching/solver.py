@@ -192,28 +192,36 @@ class Engine:
         self.ub = np.where(np.isfinite(limit), _bound(cp.r_prio, np.where(np.isfinite(limit), limit, 0.0)), 0)
         self.ub = np.maximum(self.ub, 0)
 
-    def helper_candidates(self) -> None:
-        """Where helpers are scarce, list from the helpers' side: each helper's requests that score at least a
-        floor, all of them preferred pairs.  Nothing is listed from the requests' side (their bound is above
-        any score), so the helpers' bounds (``vb`` = the floor) are what covers the unlisted pairs.
+    def helper_candidates(self, contest: int = 3) -> None:
+        """Where helpers are scarce, list from the helpers' side: each helper's requests of the highest
+        priorities, level by level, until it has ``contest`` times its places (or all levels); and every
+        preferred pair.  Nothing is listed from the requests' side (their bound is above any score).
 
-        The floor is ``100 (q - 1)`` where ``q`` is the highest priority such that the requests of priority
-        ``q`` and above outnumber the places: a helper is then contested by such requests, its price ends
-        near ``100 q`` and above the floor, and the lower priorities never need listing.
+        A helper that listed every request of priority ``q`` and above has no unlisted pair scoring above
+        ``100 (q - 1)``: that is its bound ``vb``.  Contested by several such requests, its price ends above
+        it, so the lower priorities never need listing; where it is not, pricing lists what is missing.
         """
         cp = self.cp
-        places = int(cp.h_cap.sum())
-        by_level = np.bincount(np.clip(cp.r_prio, 1, RequestIndex.LEVELS), minlength=RequestIndex.LEVELS + 1)
-        at_least = np.cumsum(by_level[::-1])[::-1]  # at_least[q]: requests of priority q or more
-        level = max([q for q in range(1, RequestIndex.LEVELS + 1) if at_least[q] >= places], default=1)
-        floor = round(PRIORITY_WEIGHT * (level - 1) * SCALE)
-        helpers = np.flatnonzero(cp.h_cap > 0)
         if self._request_index is None:
             self._request_index = RequestIndex(cp)
-        ri, hi, dist = self._request_index.search(helpers, np.full(len(helpers), floor, dtype=np.int64))
-        self.vb[helpers] = floor
-        limit = np.where(self.cap_r >= 0, 0.0, _INF)
-        self._set_lists(ri, hi, dist, limit)
+        search = self._request_index.search
+        waiting = np.flatnonzero(cp.h_cap > 0)
+        listed = np.zeros(cp.n_h, dtype=np.int64)
+        got: list[tuple[I64, I64, F64]] = []
+        for level in range(RequestIndex.LEVELS, 0, -1):
+            if len(waiting) == 0:
+                break
+            ri, hi, dist = search(waiting, np.zeros(len(waiting), dtype=np.int64), level=level)
+            got.append((ri, hi, dist))
+            listed += np.bincount(hi, minlength=cp.n_h)
+            enough = listed[waiting] >= contest * cp.h_cap[waiting]
+            self.vb[waiting[enough]] = round(PRIORITY_WEIGHT * (level - 1) * SCALE)
+            waiting = waiting[~enough]
+        self.vb[waiting] = 0  # every level listed
+        ri = np.concatenate([g[0] for g in got]) if got else np.zeros(0, np.int64)
+        hi = np.concatenate([g[1] for g in got]) if got else np.zeros(0, np.int64)
+        dist = np.concatenate([g[2] for g in got]) if got else np.zeros(0)
+        self._set_lists(ri, hi, dist, np.where(self.cap_r >= 0, 0.0, _INF))
         self.timer.lap("candidates")
 
     # ------------------------------------------------------------------------------------------------
@@ -448,8 +456,9 @@ class Engine:
     # 3b. where helpers are scarce: min-cost flow over the listed pairs, least prices, pricing
 
     def flow_rounds(self) -> bool:
-        """Solve the listed pairs as a min-cost flow, price them, add the unlisted pairs that undercut the
-        prices, and again, until the certificate holds.  Returns whether it holds (it always should)."""
+        """Solve the listed pairs as a min-cost flow and price the result; while pricing finds unlisted pairs
+        that undercut the prices, list them (and what else it searched) and solve again.  Returns whether
+        the certificate holds (it always should: the flow is exact and pricing only adds pairs)."""
         self.method = "flow"
         cp = self.cp
         while True:

@@ -332,9 +332,12 @@ class RequestIndex:
         self.keys = keys[order]
         self.ent_r = order.astype(np.int64)
 
-    def search(self, helpers: I64, floor: I64, requests: Bool | None = None) -> tuple[I64, I64, F64]:
+    def search(
+        self, helpers: I64, floor: I64, requests: Bool | None = None, level: int | None = None
+    ) -> tuple[I64, I64, F64]:
         """Eligible pairs ``(request, helper)`` scoring at least ``floor[k]`` (integer units of 1e-9 points) with
-        helper ``helpers[k]``; only requests where ``requests`` is True when it is given."""
+        helper ``helpers[k]``; only requests where ``requests`` is True when it is given, only requests of
+        priority ``level`` when it is given."""
         from .solver import SCALE, integer_scores  # the one definition of integer scores
 
         cp = self.cp
@@ -344,17 +347,19 @@ class RequestIndex:
         seg, pos = _expand(n_cat * self.LEVELS)
         h = helpers[seg]
         category = cp.h_cat_codes[cp.h_cat_ptr[h] + pos // self.LEVELS]
-        level = pos % self.LEVELS + 1
-        radius = np.minimum(cp.h_rad[h], PRIORITY_WEIGHT * level - floor[seg] / SCALE + 1e-6)
+        levels = pos % self.LEVELS + 1
+        radius = np.minimum(cp.h_rad[h], PRIORITY_WEIGHT * levels - floor[seg] / SCALE + 1e-6)
         live = radius >= 0
-        h, category, level, radius, need = h[live], category[live], level[live], radius[live], floor[seg][live]
+        if level is not None:
+            live &= levels == level
+        h, category, levels, radius, need = h[live], category[live], levels[live], radius[live], floor[seg][live]
         empty = np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
         if len(h) == 0:
             return empty
         row_lo, row_hi, col_lo, col_hi = self.grid.ranges(cp.h_phi[h], cp.h_lon[h], radius)
         n_rows = np.where((row_hi >= row_lo) & (col_hi >= col_lo), row_hi - row_lo + 1, 0)
         q, k = _expand(n_rows)
-        base = ((category[q] * self.LEVELS + level[q] - 1) * self.grid.rows + row_lo[q] + k) * self.grid.cols
+        base = ((category[q] * self.LEVELS + levels[q] - 1) * self.grid.rows + row_lo[q] + k) * self.grid.cols
         start = np.searchsorted(self.keys, base + col_lo[q], side="left")
         counts = np.searchsorted(self.keys, base + col_hi[q], side="right") - start
         nonzero = counts > 0
