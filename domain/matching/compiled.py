@@ -8,13 +8,14 @@ which pairs to *look at*; whether a pair is eligible is always decided here.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
 import numpy.typing as npt
 
-from .model import EARTH_RADIUS_KM, PREFERRED_BONUS, PRIORITY_WEIGHT, Problem
+from .model import EARTH_RADIUS_KM, PREFERRED_BONUS, PRIORITY_WEIGHT, Helper, Problem, Request
 
 F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]
@@ -166,20 +167,21 @@ class Compiled:
         return ri * np.int64(max(self.n_h, 1)) + hi
 
 
-def compile_problem(problem: Problem) -> Compiled:
-    """The arrays of a problem, built once and cached on it."""
-    cached = problem._cache.get("compiled")
-    if isinstance(cached, Compiled):
-        return cached
-    requests, helpers = problem.requests, problem.helpers
-    n_r, n_h = len(requests), len(helpers)
-    categories: dict[str, int] = {}
+Rows = dict[str, np.ndarray]
+"""Per-record arrays of one side (requests or helpers); ``*ptr`` arrays are CSR pointers into the next field."""
+
+_CSR_FIELDS = {"wptr": ("ws", "we"), "lang_ptr": ("lang_codes",), "cat_ptr": ("cat_codes",)}
+
+
+def _codes(
+    requests: tuple[Request, ...], helpers: tuple[Helper, ...], categories: dict[str, int], languages: dict[str, int]
+) -> None:
+    """Give every category and language a code (in order of first appearance; existing codes kept)."""
     for request in requests:
         categories.setdefault(request.category, len(categories))
     for helper in helpers:
         for category in helper.categories:
             categories.setdefault(category, len(categories))
-    languages: dict[str, int] = {}
     for request in requests:
         for language in request.languages:
             languages.setdefault(language, len(languages))
@@ -187,20 +189,138 @@ def compile_problem(problem: Problem) -> Compiled:
         for language in helper.languages:
             languages.setdefault(language, len(languages))
 
-    r_lat = np.fromiter((r.lat for r in requests), dtype=np.float64, count=n_r)
-    r_lon = np.fromiter((r.lon for r in requests), dtype=np.float64, count=n_r)
-    h_lat = np.fromiter((h.lat for h in helpers), dtype=np.float64, count=n_h)
-    h_lon = np.fromiter((h.lon for h in helpers), dtype=np.float64, count=n_h)
-    r_phi, h_phi = np.radians(r_lat), np.radians(h_lat)
-    r_langs = [r.languages for r in requests]
-    h_langs = [h.languages for h in helpers]
-    h_cat_sets = [h.categories for h in helpers]
-    h_cat_ptr, h_cat_codes = _csr(h_cat_sets, categories)
-    h_lang_ptr, h_lang_codes = _csr(h_langs, languages)
-    r_lang_ptr, r_lang_codes = _csr(r_langs, languages)
-    r_wptr, r_ws, r_we = _windows([r.windows for r in requests])
-    h_wptr, h_ws, h_we = _windows([h.windows for h in helpers])
-    helper_ids = {h.id: i for i, h in enumerate(helpers)}
+
+def _request_rows(requests: tuple[Request, ...], categories: dict[str, int], languages: dict[str, int]) -> Rows:
+    n = len(requests)
+    langs = [r.languages for r in requests]
+    lang_ptr, lang_codes = _csr(langs, languages)
+    wptr, ws, we = _windows([r.windows for r in requests])
+    return {
+        "lat": np.fromiter((r.lat for r in requests), dtype=np.float64, count=n),
+        "lon": np.fromiter((r.lon for r in requests), dtype=np.float64, count=n),
+        "cat": np.fromiter((categories[r.category] for r in requests), dtype=np.int64, count=n),
+        "lang": _bitsets(langs, languages),
+        "lang_any": np.fromiter((not x for x in langs), dtype=np.bool_, count=n),
+        "prio": np.fromiter((r.priority for r in requests), dtype=np.int64, count=n),
+        "vet": np.fromiter((r.requires_vetted for r in requests), dtype=np.bool_, count=n),
+        "dur": np.fromiter((r.duration_minutes for r in requests), dtype=np.float64, count=n) * 60.0,
+        "wptr": wptr,
+        "ws": ws,
+        "we": we,
+        "lang_ptr": lang_ptr,
+        "lang_codes": lang_codes,
+    }
+
+
+def _helper_rows(helpers: tuple[Helper, ...], categories: dict[str, int], languages: dict[str, int]) -> Rows:
+    n = len(helpers)
+    langs = [h.languages for h in helpers]
+    cats = [h.categories for h in helpers]
+    cat_ptr, cat_codes = _csr(cats, categories)
+    lang_ptr, lang_codes = _csr(langs, languages)
+    wptr, ws, we = _windows([h.windows for h in helpers])
+    return {
+        "lat": np.fromiter((h.lat for h in helpers), dtype=np.float64, count=n),
+        "lon": np.fromiter((h.lon for h in helpers), dtype=np.float64, count=n),
+        "cats": _bitsets(cats, categories),
+        "lang": _bitsets(langs, languages),
+        "rad": np.fromiter((h.max_distance_km for h in helpers), dtype=np.float64, count=n),
+        "capacity": np.fromiter((min(h.capacity, 1 << 62) for h in helpers), dtype=np.int64, count=n),
+        "vet": np.fromiter((h.vetted for h in helpers), dtype=np.bool_, count=n),
+        "wptr": wptr,
+        "ws": ws,
+        "we": we,
+        "cat_ptr": cat_ptr,
+        "cat_codes": cat_codes,
+        "lang_ptr": lang_ptr,
+        "lang_codes": lang_codes,
+    }
+
+
+def _gather(old: Rows, fresh: Rows, source: I64) -> Rows:
+    """Rows in a new order: ``source[i]`` is a row of ``old`` (>= 0) or ``-1 - k`` for row ``k`` of ``fresh``."""
+    n_old = len(old["lat"])
+    pick = np.where(source >= 0, source, n_old - 1 - source)
+    out: Rows = {}
+    for name, values in old.items():
+        if name in _CSR_FIELDS or any(name in v for v in _CSR_FIELDS.values()):
+            continue
+        extra = fresh[name]
+        if values.ndim == 2 and values.shape[1] != extra.shape[1]:  # bitsets grew a word
+            width = max(values.shape[1], extra.shape[1])
+            values = np.pad(values, ((0, 0), (0, width - values.shape[1])))
+            extra = np.pad(extra, ((0, 0), (0, width - extra.shape[1])))
+        out[name] = np.concatenate([values, extra])[pick]
+    for pointer, fields in _CSR_FIELDS.items():
+        if pointer not in old:
+            continue
+        ptr = np.concatenate([old[pointer][:-1], fresh[pointer] + old[pointer][-1]])
+        ptr = np.append(ptr, old[pointer][-1] + fresh[pointer][-1])
+        counts = ptr[pick + 1] - ptr[pick]
+        new_ptr = np.zeros(len(pick) + 1, dtype=np.int64)
+        np.cumsum(counts, out=new_ptr[1:])
+        starts = np.repeat(ptr[pick] - new_ptr[:-1], counts) + np.arange(int(new_ptr[-1]), dtype=np.int64)
+        out[pointer] = new_ptr
+        for field in fields:
+            out[field] = np.concatenate([old[field], fresh[field]])[starts]
+    return out
+
+
+def compile_problem(problem: Problem, previous: Problem | None = None) -> Compiled:
+    """The arrays of a problem, built once and cached on it.
+
+    With ``previous`` (an already compiled problem that shares most records), the records that are equal in
+    both (same id, same fields) are copied from its arrays and only the others are read: a re-solve after a
+    few changes does not pay for reading every record again.
+    """
+    cached = problem._cache.get("compiled")
+    if isinstance(cached, Compiled):
+        return cached
+    requests, helpers = problem.requests, problem.helpers
+    old_rows = previous._cache.get("rows") if previous is not None else None
+    if previous is not None and isinstance(old_rows, tuple):
+        old_r, _ = carried(requests, previous.requests)
+        old_h, _ = carried(helpers, previous.helpers)
+        old_cp = previous._cache["compiled"]
+        categories, languages = dict(old_cp.categories), dict(old_cp.languages)
+        fresh_requests = tuple(requests[i] for i in np.flatnonzero(old_r < 0).tolist())
+        fresh_helpers = tuple(helpers[i] for i in np.flatnonzero(old_h < 0).tolist())
+        _codes(fresh_requests, fresh_helpers, categories, languages)
+        r_source, h_source = old_r.copy(), old_h.copy()
+        r_source[old_r < 0] = -1 - np.arange(len(fresh_requests))
+        h_source[old_h < 0] = -1 - np.arange(len(fresh_helpers))
+        rr = _gather(old_rows[0], _request_rows(fresh_requests, categories, languages), r_source)
+        hr = _gather(old_rows[1], _helper_rows(fresh_helpers, categories, languages), h_source)
+    else:
+        categories, languages = {}, {}
+        _codes(requests, helpers, categories, languages)
+        rr = _request_rows(requests, categories, languages)
+        hr = _helper_rows(helpers, categories, languages)
+    compiled = _compiled(problem, rr, hr, categories, languages)
+    problem._cache["compiled"] = compiled
+    problem._cache["rows"] = (rr, hr)
+    return compiled
+
+
+def carried(new: Sequence[Request | Helper], old: Sequence[Request | Helper]) -> tuple[I64, I64]:
+    """For each new record, the index of the same record (same id, same fields) in ``old``, or -1; and the
+    inverse map from old indexes to new ones (-1: gone or changed)."""
+    where = {record.id: i for i, record in enumerate(old)}
+    old_of_new = np.full(len(new), -1, dtype=np.int64)
+    for i, record in enumerate(new):
+        j = where.get(record.id, -1)
+        if j >= 0 and old[j] == record:
+            old_of_new[i] = j
+    new_of_old = np.full(len(old), -1, dtype=np.int64)
+    kept = np.flatnonzero(old_of_new >= 0)
+    new_of_old[old_of_new[kept]] = kept
+    return old_of_new, new_of_old
+
+
+def _compiled(problem: Problem, rr: Rows, hr: Rows, categories: dict[str, int], languages: dict[str, int]) -> Compiled:
+    requests = problem.requests
+    n_r, n_h = len(requests), len(problem.helpers)
+    helper_ids = {h.id: i for i, h in enumerate(problem.helpers)}
     pref: list[int] = []
     excl: list[int] = []
     stride = max(n_h, 1)
@@ -209,50 +329,51 @@ def compile_problem(problem: Problem) -> Compiled:
             pref.extend(i * stride + helper_ids[x] for x in request.preferred_helpers if x in helper_ids)
         if request.excluded_helpers:
             excl.extend(i * stride + helper_ids[x] for x in request.excluded_helpers if x in helper_ids)
-    compiled = Compiled(
+    r_phi, h_phi = np.radians(rr["lat"]), np.radians(hr["lat"])
+    words = max(1, (len(languages) + 63) // 64)
+    category_words = max(1, (len(categories) + 63) // 64)
+    return Compiled(
         n_r=n_r,
         n_h=n_h,
-        r_lat=r_lat,
-        r_lon=r_lon,
+        r_lat=rr["lat"],
+        r_lon=rr["lon"],
         r_phi=r_phi,
-        r_xyz=_unit_vectors(r_phi, np.radians(r_lon)),
-        r_cat=np.fromiter((categories[r.category] for r in requests), dtype=np.int64, count=n_r),
-        r_lang=_bitsets(r_langs, languages),
-        r_lang_any=np.fromiter((not x for x in r_langs), dtype=np.bool_, count=n_r),
-        r_prio=np.fromiter((r.priority for r in requests), dtype=np.int64, count=n_r),
-        r_vet=np.fromiter((r.requires_vetted for r in requests), dtype=np.bool_, count=n_r),
-        r_dur=np.fromiter((r.duration_minutes for r in requests), dtype=np.float64, count=n_r) * 60.0,
-        r_wptr=r_wptr,
-        r_slots=_slot_masks(r_wptr, r_ws, r_we),
-        r_ws=r_ws,
-        r_we=r_we,
-        h_lat=h_lat,
-        h_lon=h_lon,
+        r_xyz=_unit_vectors(r_phi, np.radians(rr["lon"])),
+        r_cat=rr["cat"],
+        r_lang=np.pad(rr["lang"], ((0, 0), (0, words - rr["lang"].shape[1]))),
+        r_lang_any=rr["lang_any"],
+        r_prio=rr["prio"],
+        r_vet=rr["vet"],
+        r_dur=rr["dur"],
+        r_wptr=rr["wptr"],
+        r_slots=_slot_masks(rr["wptr"], rr["ws"], rr["we"]),
+        r_ws=rr["ws"],
+        r_we=rr["we"],
+        h_lat=hr["lat"],
+        h_lon=hr["lon"],
         h_phi=h_phi,
-        h_xyz=_unit_vectors(h_phi, np.radians(h_lon)),
-        h_cats=_bitsets(h_cat_sets, categories),
-        h_lang=_bitsets(h_langs, languages),
-        h_rad=np.fromiter((h.max_distance_km for h in helpers), dtype=np.float64, count=n_h),
+        h_xyz=_unit_vectors(h_phi, np.radians(hr["lon"])),
+        h_cats=np.pad(hr["cats"], ((0, 0), (0, category_words - hr["cats"].shape[1]))),
+        h_lang=np.pad(hr["lang"], ((0, 0), (0, words - hr["lang"].shape[1]))),
+        h_rad=hr["rad"],
         # no helper can serve more requests than there are: clamping keeps huge capacities exact in int64
-        h_cap=np.fromiter((min(h.capacity, n_r) for h in helpers), dtype=np.int64, count=n_h),
-        h_vet=np.fromiter((h.vetted for h in helpers), dtype=np.bool_, count=n_h),
-        h_wptr=h_wptr,
-        h_slots=_slot_masks(h_wptr, h_ws, h_we),
-        h_ws=h_ws,
-        h_we=h_we,
+        h_cap=np.minimum(hr["capacity"], n_r),
+        h_vet=hr["vet"],
+        h_wptr=hr["wptr"],
+        h_slots=_slot_masks(hr["wptr"], hr["ws"], hr["we"]),
+        h_ws=hr["ws"],
+        h_we=hr["we"],
         pref_keys=np.unique(np.array(pref, dtype=np.int64)),
         excl_keys=np.unique(np.array(excl, dtype=np.int64)),
-        h_cat_ptr=h_cat_ptr,
-        h_cat_codes=h_cat_codes,
-        h_lang_ptr=h_lang_ptr,
-        h_lang_codes=h_lang_codes,
-        r_lang_ptr=r_lang_ptr,
-        r_lang_codes=r_lang_codes,
+        h_cat_ptr=hr["cat_ptr"],
+        h_cat_codes=hr["cat_codes"],
+        h_lang_ptr=hr["lang_ptr"],
+        h_lang_codes=hr["lang_codes"],
+        r_lang_ptr=rr["lang_ptr"],
+        r_lang_codes=rr["lang_codes"],
         categories=categories,
         languages=languages,
     )
-    problem._cache["compiled"] = compiled
-    return compiled
 
 
 # ----------------------------------------------------------------------------------------------------------

@@ -10,7 +10,6 @@ flow is trusted for nothing: a wrong flow fails the certificate, it never become
 from __future__ import annotations
 
 import numpy as np
-from ortools.graph.python import min_cost_flow  # type: ignore[import-untyped]
 
 from .compiled import I64
 
@@ -24,6 +23,8 @@ def flow_optimum(n_r: int, capacity: I64, ri: I64, hi: I64, big_s: I64) -> I64:
     (its capacity), and source → sink at cost 0, so leaving a request out costs nothing.  Costs are the
     integer scores, so the optimum is exact.
     """
+    from ortools.graph.python import min_cost_flow  # type: ignore[import-untyped]  # 0.2 s: only when needed
+
     match = np.full(n_r, UNMATCHED, dtype=np.int64)
     if n_r == 0 or len(ri) == 0:
         return match

@@ -147,6 +147,8 @@ class Solution:
     optimal: bool
     unassigned: tuple[str, ...] = ()
     stats: SolveStats = field(default_factory=SolveStats)
+    warm: Any = field(default=None, repr=False, compare=False)
+    """What the next solve of a slightly changed problem starts from (``domain.matching.warm.WarmStart``)."""
 
     def to_dict(self) -> dict[str, Any]:
         """The spec's solution JSON: assignments, score, optimal."""

@@ -42,6 +42,7 @@ from .compiled import F64, I64, Compiled, compile_problem, distances, eligible, 
 from .flow import flow_optimum, least_prices
 from .model import PREFERRED_BONUS, PRIORITY_WEIGHT, Assignment, Problem, Solution, SolveStats, paused_gc
 from .spatial import HelperIndex, RequestIndex
+from .warm import capture
 
 SCALE = 10**9
 """Integer score units per score point."""
@@ -192,7 +193,7 @@ class Engine:
         self.ub = np.where(np.isfinite(limit), _bound(cp.r_prio, np.where(np.isfinite(limit), limit, 0.0)), 0)
         self.ub = np.maximum(self.ub, 0)
 
-    def helper_candidates(self, contest: int = 3) -> None:
+    def helper_candidates(self, contest: int = 6) -> None:
         """Where helpers are scarce, list from the helpers' side: each helper's requests of the highest
         priorities, level by level, until it has ``contest`` times its places (or all levels); and every
         preferred pair.  Nothing is listed from the requests' side (their bound is above any score).
@@ -302,6 +303,7 @@ class Engine:
         self.ptr = self.arc_ptr.tolist()
         self.extra: dict[int, tuple[list[int], list[int]]] = {}
         self.ub_list = self.ub.tolist()
+        self.ub_expand = self.ub_list
         self.cap_h = self.cp.h_cap.tolist()
         for r in self.queue:
             self._insert(r)
@@ -309,6 +311,138 @@ class Engine:
                 self.timer.lap("augment")
                 raise _OverBudget
         self.timer.lap("augment")
+
+    def repair(self, u: list[int], p: list[int], match: list[int], pending: list[int]) -> None:
+        """From a state that was optimal before a few changes, the optimum after them.
+
+        ``u``, ``p`` and ``match`` are the previous values, prices and assignment carried over to this problem:
+        ``pending`` are the requests that are new, changed or lost their helper (unassigned, value 0); a new
+        or changed helper starts with the least price that keeps its listed pairs with the other requests
+        feasible.  Then each pending request is inserted by a shortest augmenting path (:meth:`_insert`),
+        most urgent first, and each helper left with room but a positive price is filled, or its price
+        lowered, by a shortest path from the helper's side (:meth:`_fill`).  Both keep every listed pair
+        feasible and every assigned pair tight, so the state ends optimal on the listed pairs; the
+        certificate's pricing checks the rest.
+        """
+        cp = self.cp
+        ri, hi, big_s = self.all_arcs()
+        order = np.lexsort((hi, -big_s, ri))
+        self.arc_r, self.arc_h, self.arc_s, self.added = ri[order], hi[order], big_s[order], []
+        self.arc_ptr = np.searchsorted(self.arc_r, np.arange(cp.n_r + 1))
+        self.base_h, self.base_s = self.arc_h.tolist(), self.arc_s.tolist()
+        self.ptr = self.arc_ptr.tolist()
+        self.extra = {}
+        self.ub_list = self.request_bounds().tolist()
+        self.ub_expand = [0] * cp.n_r  # unlisted pairs: the certificate's pricing checks them afterwards
+        self.cap_h = cp.h_cap.tolist()
+        by_helper = np.argsort(self.arc_h, kind="stable")
+        self.into_ptr = np.searchsorted(self.arc_h[by_helper], np.arange(cp.n_h + 1)).tolist()
+        self.into_r, self.into_s = self.arc_r[by_helper].tolist(), self.arc_s[by_helper].tolist()
+        # prices that keep the listed pairs of settled requests feasible
+        settled = np.ones(cp.n_r, dtype=np.bool_)
+        settled[pending] = False
+        u_a, p_a = np.array(u, dtype=np.int64), np.array(p, dtype=np.int64)
+        short = settled[self.arc_r] & (u_a[self.arc_r] + p_a[self.arc_h] < self.arc_s)
+        np.maximum.at(p_a, self.arc_h[short], self.arc_s[short] - u_a[self.arc_r[short]])
+        load = [0] * cp.n_h
+        members: dict[int, list[int]] = {}
+        for r, h in enumerate(match):
+            if h >= 0:
+                load[h] += 1
+                members.setdefault(h, []).append(r)
+        self.u, self.p, self.match, self.load, self.members = u, p_a.tolist(), match, load, members
+        for r in sorted(pending, key=lambda r: (-int(cp.r_prio[r]), r)):
+            if match[r] < 0:
+                self._insert(r)
+        for h in range(cp.n_h):
+            while load[h] < self.cap_h[h] and self.p[h] > 0:
+                self._fill(h)
+        self.timer.lap("repair")
+
+    def _fill(self, h0: int) -> None:
+        """Helper h0 has room and a positive price: bring in a request, or lower its price, the cheapest way.
+
+        Dijkstra from the helper's side over reduced costs ``u[r] + p[h] - S >= 0``: from a helper to each
+        request that could move in; from an assigned request to the helper it would leave (at no cost).  It
+        ends at an unassigned request that joins (each request on the path moves one helper up), or at a
+        helper that keeps a free place with its price lowered to 0.  Prices of settled helpers fall and values
+        of settled requests rise by what the search had left to go, which keeps every listed pair feasible
+        and makes the path tight.
+        """
+        u, p, match, load, members = self.u, self.p, self.match, self.load, self.members
+        into_ptr, into_r, into_s = self.into_ptr, self.into_r, self.into_s
+        fin_h: dict[int, int] = {}
+        fin_r: dict[int, int] = {}
+        tent_h: dict[int, int] = {h0: 0}
+        tent_r: dict[int, int] = {}
+        into: dict[int, int] = {}  # request -> the helper it would move into
+        leaving: dict[int, int] = {}  # helper -> the request that leaves it
+        heap: list[tuple[int, int]] = [(0, h0 * 4 + _HELPER)]
+        push, pop = heapq.heappush, heapq.heappop
+        while True:
+            key, code = pop(heap)
+            kind, x = code & 3, code >> 2
+            if kind == _HELPER:
+                if x in fin_h:
+                    continue
+                fin_h[x] = key
+                push(heap, (key + p[x], x * 4 + _DROP))  # leave a place free here, price to 0
+                for r in members.get(x, ()):  # its members share its potential: their pairs stay tight
+                    if r not in fin_r and key < tent_r.get(r, key + 1):
+                        tent_r[r] = key
+                        push(heap, (key, r * 4 + _REQ))
+                px = p[x]
+                for k in range(into_ptr[x], into_ptr[x + 1]):
+                    r = into_r[k]
+                    if match[r] == x or r in fin_r:
+                        continue
+                    nd = key + u[r] + px - into_s[k]
+                    if nd < tent_r.get(r, nd + 1):
+                        tent_r[r] = nd
+                        into[r] = x
+                        push(heap, (nd, r * 4 + _REQ))
+            elif kind == _REQ:
+                if x in fin_r:
+                    continue
+                fin_r[x] = key
+                own = match[x]
+                if own < 0:
+                    push(heap, (key + u[x], x * 4 + _EXPAND))  # take this unassigned request
+                elif own not in fin_h and key < tent_h.get(own, key + 1):
+                    tent_h[own] = key
+                    leaving[own] = x
+                    push(heap, (key, own * 4 + _HELPER))
+            else:
+                break
+        delta = key
+        for h, d in fin_h.items():
+            if d < delta:
+                p[h] -= delta - d
+        for r, d in fin_r.items():
+            if d < delta:
+                u[r] += delta - d
+        self.augmentations += 1
+        if kind == _EXPAND:  # the unassigned request x joins; each request on the path moves up one helper
+            r = x
+        else:  # a place stays free at helper x
+            if x == h0:
+                return
+            r = leaving[x]
+            members[x].remove(r)
+            load[x] -= 1
+            match[r] = -1
+        while True:
+            h = into[r]
+            old = match[r]
+            match[r] = h
+            members.setdefault(h, []).append(r)
+            load[h] += 1
+            if old >= 0:
+                members[old].remove(r)
+                load[old] -= 1
+            if h == h0:
+                return
+            r = leaving[h]
 
     def over_budget(self) -> bool:
         """Whether the augmenting paths have done more work than the flow method would need.
@@ -325,7 +459,7 @@ class Engine:
     def _insert(self, r0: int) -> None:
         """One Dijkstra from request r0, kept in one piece: this loop is where the solver spends its time."""
         u, p, match, load, members = self.u, self.p, self.match, self.load, self.members
-        cap_h, ub = self.cap_h, self.ub_list
+        cap_h, ub = self.cap_h, self.ub_expand
         hs, ss = self._arcs(r0)
         best = 0
         for h, s in zip(hs, ss, strict=True):
@@ -608,7 +742,8 @@ class Engine:
             seconds=dict(self.timer.seconds),
         )
         del cp
-        return Solution(tuple(pairs), math.fsum(values), optimal, tuple(unassigned), stats)
+        warm = capture(self) if optimal else None
+        return Solution(tuple(pairs), math.fsum(values), optimal, tuple(unassigned), stats, warm=warm)
 
 
 def solve(problem: Problem, *, k: int = DEFAULT_K, method: str = "auto") -> Solution:
