@@ -992,9 +992,10 @@ def round_districts(actor: Actor, district_id: int | None) -> set[int]:
 
 def round_run(round_id: int, district_ids: Sequence[int]) -> MatchingRound:
     """Build the problem, solve it with the engine, store the problem and the proposed pairs."""
-    from domain.matching import problem_to_dict, solve
+    from domain.matching import problem_to_dict
 
     from .problem import open_requests
+    from .rounds import solve_round
 
     matching_round = MatchingRound.objects.get(pk=round_id)
     MatchingRound.objects.filter(pk=round_id).update(status=MatchingRound.Status.RUNNING)
@@ -1004,7 +1005,7 @@ def round_run(round_id: int, district_ids: Sequence[int]) -> MatchingRound:
         open_requests().filter(district_id__in=list(district_ids)).select_related("category").order_by("pk")
     )
     problem = build_problem(requests=requests, horizon=horizon)
-    solution = solve(problem)
+    solution = solve_round(tuple(district_ids), problem)
     by_engine_id = {r.engine_id: r for r in requests}
     with transaction.atomic():
         RoundProposal.objects.bulk_create(

@@ -279,8 +279,9 @@ def compile_problem(problem: Problem, previous: Problem | None = None) -> Compil
     requests, helpers = problem.requests, problem.helpers
     old_rows = previous._cache.get("rows") if previous is not None else None
     if previous is not None and isinstance(old_rows, tuple):
-        old_r, _ = carried(requests, previous.requests)
-        old_h, _ = carried(helpers, previous.helpers)
+        old_r, new_r = carried(requests, previous.requests)
+        old_h, new_h = carried(helpers, previous.helpers)
+        problem._cache["carried"] = (previous, old_r, new_r, old_h, new_h)
         old_cp = previous._cache["compiled"]
         categories, languages = dict(old_cp.categories), dict(old_cp.languages)
         fresh_requests = tuple(requests[i] for i in np.flatnonzero(old_r < 0).tolist())
@@ -309,7 +310,7 @@ def carried(new: Sequence[Request | Helper], old: Sequence[Request | Helper]) ->
     old_of_new = np.full(len(new), -1, dtype=np.int64)
     for i, record in enumerate(new):
         j = where.get(record.id, -1)
-        if j >= 0 and old[j] == record:
+        if j >= 0 and (old[j] is record or old[j] == record):
             old_of_new[i] = j
     new_of_old = np.full(len(old), -1, dtype=np.int64)
     kept = np.flatnonzero(old_of_new >= 0)

@@ -62,6 +62,11 @@ listed pairs with pricing (fast where they are scarce); ``auto``: paths, switchi
 grow long (see :meth:`Engine.over_budget`)."""
 
 
+REPAIR_PER_PATH = 150
+"""Listed pairs that one augmenting path in Python costs about as much time as the flow solver needs for (both
+measured on this project's benchmark): fewer requests to repair than pairs / this, and they are repaired."""
+
+
 class _OverBudget(Exception):
     """The augmenting paths grew long: helpers are scarce, the flow method takes over."""
 
@@ -591,23 +596,38 @@ class Engine:
 
     def flow_rounds(self) -> bool:
         """Solve the listed pairs as a min-cost flow and price the result; while pricing finds unlisted pairs
-        that undercut the prices, list them (and what else it searched) and solve again.  Returns whether
-        the certificate holds (it always should: the flow is exact and pricing only adds pairs)."""
+        that undercut the prices, list them (and what else it searched) and repair the solution from where it
+        is, by augmenting paths for the few requests concerned, or, when they are many, solve the flow again.
+        Returns whether the certificate holds (it always should: each step is exact and pricing only adds
+        pairs)."""
         self.method = "flow"
-        cp = self.cp
+        self.rounds = 1
+        self._solve_flow()
         while True:
-            self.rounds += 1
-            ri, hi, big_s = self.all_arcs()
-            match = flow_optimum(cp.n_r, cp.h_cap, ri, hi, big_s)
-            self.timer.lap("flow")
-            u, p = least_prices(cp.n_h, ri, hi, big_s, match)
-            self.u, self.p, self.match = u.tolist(), p.tolist(), match.tolist()
-            self.timer.lap("prices")
             if self.certify():
                 return True
             if self.found is None:
                 return False
+            found_r, found_h, found_s, _ = self.found
+            u, p = np.array(self.u, dtype=np.int64), np.array(self.p, dtype=np.int64)
+            match = np.array(self.match, dtype=np.int64)
+            pending = np.unique(found_r[u[found_r] + p[found_h] < found_s])
             self.list_found()
+            self.rounds += 1
+            if len(pending) * REPAIR_PER_PATH < len(self.all_arcs()[0]):
+                u[pending], match[pending] = 0, -1
+                self.repair(u.tolist(), p.tolist(), match.tolist(), pending.tolist())
+            else:
+                self._solve_flow()
+
+    def _solve_flow(self) -> None:
+        cp = self.cp
+        ri, hi, big_s = self.all_arcs()
+        match = flow_optimum(cp.n_r, cp.h_cap, ri, hi, big_s)
+        self.timer.lap("flow")
+        u, p = least_prices(cp.n_h, ri, hi, big_s, match)
+        self.u, self.p, self.match = u.tolist(), p.tolist(), match.tolist()
+        self.timer.lap("prices")
 
     def price(self, u: I64, p: I64) -> bool:
         """Search the unlisted pairs that no bound covers; True when none violates ``u[r] + p[h] >= S(r, h)``.

@@ -79,8 +79,12 @@ def resolve(problem: Problem, warm: WarmStart) -> Solution:
         compile_problem(problem, previous=warm.problem)  # only what changed is read again
         engine = Engine(problem)
         cp = engine.cp
-        old_r, new_r = carried(problem.requests, warm.problem.requests)
-        old_h, new_h = carried(problem.helpers, warm.problem.helpers)
+        known = problem._cache.get("carried")
+        if known is not None and known[0] is warm.problem:
+            _, old_r, new_r, old_h, new_h = known
+        else:  # compiled earlier without it
+            old_r, new_r = carried(problem.requests, warm.problem.requests)
+            old_h, new_h = carried(problem.helpers, warm.problem.helpers)
         keep = (new_r[warm.arc_r] >= 0) & (new_h[warm.arc_h] >= 0)
         ri, hi, big_s = new_r[warm.arc_r[keep]], new_h[warm.arc_h[keep]], warm.arc_s[keep]
         fresh_r = np.flatnonzero((old_r < 0) & (engine.cap_r >= 0))

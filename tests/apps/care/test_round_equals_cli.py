@@ -98,3 +98,45 @@ def test_the_command_line_accepts_the_rounds_assignment_and_refuses_a_broken_one
     refused = cityofpeople("match", "check", problem_file, tmp_path / "broken.json")
     assert refused.returncode == 1
     assert f"request {first['request']} is already assigned" in refused.stderr
+
+
+def test_a_round_run_again_after_a_change_starts_from_the_last_one_and_is_still_the_optimum(
+    person_of: Callable[[str], Person], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 15, item 3: the second round re-solves from the first one's state (warm start) and its proposals
+    are exactly what a cold solve of its own stored problem gives, proven optimal."""
+    from apps.care import rounds
+    from apps.care.problem import open_requests
+    from domain.matching import parse_problem, solve
+
+    rounds.forget()
+    coordinator = actor_for_user(person_of(Role.COORDINATOR).user)
+    districts = sorted(services.round_districts(coordinator, None))
+    first = services.round_start(actor=coordinator, district_id=None)
+    services.round_run(first.pk, districts)
+    # the coordinator, on the phone, raises the urgency of one request and lowers another's
+    changed = list(open_requests().filter(district_id__in=districts).order_by("pk")[:2])
+    assert len(changed) == 2
+    changed[0].urgency, changed[1].urgency = 5, 1
+    for request in changed:
+        request.save(update_fields=["urgency"])
+
+    methods: list[str] = []
+    real_resolve = rounds.resolve
+
+    def watched(problem: Any, warm: Any) -> Any:
+        solution = real_resolve(problem, warm)
+        methods.append(solution.stats.method)
+        return solution
+
+    monkeypatch.setattr(rounds, "resolve", watched)
+    second = services.round_start(actor=coordinator, district_id=None)
+    services.round_run(second.pk, districts)
+    assert methods == ["warm"], "the second round started from the first one"
+
+    stored = MatchingRound.objects.get(pk=second.pk)
+    assert stored.status == MatchingRound.Status.DONE and stored.optimal is True
+    cold = solve(parse_problem(stored.problem))
+    ours = round_solution(stored)
+    assert pairs(ours) == {(a.request, a.helper) for a in cold.assignments}
+    assert stored.total_score == pytest.approx(cold.score, abs=TOLERANCE * max(1, len(cold.assignments)))
