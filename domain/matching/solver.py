@@ -198,14 +198,16 @@ class Engine:
         self.ub = np.where(np.isfinite(limit), _bound(cp.r_prio, np.where(np.isfinite(limit), limit, 0.0)), 0)
         self.ub = np.maximum(self.ub, 0)
 
-    def helper_candidates(self, contest: int = 6) -> None:
+    def helper_candidates(self, contest: int = 2) -> None:
         """Where helpers are scarce, list from the helpers' side: each helper's requests of the highest
-        priorities, level by level, until it has ``contest`` times its places (or all levels); and every
-        preferred pair.  Nothing is listed from the requests' side (their bound is above any score).
+        priorities, level by level, down to the level where the places run out over the whole problem, and
+        further until it has ``contest`` times its places (or all levels); and every preferred pair.  Nothing
+        is listed from the requests' side (their bound is above any score).
 
         A helper that listed every request of priority ``q`` and above has no unlisted pair scoring above
-        ``100 (q - 1)``: that is its bound ``vb``.  Contested by several such requests, its price ends above
-        it, so the lower priorities never need listing; where it is not, pricing lists what is missing.
+        ``100 (q - 1)``: that is its bound ``vb``.  Contested by such requests, its price ends above it (the
+        requests of the level where places run out are the ones left over, and they set the prices), so the
+        lower priorities never need listing; where it is not, pricing lists what is missing.
         """
         cp = self.cp
         if self._request_index is None:
@@ -214,13 +216,18 @@ class Engine:
         waiting = np.flatnonzero(cp.h_cap > 0)
         listed = np.zeros(cp.n_h, dtype=np.int64)
         got: list[tuple[I64, I64, F64]] = []
+        # the priority at which places run out over the whole problem: every helper lists at least down to it
+        by_level = np.bincount(np.clip(cp.r_prio, 1, RequestIndex.LEVELS), minlength=RequestIndex.LEVELS + 1)
+        at_least = np.cumsum(by_level[::-1])[::-1]
+        places = int(cp.h_cap.sum())
+        marginal = max([q for q in range(1, RequestIndex.LEVELS + 1) if at_least[q] >= places], default=1)
         for level in range(RequestIndex.LEVELS, 0, -1):
             if len(waiting) == 0:
                 break
             ri, hi, dist = search(waiting, np.zeros(len(waiting), dtype=np.int64), level=level)
             got.append((ri, hi, dist))
             listed += np.bincount(hi, minlength=cp.n_h)
-            enough = listed[waiting] >= contest * cp.h_cap[waiting]
+            enough = (listed[waiting] >= contest * cp.h_cap[waiting]) & (level <= marginal)
             self.vb[waiting[enough]] = round(PRIORITY_WEIGHT * (level - 1) * SCALE)
             waiting = waiting[~enough]
         self.vb[waiting] = 0  # every level listed
