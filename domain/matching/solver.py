@@ -62,6 +62,10 @@ listed pairs with pricing (fast where they are scarce); ``auto``: paths, switchi
 grow long (see :meth:`Engine.over_budget`)."""
 
 
+CONTESTED_SHARE = 0.4
+"""When the easy part leaves more than this share of the requests, demand is contested somewhere (clustered
+where places are few) and the flow method takes over at once; below it, augmenting paths are quick."""
+
 REPAIR_PER_PATH = 150
 """Listed pairs that one augmenting path in Python costs about as much time as the flow solver needs for (both
 measured on this project's benchmark): fewer requests to repair than pairs / this, and they are repaired."""
@@ -789,6 +793,8 @@ def solve(problem: Problem, *, k: int = DEFAULT_K, method: str = "auto") -> Solu
             return engine.solution(engine.flow_rounds())
         engine.candidates()
         engine.prepass()
+        if method == "auto" and len(engine.queue) > CONTESTED_SHARE * engine.cp.n_r:
+            return engine.solution(engine.flow_rounds())  # contested (demand clustered where places are few)
         if method == "auto":
             listed = len(engine.arc_r) + engine.cp.n_r
             engine.budget = (engine.cp.n_r // 20 + 50, 4 * listed + 1000)
