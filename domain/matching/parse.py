@@ -229,7 +229,19 @@ def parse_problem(data: Any) -> Problem:
         return _parse_problem(data)
 
 
-def _parse_problem(data: Any) -> Problem:
+def _records(raw: list[Any], build: Any, consume: bool) -> tuple[Any, ...]:
+    """Build each record; with ``consume``, drop each raw record once built (the list is the parser's own),
+    so that a large file's parsed JSON and its records are never both whole in memory."""
+    seen: dict[str, int] = {}
+    out = []
+    for i in range(len(raw)):
+        out.append(build(raw[i], i, seen))
+        if consume:
+            raw[i] = None
+    return tuple(out)
+
+
+def _parse_problem(data: Any, *, consume: bool = False) -> Problem:
     top = _Record("problem")
     if type(data) is not dict:
         top.fail(None, f"must be a JSON object, got {_kind(data)}")
@@ -245,26 +257,33 @@ def _parse_problem(data: Any) -> Problem:
     if type(raw_helpers) is not list:
         top.wrong("helpers", "a list", raw_helpers)
     cache: dict[str, datetime] = {}
-    seen: dict[str, int] = {}
-    requests = tuple([_request(raw, i, seen, cache) for i, raw in enumerate(raw_requests)])
-    seen = {}
-    helpers = tuple([_helper(raw, i, seen, cache) for i, raw in enumerate(raw_helpers)])
+    requests = _records(raw_requests, lambda raw, i, seen: _request(raw, i, seen, cache), consume)
+    helpers = _records(raw_helpers, lambda raw, i, seen: _helper(raw, i, seen, cache), consume)
     return Problem(requests=requests, helpers=helpers, version=version)
 
 
 def loads_problem(text: str | bytes) -> Problem:
     """Parse and check a problem from JSON text."""
+    return _parse_owned(_json(text))
+
+
+def _json(text: str | bytes) -> Any:
     try:
         with paused_gc():
             # NaN and Infinity are let through here, so that the field check names where they are
-            data = json.loads(text)
+            return json.loads(text)
     except json.JSONDecodeError as error:
         raise ProblemError(f"bad JSON at line {error.lineno} column {error.colno}: {error.msg}") from None
     except UnicodeDecodeError as error:
         raise ProblemError(f"bad JSON: not UTF-8 text ({error.reason} at byte {error.start})") from None
     except (ValueError, RecursionError) as error:
         raise ProblemError(f"bad JSON: {error}") from None
-    return parse_problem(data)
+
+
+def _parse_owned(data: Any) -> Problem:
+    """Parse JSON that nobody else holds: its records are dropped as they are built."""
+    with paused_gc():
+        return _parse_problem(data, consume=True)
 
 
 def load_problem(path: str | Path) -> Problem:
@@ -277,7 +296,9 @@ def load_problem(path: str | Path) -> Problem:
         raise ProblemError("is a directory, not a problem file") from None
     except OSError as error:
         raise ProblemError(f"cannot read the file: {error.strerror or error}") from None
-    return loads_problem(text)
+    data = _json(text)
+    del text  # the file's bytes are not needed once decoded
+    return _parse_owned(data)
 
 
 # ----------------------------------------------------------------------------------------------------------

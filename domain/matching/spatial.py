@@ -25,8 +25,9 @@ from .model import EARTH_RADIUS_KM, PRIORITY_WEIGHT
 
 ANY = -1
 _SAFETY = 1e-9
-CHUNK_PAIRS = 1 << 21
-"""Pairs examined per vectorised step: bounds the memory of a search (about 100 bytes a pair)."""
+CHUNK_PAIRS = 1 << 18
+"""Pairs examined per vectorised step: bounds the memory of a search (about 100 bytes a pair; larger steps
+were no faster on the benchmark, and took twice the memory of an independent pipeline at region scale)."""
 
 
 @dataclass(eq=False)
