@@ -174,13 +174,16 @@ class Engine:
         self._set_lists(ri[inside], hi[inside], dist[inside], limit)
         self.timer.lap("candidates")
 
-    def _set_lists(self, ri: I64, hi: I64, dist: F64, limit: F64) -> None:
-        """The listed pairs, with every eligible preferred pair added, and the requests' bounds from ``limit``
-        (all eligible pairs of a request nearer than its limit are among ``ri, hi``)."""
+    def _set_lists(self, ri: I64, hi: I64, dist: F64, limit: F64, *, ordered: bool = True) -> None:
+        """The listed pairs (each once in ``ri, hi``), with every eligible preferred pair added, and the
+        requests' bounds from ``limit`` (all eligible pairs of a request nearer than its limit are among
+        ``ri, hi``).  ``ordered``: by request, best first (what the paths need); the flow needs no order."""
         cp = self.cp
         n_r = cp.n_r
-        # preferred helpers: always listed when eligible
+        # preferred helpers: always listed when eligible (those already found are taken out first)
         if len(cp.pref_keys):
+            found = is_preferred(cp, ri, hi)
+            ri, hi, dist = ri[~found], hi[~found], dist[~found]
             pr = cp.pref_keys // max(cp.n_h, 1)
             ph = cp.pref_keys % max(cp.n_h, 1)
             ok = cp.h_cap[ph] > 0
@@ -190,14 +193,14 @@ class Engine:
             ri = np.concatenate([ri, pr[ok]])
             hi = np.concatenate([hi, ph[ok]])
             dist = np.concatenate([dist, pd[ok]])
-            _, first = np.unique(cp.pair_keys(ri, hi), return_index=True)
-            ri, hi, dist = ri[first], hi[first], dist[first]
         big_s = integer_scores(cp, ri, hi, dist)
         positive = big_s > 0
-        ri, hi, dist, big_s = ri[positive], hi[positive], dist[positive], big_s[positive]
-        order = np.lexsort((hi, -big_s, ri))
-        self.arc_r, self.arc_h, self.arc_s = ri[order], hi[order], big_s[order]
-        self.arc_ptr = np.searchsorted(self.arc_r, np.arange(n_r + 1))
+        ri, hi, big_s = ri[positive], hi[positive], big_s[positive]
+        if ordered:
+            order = np.lexsort((hi, -big_s, ri))
+            ri, hi, big_s = ri[order], hi[order], big_s[order]
+        self.arc_r, self.arc_h, self.arc_s = ri, hi, big_s
+        self.arc_ptr = np.searchsorted(self.arc_r, np.arange(n_r + 1)) if ordered else np.zeros(0, np.int64)
         self.limit = limit
         self.ub = np.where(np.isfinite(limit), _bound(cp.r_prio, np.where(np.isfinite(limit), limit, 0.0)), 0)
         self.ub = np.maximum(self.ub, 0)
@@ -238,7 +241,7 @@ class Engine:
         ri = np.concatenate([g[0] for g in got]) if got else np.zeros(0, np.int64)
         hi = np.concatenate([g[1] for g in got]) if got else np.zeros(0, np.int64)
         dist = np.concatenate([g[2] for g in got]) if got else np.zeros(0)
-        self._set_lists(ri, hi, dist, np.where(self.cap_r >= 0, 0.0, _INF))
+        self._set_lists(ri, hi, dist, np.where(self.cap_r >= 0, 0.0, _INF), ordered=False)
         self.timer.lap("candidates")
 
     # ------------------------------------------------------------------------------------------------
