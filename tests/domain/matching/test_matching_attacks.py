@@ -120,6 +120,14 @@ def test_warm_start_lists_a_new_helpers_pair_with_a_request_that_prefers_it_beyo
     assert _wrong(data, [problem(data["requests"], [])]) == {}
 
 
+def test_warm_start_keeps_a_far_preferred_pair_when_the_requests_priority_is_lowered() -> None:
+    """A coordinator lowers a request from priority 2 to 1: its preferred helper 102 km away still scores 3."""
+    data = _far_preferred(1)
+    before = copy.deepcopy(data)
+    before["requests"][0]["priority"] = 2
+    assert _wrong(data, [before]) == {}
+
+
 def test_warm_start_chain_keeps_a_far_preferred_pair_among_other_requests() -> None:
     """The same gap inside a larger instance: two helpers, a contested near request, the far preferred one."""
     data = _far_preferred(1)
