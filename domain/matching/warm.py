@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .compiled import F64, I64, carried, compile_problem
+from .compiled import F64, I64, Compiled, carried, compile_problem, distances, eligible
 from .model import Problem, Solution, paused_gc
 
 if TYPE_CHECKING:
@@ -71,6 +71,22 @@ def _carry(values: np.ndarray, old: I64, default: float) -> np.ndarray:
     return out
 
 
+def _preferred_pairs(cp: Compiled, fresh_r: np.ndarray, fresh_h: np.ndarray) -> tuple[I64, I64, F64]:
+    """The eligible preferred pairs of new or changed requests or helpers.
+
+    The searches above stop where a pair without the preference bonus would score 0 or less; a preferred
+    pair scores 5 more, so it can lie up to 5 km beyond.  Like a cold solve, every eligible preferred pair
+    is listed, which the bounds of both sides rely on.
+    """
+    stride = max(cp.n_h, 1)
+    pr, ph = cp.pref_keys // stride, cp.pref_keys % stride
+    keep = (fresh_r[pr] | fresh_h[ph]) & (cp.h_cap[ph] > 0) if len(pr) else np.zeros(0, dtype=np.bool_)
+    pr, ph = pr[keep], ph[keep]
+    dist = distances(cp, pr, ph)
+    ok = eligible(cp, pr, ph, dist)
+    return pr[ok], ph[ok], dist[ok]
+
+
 def resolve(problem: Problem, warm: WarmStart) -> Solution:
     """The optimum of ``problem``, starting from ``warm`` (the state of a previous, slightly different problem)."""
     from .solver import Engine, _bound, integer_scores, solve
@@ -95,6 +111,7 @@ def resolve(problem: Problem, warm: WarmStart) -> Solution:
             from .spatial import RequestIndex
 
             found.append(RequestIndex(cp).search(fresh_h, np.zeros(len(fresh_h), dtype=np.int64)))
+        found.append(_preferred_pairs(cp, old_r < 0, old_h < 0))  # a preferred pair may lie beyond both radii
         for more_r, more_h, more_d in found:
             more_s = integer_scores(cp, more_r, more_h, more_d)
             ri, hi, big_s = np.concatenate([ri, more_r]), np.concatenate([hi, more_h]), np.concatenate([big_s, more_s])
