@@ -671,7 +671,8 @@ class Engine:
         from_helpers = float((np.square(np.maximum(h_radius, 0.0)) * uncovered_by_level).sum())
         if from_requests <= from_helpers:
             ri, hi, dist = self.index.search(r_ids, r_radius)
-            side = ("requests", r_ids, _bound(cp.r_prio[r_ids], np.maximum(r_radius, 0.0)))
+            whole = r_radius >= self.cap_r[r_ids]  # the whole useful radius: every pair that can score is listed
+            side = ("requests", r_ids, np.where(whole, 0, _bound(cp.r_prio[r_ids], np.maximum(r_radius, 0.0))))
             uncovered = helpers[hi]
         else:
             if self._request_index is None:
