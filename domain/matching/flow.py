@@ -16,6 +16,11 @@ from .compiled import I64
 UNMATCHED = -1
 
 
+class FlowFailed(RuntimeError):
+    """OR-Tools did not return an optimal flow (for example costs out of its range on a huge network): the
+    solver then falls back to augmenting paths, which are exact too."""
+
+
 def flow_optimum(n_r: int, capacity: I64, ri: I64, hi: I64, big_s: I64) -> I64:
     """A maximum-weight b-matching of the listed pairs: the helper of each request, or -1.
 
@@ -54,7 +59,7 @@ def flow_optimum(n_r: int, capacity: I64, ri: I64, hi: I64, big_s: I64) -> I64:
     flow.set_node_supply(sink, -n_req)
     status = flow.solve()
     if status != flow.OPTIMAL:
-        raise RuntimeError(f"min-cost flow: {status}")
+        raise FlowFailed(f"min-cost flow: {status}")
     used = np.flatnonzero(flow.flows(pair_arcs) > 0)
     match[ri[used]] = hi[used]
     return match
@@ -111,4 +116,4 @@ def least_prices(n_h: int, ri: I64, hi: I64, big_s: I64, match: I64) -> tuple[I6
     return u, p
 
 
-__all__ = ["UNMATCHED", "flow_optimum", "least_prices"]
+__all__ = ["UNMATCHED", "FlowFailed", "flow_optimum", "least_prices"]

@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .compiled import F64, I64, Compiled, compile_problem, distances, eligible, haversine_km, is_preferred, scores
-from .flow import flow_optimum, least_prices
+from .flow import FlowFailed, flow_optimum, least_prices
 from .model import PREFERRED_BONUS, PRIORITY_WEIGHT, Assignment, Problem, Solution, SolveStats, paused_gc
 from .spatial import HelperIndex, RequestIndex
 from .warm import capture
@@ -789,6 +789,15 @@ def solve(problem: Problem, *, k: int = DEFAULT_K, method: str = "auto") -> Solu
     """
     if method not in METHODS:
         raise ValueError(f"method must be one of {', '.join(METHODS)}, got {method!r}")
+    try:
+        return _solve(problem, k, method)
+    except FlowFailed:
+        if method == "flow":
+            raise
+        return _solve(problem, k, "paths")  # exact too, only slower where helpers are scarce
+
+
+def _solve(problem: Problem, k: int, method: str) -> Solution:
     with paused_gc():
         engine = Engine(problem, k=k)
         scarce = int(engine.cp.h_cap.sum()) < engine.cp.n_r  # fewer places than requests

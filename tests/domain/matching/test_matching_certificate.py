@@ -3,6 +3,8 @@ nobody listed must not become ``"optimal": true``, whichever side (request or he
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from domain.matching import parse_problem
@@ -42,3 +44,20 @@ def test_the_engine_never_claims_a_suboptimal_state() -> None:
         solution = solve(parse_problem(data), method=method)
         assert solution.optimal is True
         assert [(a.request, a.helper) for a in solution.assignments] == [("r1", "near")]
+
+
+def test_when_the_flow_solver_fails_the_engine_falls_back_to_augmenting_paths(monkeypatch: Any) -> None:
+    """OR-Tools may refuse a network (costs out of its range on a huge one): the answer is still exact."""
+    from domain.matching import flow, solve, solver
+    from tests.domain.matching.instances import scarce_problem
+
+    data = scarce_problem(3, 0.2)
+    expected = solve(parse_problem(data), method="paths")
+
+    def refuse(*args: Any, **kwargs: Any) -> Any:
+        raise flow.FlowFailed("min-cost flow: BAD_COST_RANGE")
+
+    monkeypatch.setattr(solver, "flow_optimum", refuse)
+    solution = solve(parse_problem(data))
+    assert solution.optimal is True and solution.stats.method == "paths"
+    assert solution.score == expected.score
