@@ -602,6 +602,14 @@ class Engine:
             big_s = np.concatenate([big_s, *(a[2] for a in self.added)])
         return ri, hi, big_s
 
+    def listed_count(self) -> int:
+        """How many pairs are listed (as :meth:`all_arcs` would give them, without building them)."""
+        extra = getattr(self, "extra", None) or {}
+        replaced = sum(int(self.arc_ptr[r + 1] - self.arc_ptr[r]) for r in extra) if extra else 0
+        return (
+            len(self.arc_r) - replaced + sum(len(hs) for hs, _ in extra.values()) + sum(len(a[0]) for a in self.added)
+        )
+
     def request_bounds(self) -> I64:
         return np.array(getattr(self, "ub_list", self.ub), dtype=np.int64)
 
@@ -628,7 +636,7 @@ class Engine:
             pending = np.unique(found_r[u[found_r] + p[found_h] < found_s])
             self.list_found()
             self.rounds += 1
-            if len(pending) * REPAIR_PER_PATH < len(self.all_arcs()[0]):
+            if len(pending) * REPAIR_PER_PATH < self.listed_count():
                 u[pending], match[pending] = 0, -1
                 self.repair(u.tolist(), p.tolist(), match.tolist(), pending.tolist())
             else:
@@ -768,7 +776,7 @@ class Engine:
             pairs.append(Assignment(request.id, helper.id, value, dist))
         self.timer.lap("solution")
         stats = SolveStats(
-            candidate_pairs=len(self.all_arcs()[0]),
+            candidate_pairs=self.listed_count(),
             expansions=self.expansions,
             augmentations=self.augmentations,
             method=self.method,

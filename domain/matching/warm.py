@@ -149,9 +149,7 @@ def resolve(problem: Problem, warm: WarmStart) -> Solution:
             match_now = np.array(engine.match, dtype=np.int64)
             pending = np.unique(found_r)
             u_now[pending] = 0
-            freed = match_now[pending]
             match_now[pending] = -1
-            del freed
             state = u_now.tolist(), list(engine.p), match_now.tolist()
     return solve(problem)
 
