@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "apps.organisations",
     "apps.access",
     "apps.care",
+    "apps.directory",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,5 @@
+"""Placeholder until this part is written (issue 16)."""
+
+from ninja import Router
+
+router = Router(tags=["HSDS 3.0"])

@@ -1,0 +1,3 @@
+"""Placeholder until this part is written (issue 16)."""
+
+DATASETS = ()
