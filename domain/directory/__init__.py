@@ -1,0 +1,1 @@
+"""The service directory's pure logic: text normalising, opening hours, working days (no Django)."""
