@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 PLAIN_COMMANDS: dict[str, str] = {
     "match": "domain.matching.cli:main",
     "address": "domain.geo.cli:main",
+    "directory": "domain.directory.cli:main",
 }
 
 # sub-command -> Django management command it runs
@@ -31,6 +32,7 @@ USAGE = """usage: cityofpeople COMMAND [ARGS...]
 commands:
   match     the care-matching engine (solve, suggest, explain): cityofpeople match --help
   address   find an address in the offline address register: cityofpeople address --help
+  directory how the service directory reads a search and opening hours: cityofpeople directory --help
   demo      load the demo Ghent data (districts, places, people); safe to run again
   districts load district polygons from a GeoJSON file
   manage    any Django management command: cityofpeople manage migrate

@@ -1,1 +1,1 @@
-"""The service directory's pure logic: text normalising, opening hours, working days (no Django)."""
+"""The service directory's plain logic (no Django): normalising and matching free text, opening hours."""
