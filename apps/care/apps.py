@@ -19,3 +19,6 @@ class CareConfig(AppConfig):
 
         declare_special_category()  # the fields the admin, the API, exports and erasure treat as art. 9/10 data
         register_sources()  # takes and cancellations in the auditor's activity view
+        from .directory_hooks import connect
+
+        connect()  # a directory referral made from a professional request keeps care's referral row in step

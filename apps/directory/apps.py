@@ -18,4 +18,6 @@ class DirectoryConfig(AppConfig):
         # (apps/access/special_category.py ``declare``) and what the auditor's activity view counts
         # (apps/access/activity.py ``register``).
         # Rules (rules.py) and the declaration (capability.py) are found without a line here.
-        pass
+        from .privacy import declare_special_category
+
+        declare_special_category()  # Referral.need/shared/status_reason, ReferralEvent.note (art. 9)
