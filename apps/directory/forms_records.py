@@ -218,8 +218,12 @@ class RowsFormSet(forms.BaseFormSet):
         return [form.cleaned_data for form in self.forms if form.cleaned_data and any(form.cleaned_data.values())]
 
 
-HoursFormSet = forms.formset_factory(HoursForm, formset=RowsFormSet, extra=EMPTY_ROWS, max_num=MAX_ROWS)
-ClosureFormSet = forms.formset_factory(ClosureForm, formset=RowsFormSet, extra=EMPTY_ROWS, max_num=MAX_ROWS)
+HoursFormSet = forms.formset_factory(
+    HoursForm, formset=RowsFormSet, extra=EMPTY_ROWS, max_num=MAX_ROWS, absolute_max=MAX_ROWS, validate_max=True
+)
+ClosureFormSet = forms.formset_factory(
+    ClosureForm, formset=RowsFormSet, extra=EMPTY_ROWS, max_num=MAX_ROWS, absolute_max=MAX_ROWS, validate_max=True
+)
 
 
 def grown(data: QueryDict, prefix: str) -> QueryDict:

@@ -12,8 +12,10 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms.utils import ErrorDict
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -450,6 +452,16 @@ def _page_context(editing: Editing) -> dict[str, Any]:
     }  # fmt: skip
 
 
+def _quiet(form: forms.Form, *formsets: forms.BaseFormSet) -> None:
+    """Show what was typed without errors: "Add a row" is not a save, so nothing is wrong yet."""
+    form._errors = ErrorDict()
+    for formset in formsets:
+        formset._non_form_errors = formset.error_class()
+        for row in formset.forms:
+            row._errors = ErrorDict()
+        formset._errors = [row._errors for row in formset.forms]
+
+
 @requires("directory.manage_own_records")
 @require_http_methods(["GET", "POST"])
 def manage_service(request: HttpRequest, pk: uuid.UUID | None = None) -> HttpResponse:
@@ -467,7 +479,13 @@ def manage_service(request: HttpRequest, pk: uuid.UUID | None = None) -> HttpRes
         form = ServiceForm(data, **kwargs)
         hours = HoursFormSet(data, prefix="hours", organisation=organisation)
         closures = ClosureFormSet(data, prefix="closures")
-        if not adding and form.is_valid() and hours.is_valid() and closures.is_valid():
+        if adding:
+            _quiet(form, hours, closures)
+        valid = [form.is_valid(), hours.is_valid(), closures.is_valid()]
+        for rows in (hours, closures):
+            for problem in rows.non_form_errors():
+                form.add_error(None, problem)  # shown in the error summary at the top
+        if not adding and all(valid) and form.is_valid():
             chosen = set(form.cleaned_data.get("locations") or [])
             for row in hours.forms:
                 location = (row.cleaned_data or {}).get("location")

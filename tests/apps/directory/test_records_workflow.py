@@ -117,9 +117,10 @@ def test_withdrawing_leaves_nothing_public_and_closes_the_change(w: World) -> No
 
 
 def test_add_a_row_shows_one_more_row_and_saves_nothing(w: World) -> None:
-    data = service_post(w.org, w.location, add_hours="1")
+    data = service_post(w.org, w.location, add_hours="1", name="")
     page = client_for(w.staff).post(f"/en/records/services/new/?organisation={w.org.pk}", data).content.decode()
     assert 'name="hours-2-opens_at"' in page and 'value="11:30"' in page
+    assert "There is a problem" not in page, "adding a row is not a save: no errors yet"
     assert not Revision.objects.exists()
 
 
