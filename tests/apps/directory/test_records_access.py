@@ -26,8 +26,8 @@ def _theirs(w: World) -> tuple[Service, Revision]:
     """A published service of the first organisation, with a change of it under review."""
     service = published_service(w.org)
     revision = Revision.objects.create(
-        kind=Revision.Kind.SERVICE, target=service.pk, organisation=w.org, document={"id": str(service.pk), "name": "X"},
-        status=Revision.Status.UNDER_REVIEW, created_by=w.staff,
+        kind=Revision.Kind.SERVICE, target=service.pk, organisation=w.org, status=Revision.Status.UNDER_REVIEW,
+        document={"id": str(service.pk), "name": "X"}, created_by=w.staff,
     )  # fmt: skip
     return service, revision
 
@@ -59,7 +59,7 @@ def test_another_organisations_staff_get_404_on_every_page_and_post(w: World) ->
     _same_as_missing(intruder, f"/en/records/services/{service.pk}/", f"/en/records/services/{nothing}/",
                      service_post(w.other_org, name="Overgenomen"))  # fmt: skip
     _same_as_missing(intruder, f"/en/records/services/new/?organisation={w.org.pk}",
-                     "/en/records/services/new/?organisation=999999", service_post(w.org, name="Untergeschoben"))  # fmt: skip
+                     "/en/records/services/new/?organisation=999999", service_post(w.org, name="Ander"))  # fmt: skip
     _same_as_missing(
         intruder, f"/en/records/changes/{revision.pk}/", "/en/records/changes/999999/", {"action": "withdraw"}
     )

@@ -41,7 +41,8 @@ def staff(w: World) -> Client:
         ({"hours-0-opens_at": "25:00"}, "Enter a valid time."),
         ({"hours-0-days": []}, "Tick at least one day."),
         ({"locations": []}, "Tick this location under “Where it is offered” too."),
-        ({"closures-0-valid_from": "24/12/2026", "closures-0-valid_to": "20/12/2026"}, "The last day is before the first day."),
+        ({"closures-0-valid_from": "24/12/2026", "closures-0-valid_to": "20/12/2026"},
+         "The last day is before the first day."),
         ({"closures-0-reason": "Kerstmis"}, "Give the first day it is closed."),
         ({"languages": ["xx"]}, "Select a valid choice. xx is not one of the available choices."),
         ({"hours-TOTAL_FORMS": "100000"}, "Please submit at most 30 forms."),
@@ -77,7 +78,8 @@ def test_closures_and_by_appointment_are_written_as_hsds_schedules(w: World, sta
 def test_a_location_is_found_in_the_address_register(w: World, staff: Client) -> None:
     response = staff.post(f"/en/records/locations/new/?organisation={w.org.pk}", {
         "organisation": w.org.pk, "name": "Lokaal dienstencentrum", "address": "Sint-Pietersnieuwstraat 33",
-        "transportation": "Tram 4, halte Sint-Pietersplein", "accessibility": "Ingang zonder trap", "phone": "09 225 12 34",
+        "transportation": "Tram 4, halte Sint-Pietersplein", "accessibility": "Ingang zonder trap",
+        "phone": "09 225 12 34",
     })  # fmt: skip
     assert response.status_code == 302
     doc = Revision.objects.get(kind="location").document
@@ -92,8 +94,8 @@ def test_a_location_is_found_in_the_address_register(w: World, staff: Client) ->
 
 @pytest.mark.parametrize(
     ("address", "message"),
-    [("Nergensstraat 12", "We do not know this street in the city."), ("Sint-Pietersnieuwstraat", "Add the house number"),
-     ("", "This field is required.")],
+    [("Nergensstraat 12", "We do not know this street in the city."),
+     ("Sint-Pietersnieuwstraat", "Add the house number"), ("", "This field is required.")],
 )  # fmt: skip
 def test_an_address_that_is_not_found_is_refused(w: World, staff: Client, address: str, message: str) -> None:
     response = staff.post(f"/en/records/locations/new/?organisation={w.org.pk}", {
