@@ -1,13 +1,11 @@
-"""Placeholder until this part is written (issue 16)."""
+"""The public "Find help" pages (``views_search.py``): the search, one service, the list to print."""
 
-from django.http import HttpResponse
 from django.urls import path
 
-
-def placeholder(request, **kwargs):
-    return HttpResponse("")
-
+from . import views_search
 
 urlpatterns = [
-    path("search/search/", placeholder, name="search"),
+    path("search/", views_search.search_page, name="search"),
+    path("search/print/", views_search.print_page, name="print"),
+    path("search/services/<uuid:pk>/", views_search.service_page, name="service"),
 ]
