@@ -242,6 +242,7 @@ def _send(actor: Actor, form: ReferForm, person: Person, service: Service, previ
     }  # fmt: skip
     try:
         if previous is not None:
+            del arguments["person"]  # the person of the referral that came back
             return services.referral_resend(referral=previous, **arguments)
         return services.referral_create(origin=origin, origin_id=origin_id, **arguments)
     except ValidationError as error:
