@@ -250,3 +250,37 @@ def test_the_demo_does_not_move_the_generator_of_the_demos_after_it(demo_city: N
     state = generator.getstate()
     demo.load(generator)
     assert generator.getstate() == state
+
+
+def test_the_demo_directory_and_its_changes_are_valid_hsds(demo_city: None) -> None:
+    from apps.directory import hsds
+    from tests.apps.directory.hsds_fixtures import assert_valid
+
+    for service in hsds.prefetch_services(Service.objects.all()):
+        assert_valid("service", hsds.service_document(service))
+    for organisation in Organisation.objects.filter(directory_record__isnull=False):
+        assert_valid("organization", hsds.organization_document(organisation))
+    for revision in Revision.objects.filter(kind=Revision.Kind.SERVICE):
+        assert_valid("service", revision.document)
+    for sal in hsds.prefetch_sals(ServiceAtLocation.objects.all()):  # with each location in full
+        assert_valid("service_at_location", hsds.service_at_location_document(sal))
+
+
+def test_the_demo_directory_survives_an_hsds_round_trip(demo_city: None) -> None:
+    """Export → import into a directory that holds only the city's types of help → export: the same documents."""
+    from apps.directory import hsds
+    from apps.directory.models import OrganisationRecord
+
+    first = hsds.dumps(list(hsds.export_services()))
+    terms = TaxonomyTerm.objects.count()
+    services = Service.objects.count()
+    ReferralEvent.objects.all().delete()
+    Referral.objects.all().delete()
+    Revision.objects.all().delete()
+    Service.objects.all().delete()
+    Location.objects.all().delete()
+    OrganisationRecord.objects.all().delete()
+    Phone.objects.all().delete()
+    report = hsds.import_dataset(first)
+    assert report.added["service"] == services and TaxonomyTerm.objects.count() == terms
+    assert hsds.dumps(list(hsds.export_services())) == first
