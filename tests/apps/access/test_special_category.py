@@ -278,6 +278,17 @@ API_QUERY_PARAMETERS = {
     ("/api/v1/care/requests/mine", "limit"), ("/api/v1/care/requests/mine", "offset"),
     ("/api/v1/care/rounds/{round_id}", "limit"), ("/api/v1/care/rounds/{round_id}", "offset"),
     ("/api/v1/care/requests/{request_id}/suggestions", "top"),
+    # the public HSDS directory: published services, organisations, locations and types of help, no referral
+    *{("/api/v1/hsds/services", name) for name in ("search", "page", "per_page", "format", "taxonomy_term_id",
+      "taxonomy_id", "organization_id", "modified_after", "minimal", "full")},
+    *{("/api/v1/hsds/service_at_locations", name) for name in ("search", "page", "per_page", "format", "full",
+      "taxonomy_term_id", "taxonomy_id", "organization_id", "modified_after", "postcode", "proximity")},
+    *{("/api/v1/hsds/organizations", name) for name in ("search", "full_service", "full", "page", "per_page",
+      "format")},
+    ("/api/v1/hsds/organizations/{id}", "full_service"),
+    *{("/api/v1/hsds/taxonomies", name) for name in ("search", "page", "per_page", "format")},
+    *{("/api/v1/hsds/taxonomy_terms", name) for name in ("search", "page", "per_page", "format", "taxonomy_id",
+      "top_only", "parent_id")},
 }  # fmt: skip
 
 
