@@ -11,13 +11,19 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.db import models
 from django.http import HttpRequest
 
 from .models import Location, Revision, Service, Taxonomy, TaxonomyTerm
 
 
+URLS = {models.URLField: {"assume_scheme": "https"}}
+"""A link typed without its scheme is read as https."""
+
+
 @admin.register(Taxonomy)
 class TaxonomyAdmin(admin.ModelAdmin):
+    formfield_overrides = URLS
     list_display = ["name", "version", "uri"]
     search_fields = ["name"]
     fields = ["name", "description", "uri", "version"]
@@ -29,6 +35,7 @@ class TaxonomyAdmin(admin.ModelAdmin):
 
 @admin.register(TaxonomyTerm)
 class TaxonomyTermAdmin(admin.ModelAdmin):
+    formfield_overrides = URLS
     list_display = ["name_nl", "name_en", "name_fr", "code", "taxonomy", "parent", "active", "order"]
     list_editable = ["active", "order"]
     list_filter = ["active", "taxonomy"]
