@@ -16,7 +16,6 @@ from django.http import HttpRequest
 
 from .models import Location, Revision, Service, Taxonomy, TaxonomyTerm
 
-
 URLS = {models.URLField: {"assume_scheme": "https"}}
 """A link typed without its scheme is read as https."""
 
