@@ -741,6 +741,7 @@ class Story:
     need: str
     status: str
     sent_days_ago: int
+    """Working days ago."""
     reason: str = ""
     steps: tuple[str, ...] = ()
     """The statuses after "sent", in order (the last is ``status``)."""
@@ -750,22 +751,22 @@ S = Referral.Status
 STORIES = (
     Story(DEMO_ORGANISATION, "Hulp aan huis", "Kan de trap niet meer af met boodschappen; zoekt iemand die helpt "
           "met boodschappen en het gras.", S.ACCEPTED, 9, steps=(S.RECEIVED, S.ACCEPTED)),
-    Story(DEMO_ORGANISATION, "Warme maaltijd", "Eet slecht sinds haar man overleed; een warme maaltijd samen met "
-          "anderen zou haar goed doen.", S.SENT, 1),
+    Story(DEMO_ORGANISATION, "Warme maaltijd", "Eet slecht sinds het overlijden van de partner; een warme maaltijd "
+          "samen met anderen zou deugd doen.", S.SENT, 1),
     Story(DEMO_ORGANISATION, "Ontmoeting", "Woont alleen, komt weinig buiten, wil graag mensen leren kennen.",
           S.SENT, 12),
     Story(DEMO_ORGANISATION, "Ontmoeting", "Zoekt een computerles om met de kleinkinderen te kunnen videobellen.",
           S.RECEIVED, 3, steps=(S.RECEIVED,)),
-    Story(DEMO_ORGANISATION, "Pedicure", "Heeft diabetes en kan niet meer zelf zijn voeten verzorgen.", S.DECLINED,
-          8, reason="Onze pedicure heeft tot februari geen plaats meer. Dienstencentrum De Wilg (demo) heeft wel "
-          "plaats; verwijs daar gerust naar.", steps=(S.RECEIVED, S.DECLINED)),
+    Story(DEMO_ORGANISATION, "Pedicure", "Heeft diabetes en kan de voeten niet meer zelf verzorgen.", S.DECLINED,
+          8, reason="Onze pedicure heeft tot februari geen plaats meer. Een ander dienstencentrum in de buurt heeft "
+          "misschien wel plaats.", steps=(S.RECEIVED, S.DECLINED)),
     Story("zorgzame-hand-demo", "Thuisverpleging", "Wondzorg aan het been na een val, elke twee dagen.", S.COMPLETED,
-          30, steps=(S.RECEIVED, S.ACCEPTED, S.COMPLETED)),
+          20, steps=(S.RECEIVED, S.ACCEPTED, S.COMPLETED)),
     Story("warme-pot-demo", "Warme maaltijden", "Kan na een heupoperatie zes weken niet koken.", S.NO_ANSWER, 15,
           steps=(S.NO_ANSWER,)),
     Story("sociale-dienst-demo", "Schuldhulp", "Achterstallige energiefacturen en een brief van een deurwaarder.",
           S.ACCEPTED, 6, steps=(S.ACCEPTED,)),
-    Story("mantelzorgpunt-gent", "Respijtzorg", "Zorgt alleen voor zijn vrouw met dementie en raakt uitgeput.",
+    Story("mantelzorgpunt-gent", "Respijtzorg", "Zorgt alleen voor de partner met dementie en raakt uitgeput.",
           S.SENT, 2),
 )  # fmt: skip
 SHARED = ("name", "phone", "address", "languages", "need")
@@ -822,30 +823,55 @@ def _service_of(slug: str, starts: str) -> Service | None:
     return services.filter(name__startswith=starts).first() or services.first()
 
 
+def _destination(slug: str, starts: str, person: Person, turn: int) -> tuple[Service, ServiceAtLocation] | None:
+    """Where a story's person is referred: the organisation's service of that kind nearest home (in the person's
+    district when there is one there), else one in turn, so the demo's referrals go to several buildings."""
+    services = Service.objects.filter(organisation__slug=slug).order_by("name")
+    chosen = list(services.filter(name__startswith=starts)) or list(services)
+    if not chosen:
+        return None
+    places = ServiceAtLocation.objects.filter(service__in=chosen).select_related("service", "location")
+    near = [sal for sal in places.order_by("service__name") if sal.location.district_id == person.district_id]
+    if near:
+        return near[0].service, near[0]
+    service = chosen[turn % len(chosen)]
+    return service, service.service_at_locations.order_by("id").first()  # type: ignore[return-value]
+
+
+def _at_work(day: date, generator: random.Random) -> datetime:
+    """A moment in office hours of ``day``."""
+    moment = datetime.combine(day, time(9, generator.choice([0, 15, 30, 45])))
+    return timezone.make_aware(moment) + timedelta(hours=generator.randint(0, 6))
+
+
 def _referrals(demo: Demo, coordinator: Person | None, staff: Person | None) -> int:
     if coordinator is None:
         return 0
     people = referred_people(coordinator)
+    today = timezone.localdate(demo.now)
+    working_days = int(settings.REFERRAL_ANSWER_WORKING_DAYS)
     made = 0
-    for story, person in zip(STORIES, people, strict=False):
-        service = _service_of(story.organisation, story.service_starts)
-        if service is None:
+    for turn, (story, person) in enumerate(zip(STORIES, people, strict=False)):
+        found = _destination(story.organisation, story.service_starts, person, turn)
+        if found is None:
             continue
-        sent = demo.now - timedelta(days=story.sent_days_ago, hours=demo.generator.randint(1, 6))
+        service, place = found
+        sent_on = add_working_days(today, -story.sent_days_ago)
+        sent = min(_at_work(sent_on, demo.generator), demo.now - timedelta(hours=1))
+        due = add_working_days(sent_on, working_days)
         answering = staff if story.organisation == DEMO_ORGANISATION else None
         referral = Referral.objects.create(
-            person=person, service=service, service_at_location=service.service_at_locations.order_by("id").first(),
-            organisation=service.organisation, district_id=person.district_id, origin=Referral.Origin.COORDINATOR,
+            person=person, service=service, service_at_location=place, organisation=service.organisation,
+            district_id=person.district_id, origin=Referral.Origin.COORDINATOR,
             consent=_consent(person, coordinator, sent - timedelta(minutes=10)), need=story.need,
-            shared=_shared(person, story.need), status=story.status,
-            status_reason=story.reason, answer_due=add_working_days(
-                timezone.localdate(sent), int(settings.REFERRAL_ANSWER_WORKING_DAYS)),
+            shared=_shared(person, story.need), status=story.status, status_reason=story.reason, answer_due=due,
             created_by=coordinator, created_at=sent, updated_at=sent,
         )  # fmt: skip
         ReferralEvent.objects.create(referral=referral, status=S.SENT, at=sent, by=coordinator)
-        at = sent
+        at, day = sent, sent_on
         for step in story.steps:
-            at += timedelta(days=1 if step != S.NO_ANSWER else 8, hours=2)
+            day = add_working_days(due if step == S.NO_ANSWER else day, 1)
+            at = max(at + timedelta(minutes=5), min(_at_work(day, demo.generator), demo.now - timedelta(minutes=30)))
             by = coordinator if step == S.NO_ANSWER else answering
             note = story.reason if step == S.DECLINED else EVENT_NOTES.get(step, "")
             ReferralEvent.objects.create(referral=referral, status=step, at=at, by=by, note=note)

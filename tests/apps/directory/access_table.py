@@ -14,10 +14,9 @@ from apps.organisations.demo import DEMO_ORGANISATION
 from apps.people.models import Person
 from apps.places.models import District
 from tests.apps.access.access_rows import Rows
-
-from .rows_records import ROWS as RECORDS
-from .rows_referrals import ROWS as REFERRALS
-from .rows_search import ROWS as SEARCH
+from tests.apps.directory.rows_records import ROWS as RECORDS
+from tests.apps.directory.rows_referrals import ROWS as REFERRALS
+from tests.apps.directory.rows_search import ROWS as SEARCH
 
 ROWS: Rows = {**SEARCH, **RECORDS, **REFERRALS}
 
