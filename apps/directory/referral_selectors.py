@@ -21,6 +21,7 @@ from apps.access.rules import can
 from apps.access.services import log_request_access, log_request_list
 from apps.people.models import Consent, Purpose, Role, RoleAssignment
 from apps.people.rules import STAFF_ROLES
+from apps.places.models import District
 
 from .models import Referral, Service, ServiceAtLocation
 
@@ -143,11 +144,20 @@ def of_person(person_id: int) -> QuerySet[Referral]:
 
 
 def published_services(*, text: str = "", district_id: int | None = None, limit: int = 30) -> list[Service]:
-    """Published, active services whose name, organisation or type of help holds ``text``, offered in the
-    district (at a location there, or for the people of it) when one is given.
-
-    The public search (``search.py``) is used when it is there; this is its plain stand-in.
+    """Published, active services for ``text`` (name, organisation, type of help), offered in the district (at a
+    location there, or for the people of it) when one is given: the public search's own selection and order
+    (``search.py``: forgiving accents and typos), so a coordinator finds what a resident finds.
     """
+    from . import search
+
+    district = District.objects.filter(pk=district_id).defer("geometry").first() if district_id else None
+    results = search.search(search.Criteria(district=district, words=text), per_page=limit)
+    return [result.service for result in results.results]
+
+
+def published_services_plain(*, text: str = "", district_id: int | None = None, limit: int = 30) -> list[Service]:
+    """The same selection without the search's word matching (``icontains`` on name, organisation and type of
+    help): for a caller that needs no ranking."""
     found = Service.objects.filter(published_at__isnull=False, status=Service.Status.ACTIVE).select_related(
         "organisation"
     )

@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from apps.access.actors import Actor, actor_for_user
 from apps.directory import referrals as services
+from apps.directory.hsds import refresh_search_text
 from apps.directory.models import Address as ServiceAddress
 from apps.directory.models import Location, Phone, Referral, ReferralEvent, Service, ServiceAtLocation
 from apps.organisations.models import Organisation
@@ -70,6 +71,7 @@ def make_service(organisation: Organisation, name: str, district: District, *, p
     place = ServiceAtLocation.objects.create(service=service, location=location)
     if phone:
         Phone.objects.create(service_at_location=place, number=phone)
+    refresh_search_text(service)  # what the search looks in, as a publication writes it
     return service
 
 
