@@ -7,13 +7,16 @@ Loaded as ``load_demo`` loads it (the suites' copy of the demo city, ``tests/dem
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from datetime import timedelta
+from html import unescape
 from typing import Any
 
 import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.db.models import Count
+from django.test import Client
 from django.utils import timezone
 
 from apps.access.actors import actor_for_user
@@ -284,3 +287,34 @@ def test_the_demo_directory_survives_an_hsds_round_trip(demo_city: None) -> None
     report = hsds.import_dataset(first)
     assert report.added["service"] == services and TaxonomyTerm.objects.count() == terms
     assert hsds.dumps(list(hsds.export_services())) == first
+
+
+def test_city_staff_can_publish_the_demo_changes_under_review(demo_city: None) -> None:
+    """The demo's changes are what the review publishes: its documents go through the same code as an import."""
+    from apps.directory.records import revision_publish
+
+    reviewer = staff_actor(Role.CITY_STAFF)
+    for revision in Revision.objects.filter(status=Revision.Status.UNDER_REVIEW).order_by("pk"):
+        record = revision_publish(actor=reviewer, revision=revision)
+        assert record.pk == revision.target
+        key = "description" if revision.kind == Revision.Kind.SERVICE else "transportation"
+        assert getattr(record, key) == revision.document[key]
+        assert record.published_by_id == reviewer.person_id
+
+
+def test_the_organisation_staff_login_answers_a_demo_referral_on_its_pages(
+    demo_city: None, client_as: Callable[[str], Client]
+) -> None:
+    from apps.directory.referrals import referral_set_status
+
+    staff = client_as("organisation_staff")
+    page = unescape(staff.get("/en/referrals/received/").content.decode())
+    own = Referral.objects.filter(organisation__slug=DEMO_ORGANISATION).select_related("service")
+    assert own.count() >= 5 and all(r.service.name in page for r in own)
+    others = Referral.objects.exclude(organisation__slug=DEMO_ORGANISATION).select_related("service")
+    assert others.exists() and not any(r.service.name in page for r in others)
+    waiting = own.filter(status=Referral.Status.SENT).order_by("pk").first()
+    assert waiting is not None
+    referral_set_status(actor_person=staff_actor(Role.ORGANISATION_STAFF), referral=waiting, status="accepted")
+    waiting.refresh_from_db()
+    assert waiting.status == Referral.Status.ACCEPTED and waiting.events.last().status == "accepted"  # type: ignore[union-attr]
