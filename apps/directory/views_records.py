@@ -60,6 +60,8 @@ STATUS_VARIANTS = {
     Revision.Status.RETURNED: "warning",
     Revision.Status.WITHDRAWN: "neutral",
 }
+REVIEW_ROWS = 100
+"""Changes the review list shows at once (the oldest first); each is compared with its live record."""
 KIND_WORDS = {
     Revision.Kind.SERVICE: gettext_lazy("Service"),
     Revision.Kind.LOCATION: gettext_lazy("Location"),
@@ -618,7 +620,7 @@ def review(request: HttpRequest) -> HttpResponse:
                  Column(_("What changes"))],
         empty=_("No changes are waiting. Thank you."),
     )  # fmt: skip
-    for found in records.review_queue()[:200]:
+    for found in records.review_queue()[:REVIEW_ROWS]:
         record = records.live_record(found.kind, found.target)
         if record is None:
             what_changes = _("A new record")

@@ -102,3 +102,16 @@ def test_the_service_layer_refuses_too(w: World) -> None:
     with pytest.raises(Exception) as refused:
         records.revision_publish(actor=intruder, revision=revision)
     assert refused.type.__name__ == "PermissionDenied"
+
+
+def test_staff_of_several_organisations_choose_one(w: World) -> None:
+    from apps.people.models import Role, RoleAssignment
+
+    RoleAssignment.objects.create(person=w.staff, role=Role.ORGANISATION_STAFF, organisation=w.other_org)
+    staff = client_for(w.staff)
+    chooser = staff.get("/en/records/").content.decode()
+    assert "You work for several organisations" in chooser
+    assert f"?organisation={w.org.pk}" in chooser and f"?organisation={w.other_org.pk}" in chooser
+    page = staff.get(f"/en/records/?organisation={w.other_org.pk}").content.decode()
+    assert "Our services: Andere Dienst" in page and "Choose another organisation" in page
+    assert staff.get("/en/records/services/new/").status_code == 404, "a new record needs its organisation"

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from apps.access.actors import actor_for_user
 from apps.directory import records
-from apps.directory.models import Revision, Service
+from apps.directory.models import Location, OrganisationRecord, Revision, Service
 
 from .records_builders import World, client_for, service_post, world
 
@@ -184,3 +184,48 @@ def test_a_published_service_edited_again_starts_from_the_live_record_and_shows_
     service = Service.objects.get(pk=revision.target)
     assert service.maximum_age == 99
     assert service.service_at_locations.get().schedules.count() == 1, "children replaced, not added twice"
+
+
+def test_a_new_location_is_published_with_its_district_and_then_offered_in_the_service_form(w: World) -> None:
+    staff = client_for(w.staff)
+    staff.post(f"/en/records/locations/new/?organisation={w.org.pk}", {
+        "organisation": w.org.pk, "name": "Buurtcentrum Brugse Poort", "address": "Sint-Pietersnieuwstraat 33",
+        "accessibility": "Ingang zonder trap",
+    })  # fmt: skip
+    revision = Revision.objects.get(kind="location")
+    staff.post(f"/en/records/changes/{revision.pk}/", {"action": "submit"})
+    client_for(w.reviewer).post(f"/en/records/review/{revision.pk}/", {"action": "publish"})
+    location = Location.objects.get(pk=revision.target)
+    assert location.organisation == w.org and location.published_by == w.reviewer
+    assert location.district is not None and location.district.number == 1
+    assert location.accessibility.get().description == "Ingang zonder trap"
+    form = staff.get(f"/en/records/services/new/?organisation={w.org.pk}").content.decode()
+    assert "Buurtcentrum Brugse Poort" in form
+
+
+def test_the_profile_is_published_under_the_organisations_own_id(w: World) -> None:
+    staff = client_for(w.staff)
+    staff.post(f"/en/records/profile/?organisation={w.org.pk}", {
+        "organisation": w.org.pk, "description": "Zorg in de buurt", "legal_status": "vzw", "year_incorporated": "1998",
+        "email": "info@buurtzorg.example",
+    })  # fmt: skip
+    revision = Revision.objects.get(kind="organization")
+    records.revision_submit(actor=actor_for_user(w.staff.user), revision=revision)
+    records.revision_publish(actor=actor_for_user(w.reviewer.user), revision=revision)
+    profile = OrganisationRecord.objects.get(organisation=w.org)
+    assert profile.pk == revision.target and profile.legal_status == "vzw" and profile.year_incorporated == 1998
+    assert profile.published_by == w.reviewer
+    w.org.refresh_from_db()
+    assert w.org.description == "Zorg in de buurt" and w.org.name == "Buurtzorg Sint-Pieters"
+    page = staff.get(f"/en/records/?organisation={w.org.pk}").content.decode()
+    assert "Edit the profile" in page
+
+
+def test_a_service_without_a_location_is_saved_too(w: World) -> None:
+    org = w.other_org  # has no location
+    staff = client_for(w.other_staff)
+    form = staff.get(f"/en/records/services/new/?organisation={org.pk}").content.decode()
+    assert "Add a location first" in form
+    data = service_post(org, None, by_appointment="on", appointment_note="Bel eerst")
+    assert staff.post(f"/en/records/services/new/?organisation={org.pk}", data).status_code == 302
+    assert Revision.objects.get().document["service_at_locations"] == []
