@@ -140,6 +140,10 @@ EXTRA_ORGANISATIONS = [
      "+32 9 000 11 07"),
 ]  # fmt: skip
 
+PUBLIC_WELFARE = "Openbaar centrum voor maatschappelijk welzijn (OCMW)"
+LEGAL_STATUS = dict.fromkeys((DEMO_ORGANISATION, "ldc-de-horizon", "sociale-dienst-demo"), PUBLIC_WELFARE)
+"""The service centres and the social service belong to the public welfare centre; the others are non-profits."""
+
 LANGUAGE_NAMES = {
     "nl": "Dutch", "fr": "French", "en": "English", "ar": "Arabic", "tr": "Turkish", "uk": "Ukrainian",
     "pl": "Polish", "bg": "Bulgarian", "sk": "Slovak", "ro": "Romanian",
@@ -441,7 +445,8 @@ def _organisations(demo: Demo) -> dict[str, OrganisationRecord]:
         organisation = Organisation.objects.get(slug=offer.slug)
         checked = demo.checked()
         record, _ = OrganisationRecord.objects.get_or_create(
-            organisation=organisation, defaults={"id": demo_id(f"organisation:{offer.slug}"), "legal_status": "vzw"}
+            organisation=organisation,
+            defaults={"id": demo_id(f"organisation:{offer.slug}"), "legal_status": LEGAL_STATUS.get(offer.slug, "vzw")},
         )
         OrganisationRecord.objects.filter(pk=record.pk).update(**demo.published(checked))
         if organisation.phone and not record.phones.exists():
