@@ -10,11 +10,12 @@ schemas (``apps/directory/hsds_schema/``, tested in ``tests/apps/directory/test_
 from __future__ import annotations
 
 import math
+import re
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from functools import cache
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
@@ -24,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
+from pydantic import StringConstraints, WithJsonSchema
 
 from apps.organisations.models import Organisation
 
@@ -83,7 +85,13 @@ Full = Query(False, description="Return fully nested documents.")
 TermId = Query(None, description="Only those with this taxonomy term (a type of help).")
 TaxonomyId = Query(None, description="Only those with a term of this taxonomy.")
 OrganizationId = Query(None, description="Only those of this organization.")
-ModifiedAfter = Query(None, description="Only those modified on or after this date and time (ISO 8601).")
+ModifiedAfter = Query(
+    None, description="Only those modified on or after this date and time (RFC 3339, e.g. 2026-01-31T09:00:00Z)."
+)
+# read by hand: pydantic would take a bare number ("0.5") for a moment in 1970
+DateTimeText = Annotated[
+    str, StringConstraints(max_length=64), WithJsonSchema({"type": "string", "format": "date-time", "maxLength": 64})
+]
 
 
 def _page(
@@ -136,7 +144,15 @@ def _organisation_pk(record_id: uuid.UUID) -> int | None:
     return record if record is not None else hsds._fallback_record_ids().get(record_id)
 
 
-def _aware(moment: datetime) -> datetime:
+LEAP_SECOND = re.compile(r"(T\d{2}:\d{2}):60")
+
+
+def _moment(text: str) -> datetime:
+    """An RFC 3339 date and time (a bare number is not one), in the server's zone when it names none."""
+    try:
+        moment = datetime.fromisoformat(LEAP_SECOND.sub(r"\1:59", text.strip().upper()))
+    except ValueError:
+        raise HttpError(422, _("modified_after: give a date and time such as 2026-01-31T09:00:00Z.")) from None
     return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
 
 
@@ -145,7 +161,7 @@ def _services(
     taxonomy_term_id: uuid.UUID | None,
     taxonomy_id: uuid.UUID | None,
     organization_id: uuid.UUID | None,
-    modified_after: datetime | None,
+    modified_after: str | None,
 ) -> QuerySet[Service]:
     """The published services that pass HSDS's filters, in name order."""
     services = Service.objects.all()
@@ -158,7 +174,7 @@ def _services(
     if organization_id is not None:
         services = services.filter(organisation_id=_organisation_pk(organization_id))
     if modified_after is not None:
-        services = services.filter(last_modified__gte=_aware(modified_after))
+        services = services.filter(last_modified__gte=_moment(modified_after))
     if taxonomy_term_id is not None or taxonomy_id is not None:
         services = Service.objects.filter(pk__in=services.values("pk"))
     return services.order_by("name", "id")
@@ -202,7 +218,7 @@ def list_services(
     taxonomy_term_id: uuid.UUID | None = TermId,
     taxonomy_id: uuid.UUID | None = TaxonomyId,
     organization_id: uuid.UUID | None = OrganizationId,
-    modified_after: datetime | None = ModifiedAfter,
+    modified_after: DateTimeText | None = ModifiedAfter,
     minimal: bool = Query(False, description="Only id, name, status and last_modified."),
     full: bool = Full,
 ) -> Any:
@@ -326,7 +342,8 @@ def _metres(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     **_streamable(
         f"Services at locations with their one-to-one fields ({HSDS_SCHEMA}compiled/service_at_location_list.json)"
         f", or fully nested with `full=true` ({HSDS_SCHEMA}compiled/service_at_location.json). `postcode` alone: "
-        "at an address with this postcode; with `proximity`: within so many metres of the postcode's centre."
+        "at an address with this postcode; with `proximity`: within so many metres of the postcode's centre (none "
+        "for a postcode without known addresses). `proximity` without `postcode` is ignored."
     ),
 )
 def list_service_at_locations(
@@ -335,7 +352,7 @@ def list_service_at_locations(
     taxonomy_term_id: uuid.UUID | None = TermId,
     taxonomy_id: uuid.UUID | None = TaxonomyId,
     organization_id: uuid.UUID | None = OrganizationId,
-    modified_after: datetime | None = ModifiedAfter,
+    modified_after: DateTimeText | None = ModifiedAfter,
     full: bool = Full,
     page: int = PageNumber,
     per_page: int = PerPage,
@@ -345,13 +362,9 @@ def list_service_at_locations(
 ) -> Any:
     services = _services(search, taxonomy_term_id, taxonomy_id, organization_id, modified_after)
     sals = ServiceAtLocation.objects.filter(service__in=services.values("pk"))
-    if proximity is not None:
-        if not postcode:
-            raise HttpError(422, _("proximity: give a postcode too (the distance is from its centre)."))
+    if proximity is not None and postcode:
         centre = _postcode_centre(postcode.strip())
-        if centre is None:
-            raise HttpError(422, _("postcode: no address with this postcode is known."))
-        sals = sals.filter(location_id__in=_within(centre, proximity))
+        sals = sals.filter(location_id__in=_within(centre, proximity) if centre else [])
     elif postcode:
         sals = sals.filter(location__addresses__postal_code=postcode.strip())
         sals = ServiceAtLocation.objects.filter(pk__in=sals.values("pk"))

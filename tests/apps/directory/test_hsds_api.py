@@ -99,9 +99,8 @@ def test_one_service_fully_nested_and_unknown_or_bad_ids(made: dict[str, Any]) -
         ("/services", {"taxonomy_term_id": "care"}, "taxonomy_term_id"),
         ("/services", {"modified_after": "yesterday"}, "modified_after"),
         ("/services", {"full": "maybe"}, "full"),
-        ("/service_at_locations", {"proximity": 500}, "proximity"),
         ("/service_at_locations", {"proximity": -1, "postcode": "9000"}, "proximity"),
-        ("/service_at_locations", {"proximity": 500, "postcode": "0001"}, "postcode"),
+        ("/services", {"modified_after": "0.5"}, "modified_after"),
         ("/taxonomy_terms", {"parent_id": "x"}, "parent_id"),
     ],
 )
@@ -123,6 +122,8 @@ def test_services_at_locations_by_postcode_and_distance(made: dict[str, Any]) ->
     assert get("/service_at_locations", postcode="9050")["empty"]
     near = get("/service_at_locations", postcode="9000", proximity=100_000)["contents"]
     assert {item["location"]["name"] for item in near} == {"Sociaal Huis Centrum"}
+    assert get("/service_at_locations", postcode="0001", proximity=500)["empty"], "a postcode nobody has"
+    assert get("/service_at_locations", proximity=500)["total_items"] == 3, "no postcode: no centre to measure from"
     one = get(f"/service_at_locations/{at_9000[0]['id']}")
     assert_valid("service_at_location", one)
     assert one["location"]["addresses"][0]["postal_code"] == "9000"
