@@ -150,3 +150,27 @@ def test_formula_cells_are_neutralised_in_the_csv_and_kept_in_the_json(client: C
 )
 def test_neutralise(value: Any, expected: Any) -> None:
     assert neutralise(value) == expected
+
+
+def test_the_files_take_the_same_few_queries_however_large_the_directory(demo_city: None) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from apps.directory.open_data import services_csv, services_json
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            services_csv()
+            services_json()
+        return len(captured)
+
+    before = queries()
+    assert before <= 14
+    some = Service.objects.order_by("name")[:5]
+    for service in some:
+        copy = Service.objects.create(
+            organisation=service.organisation, name=service.name + " bis", published_at=service.published_at
+        )
+        for sal in service.service_at_locations.all():
+            ServiceAtLocation.objects.create(service=copy, location=sal.location)
+    assert queries() == before
