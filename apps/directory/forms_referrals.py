@@ -139,7 +139,7 @@ class StatusForm(forms.Form):
         help_text=_("Required when you decline: the coordinator reads it and looks for another service."),
     )  # fmt: skip
 
-    def __init__(self, *args: Any, statuses: list[str], labels: dict[str, str] | None = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, statuses: list[str], labels: dict[str, Any] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         names = dict(Referral.Status.choices) | (labels or {})
         status = self.fields["status"]

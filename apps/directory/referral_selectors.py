@@ -155,27 +155,6 @@ def published_services(*, text: str = "", district_id: int | None = None, limit:
     return [result.service for result in results.results]
 
 
-def published_services_plain(*, text: str = "", district_id: int | None = None, limit: int = 30) -> list[Service]:
-    """The same selection without the search's word matching (``icontains`` on name, organisation and type of
-    help): for a caller that needs no ranking."""
-    found = Service.objects.filter(published_at__isnull=False, status=Service.Status.ACTIVE).select_related(
-        "organisation"
-    )
-    for word in text.split()[:5]:
-        found = found.filter(
-            Q(name__icontains=word)
-            | Q(organisation__name__icontains=word)
-            | Q(attributes__taxonomy_term__name_nl__icontains=word)
-            | Q(attributes__taxonomy_term__name_en__icontains=word)
-            | Q(attributes__taxonomy_term__name_fr__icontains=word)
-        )
-    if district_id is not None:
-        found = found.filter(
-            Q(service_at_locations__location__district_id=district_id) | Q(service_areas__district_id=district_id)
-        )
-    return list(found.distinct().order_by("name", "pk")[:limit])
-
-
 def published_service(service_id: object) -> Service | None:
     """A published, active service by its id, or None (an unknown or malformed id included)."""
     try:
