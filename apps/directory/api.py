@@ -126,8 +126,6 @@ def _stream(queryset: QuerySet[Any], document: Callable[[Any], dict[str, Any]]) 
 def _answer(queryset: QuerySet[Any], fmt: str, page: int, per_page: int, document: Callable[[Any], Any]) -> Any:
     if fmt == "ndjson":
         return _stream(queryset, document)
-    if fmt != "json":
-        raise HttpError(422, _("format: give json or ndjson."))
     return _page(queryset, page, per_page, document)
 
 

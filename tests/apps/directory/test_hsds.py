@@ -323,3 +323,17 @@ def test_publishing_an_organisation_profile_and_a_location() -> None:
     assert location.district is not None
     with pytest.raises(hsds.HsdsError, match="belongs to another organisation"):
         hsds.apply_document("location", place, organisation=made["welfare"], published_by=None)
+
+
+def test_an_organization_package_is_read_too() -> None:
+    """Organizations with their services and locations nested (HSDS ``organization_package``)."""
+    made = build_directory()
+    organisations = Organisation.objects.filter(pk__in=[made["welfare"].pk, made["volunteers"].pk])
+    package = [hsds.organization_document(o, full_services=True) for o in organisations.order_by("name")]
+    for document in package:
+        assert_valid("organization", document)
+    services = export_all()
+    empty_directory()
+    report = hsds.import_dataset(hsds.dumps(package))
+    assert report.added == {"organization": 2, "location": 2, "service": 3, "taxonomy": 1, "taxonomy_term": 3}
+    assert export_all() == services
