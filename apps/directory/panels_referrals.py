@@ -47,8 +47,10 @@ def my_referrals(request: HttpRequest, actor: Actor) -> dict[str, Any] | None:
 
 def person_referrals(request: HttpRequest, actor: Actor, person: Person) -> dict[str, Any]:
     """The person's most recent referrals for their coordinator, logged as read."""
+    from .referrals import referrals_withdraw_without_consent
     from .views_referrals import status_tag
 
+    referrals_withdraw_without_consent(person_id=person.pk)
     found = list(selectors.of_person(person.pk).filter(selectors.coordinated(actor))[: PANEL_ROWS + 1])
     rows = found[:PANEL_ROWS]
     selectors.log_shown(request, rows, "directory.refer")

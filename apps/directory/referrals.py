@@ -384,7 +384,7 @@ def referral_resend(
     return new
 
 
-def referrals_withdraw_without_consent(*, person: Person | None = None) -> int:
+def referrals_withdraw_without_consent(*, person_id: int | None = None) -> int:
     """Withdraw every open referral whose person no longer consents to sharing with a referred service.
 
     Called when a consent is withdrawn, and before the referral lists are read (``views_referrals``), so that
@@ -396,8 +396,8 @@ def referrals_withdraw_without_consent(*, person: Person | None = None) -> int:
         person_id=OuterRef("person_id"), purpose=Purpose.SHARE_WITH_SERVICE, withdrawn_at__isnull=True
     )
     stale = Referral.objects.filter(status__in=Referral.OPEN).exclude(Exists(active))
-    if person is not None:
-        stale = stale.filter(person=person)
+    if person_id is not None:
+        stale = stale.filter(person_id=person_id)
     pks = list(stale.values_list("pk", flat=True)[:500])
     withdrawn = 0
     for pk in pks:

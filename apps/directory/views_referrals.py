@@ -262,7 +262,7 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """What was sent, to whom, its history, and the coordinator's steps: withdraw, "no answer", seen, elsewhere."""
     actor = actor_for(request)
     referral = selectors.referral_for(actor, pk, request, rule="directory.manage_referral")
-    if referral.status in Referral.OPEN and services.referrals_withdraw_without_consent(person=referral.person):
+    if referral.status in Referral.OPEN and services.referrals_withdraw_without_consent(person_id=referral.person_id):
         referral.refresh_from_db()
     statuses = services.next_statuses(actor, referral)
     posted = request.method == "POST" and request.POST.get("action") == "status"
@@ -395,6 +395,8 @@ def incoming_referral(request: HttpRequest, pk: int) -> HttpResponse:
 def my_referrals(request: HttpRequest) -> HttpResponse:
     """Where the person was referred, to whom, what happened: their own referrals only."""
     actor = actor_for(request)
+    if actor.person_id is not None:
+        services.referrals_withdraw_without_consent(person_id=actor.person_id)
     rows = [
         {"referral": r, "words": RESIDENT_WORDS.get(r.status, ""), "tag": status_tag(r), "contact": contact_of(r),
          "history": history(r)}

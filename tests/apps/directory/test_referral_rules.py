@@ -181,6 +181,18 @@ def test_withdrawing_the_consent_withdraws_the_open_referrals_and_hides_them(
     )
 
 
+def test_the_person_who_withdraws_their_consent_sees_the_referral_stopped_at_once(
+    referral_world: ReferralWorld, client_for: Callable[..., Client]
+) -> None:
+    world = referral_world
+    referral = world.refer()
+    consent_withdraw(actor=actor(world.resident), person=world.resident, purpose=Purpose.SHARE_WITH_SERVICE)
+    page = text_of(client_for(world.resident).get("/en/my-referrals/"))
+    assert "Stopped. The service no longer sees it." in page
+    referral.refresh_from_db()
+    assert referral.status == "withdrawn"
+
+
 # --- bad input -----------------------------------------------------------------------------------------
 
 
