@@ -702,6 +702,7 @@ class Reader:
         self.taxonomies: dict[uuid.UUID, Row] = {}
         self.services: list[Row] = []
         self.references: list[tuple[str, type[models.Model], uuid.UUID, dict[uuid.UUID, Row] | None]] = []
+        self.loose_references: list[tuple[Row, str, type[models.Model], dict[uuid.UUID, Row]]] = []
         self.shared = 0  # inside an organization or a location, which may be nested in many services
 
     # --- generic
@@ -748,6 +749,11 @@ class Reader:
     def reference(self, where: str, model: type[models.Model], key: uuid.UUID, in_file: dict[uuid.UUID, Row] | None):
         self.references.append((where, model, key, in_file))
 
+    def loose(self, row: Row, hsds_key: str, model: type[models.Model], in_file: dict[uuid.UUID, Row]) -> None:
+        """A reference the project can do without (a term's parent or taxonomy, a location's organisation): when
+        it is neither in the file nor in the directory it is kept in ``extra`` as it came, not refused."""
+        self.loose_references.append((row, hsds_key, model, in_file))
+
     # --- the objects with references
 
     def attribute(self, document: Any, where: str, owner: uuid.UUID) -> Row:
@@ -784,7 +790,7 @@ class Reader:
         parent = document.get("parent_id")
         row.values["parent_id"] = _uuid(parent, f"{where}.parent_id") if parent else None
         if row.values["parent_id"] is not None:
-            self.reference(f"{where}.parent_id", TaxonomyTerm, row.values["parent_id"], self.terms)
+            self.loose(row, "parent_id", TaxonomyTerm, self.terms)
         detail, taxonomy_id = document.get("taxonomy_detail"), document.get("taxonomy_id")
         if detail is not None:
             detail_row = self.taxonomy(detail, f"{where}.taxonomy_detail")
@@ -793,7 +799,7 @@ class Reader:
             taxonomy_id = str(detail_row.id)
         row.values["taxonomy_id"] = _uuid(taxonomy_id, f"{where}.taxonomy_id") if taxonomy_id else None
         if row.values["taxonomy_id"] is not None:
-            self.reference(f"{where}.taxonomy_id", Taxonomy, row.values["taxonomy_id"], self.taxonomies)
+            self.loose(row, "taxonomy_id", Taxonomy, self.taxonomies)
         self.terms.setdefault(row.id, row)
         return row
 
@@ -826,8 +832,7 @@ class Reader:
         owner = document.get("organization_id")
         row.refs["organization_id"] = _uuid(owner, f"{where}.organization_id") if owner else None
         if owner:
-            self.reference(f"{where}.organization_id", OrganisationRecord, row.refs["organization_id"],
-                           self.organizations)  # fmt: skip
+            self.loose(row, "organization_id", OrganisationRecord, self.organizations)
         self.locations.setdefault(row.id, row)
         return row
 
@@ -875,6 +880,13 @@ class Reader:
     def check_references(self) -> None:
         """Every id a document names is in the file or already in the directory."""
         fallback = _fallback_record_ids()
+        for row, hsds_key, model, in_file in self.loose_references:
+            values = row.refs if hsds_key in row.refs else row.values
+            key = values[hsds_key]
+            found = key in in_file or (model is OrganisationRecord and key in fallback)
+            if not found and not model._default_manager.filter(pk=key).exists():
+                values[hsds_key] = None
+                row.extra[hsds_key] = str(key)
         for where, model, key, in_file in self.references:
             if in_file is not None and key in in_file:
                 continue

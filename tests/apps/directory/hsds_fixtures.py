@@ -145,10 +145,15 @@ def build_directory() -> dict[str, Any]:
             "welfare": welfare, "volunteers": volunteers, "record": record, "taxonomy": taxonomy}  # fmt: skip
 
 
-def empty_directory() -> None:
-    """Remove every directory row and the organisations they belong to (an empty database for a round trip)."""
+def empty_directory(*, keep_organisations: bool = False) -> None:
+    """Remove every directory row and the organisations they belong to (an empty database for a round trip);
+    ``keep_organisations`` for organisations other rows still need (the demo's, with staff)."""
+    from apps.directory.models import Referral, Revision
+
     organisations = set(Service.objects.values_list("organisation_id", flat=True))
     organisations |= set(OrganisationRecord.objects.values_list("organisation_id", flat=True))
+    Referral.objects.all().delete()
+    Revision.objects.all().delete()
     Attribute.objects.all().delete()
     Service.objects.all().delete()
     Location.objects.all().delete()
@@ -156,4 +161,5 @@ def empty_directory() -> None:
     TaxonomyTerm.objects.filter(parent__isnull=False).delete()
     TaxonomyTerm.objects.all().delete()
     Taxonomy.objects.all().delete()
-    Organisation.objects.filter(pk__in=organisations).delete()
+    if not keep_organisations:
+        Organisation.objects.filter(pk__in=organisations).delete()

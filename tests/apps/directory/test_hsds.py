@@ -178,7 +178,40 @@ def foreign_service() -> dict[str, Any]:
             }
         ],
         "service_areas": [],
-        "service_at_locations": [],
+        "service_at_locations": [
+            {
+                "id": "0b6a1a50-0000-4000-8000-000000000020",
+                "service_id": "0b6a1a50-0000-4000-8000-000000000010",
+                "location_id": "0b6a1a50-0000-4000-8000-000000000021",
+                "contacts": [],
+                "phones": [],
+                "schedules": [],
+                "location": {
+                    "id": "0b6a1a50-0000-4000-8000-000000000021",
+                    "location_type": "physical",
+                    "name": "Elsewhere",
+                    "organization_id": "0b6a1a50-0000-4000-8000-000000000099",  # an organisation not in the file
+                    "languages": [],
+                    "addresses": [
+                        {
+                            "id": "0b6a1a50-0000-4000-8000-000000000022",
+                            "location_id": "0b6a1a50-0000-4000-8000-000000000021",
+                            "address_1": "1 High Street",
+                            "city": "Lille",
+                            "state_province": "Nord",
+                            "postal_code": "59000",
+                            "country": "FR",
+                            "address_type": "physical",
+                        }
+                    ],
+                    "contacts": [],
+                    "accessibility": [],
+                    "phones": [],
+                    "schedules": [],
+                    "attributes": [],
+                },
+            }
+        ],
         "languages": [],
         "cost_options": [],
         "required_documents": [],
@@ -194,6 +227,7 @@ def foreign_service() -> dict[str, Any]:
                     "name": "Debt",
                     "description": "Debt advice",
                     "taxonomy": "open-eligibility",
+                    "parent_id": "0b6a1a50-0000-4000-8000-000000000098",  # a term not in the file
                     "language": "en",
                 },
             }
@@ -204,7 +238,7 @@ def foreign_service() -> dict[str, Any]:
 def test_a_foreign_dataset_survives_a_round_trip() -> None:
     original = foreign_service()
     report = hsds.import_dataset([original])
-    assert report.added == {"organization": 1, "service": 1, "taxonomy_term": 1}
+    assert report.added == {"organization": 1, "service": 1, "taxonomy_term": 1, "location": 1}
     exported = json.loads(export_all())
     assert exported == [{**original, "last_modified": exported[0]["last_modified"]}]
     assert_valid("service", exported[0])
@@ -217,7 +251,7 @@ def test_ndjson_and_an_api_page_are_read_as_well() -> None:
     original = foreign_service()
     line = json.dumps(original)
     other = copy.deepcopy(original) | {"id": "0b6a1a50-0000-4000-8000-0000000000ff", "name": "Other"}
-    for sub in ("phones", "schedules", "attributes"):
+    for sub in ("phones", "schedules", "attributes", "service_at_locations"):
         other[sub] = []
     report = hsds.import_dataset(f"{line}\n{json.dumps(other)}\n".encode())
     assert report.added["service"] == 2
@@ -227,7 +261,7 @@ def test_ndjson_and_an_api_page_are_read_as_well() -> None:
 
 def mutate(change: Any) -> list[dict[str, Any]]:
     documents = [foreign_service(), foreign_service() | {"id": "0b6a1a50-0000-4000-8000-0000000000aa"}]
-    for sub in ("phones", "schedules", "attributes"):
+    for sub in ("phones", "schedules", "attributes", "service_at_locations"):
         documents[1][sub] = []
     change(documents[1])
     return documents
@@ -337,3 +371,15 @@ def test_an_organization_package_is_read_too() -> None:
     report = hsds.import_dataset(hsds.dumps(package))
     assert report.added == {"organization": 2, "location": 2, "service": 3, "taxonomy": 1, "taxonomy_term": 3}
     assert export_all() == services
+
+
+def test_the_demo_directory_is_valid_hsds_and_survives_a_round_trip(demo_city: None) -> None:
+    services = list(hsds.prefetch_services(Service.objects.all()))
+    assert len(services) >= 20
+    for service in services:
+        assert_valid("service", hsds.service_document(service))
+    exported = export_all()
+    empty_directory(keep_organisations=True)
+    report = hsds.import_dataset(exported)
+    assert report.added["service"] == len(services)
+    assert export_all() == exported
