@@ -185,7 +185,7 @@ def revision_save(
     if record is not None and record.organisation_id != organisation.pk:
         raise PermissionDenied
     revision = (
-        Revision.objects.select_for_update()
+        Revision.objects.select_for_update(of=("self",))
         .filter(kind=kind, target=target, status__in=EDITABLE)
         .order_by("-created_at")
         .first()
@@ -200,7 +200,7 @@ def revision_save(
                     created_by=_person(actor),
                 )  # fmt: skip
         except IntegrityError:  # a colleague made the open revision just now: continue theirs
-            revision = Revision.objects.select_for_update().get(target=target, status__in=OPEN)
+            revision = Revision.objects.select_for_update(of=("self",)).get(target=target, status__in=OPEN)
     revision.document = document
     revision.status = Revision.Status.DRAFT
     revision.submitted_at = None
@@ -210,7 +210,7 @@ def revision_save(
 
 
 def _locked(revision: Revision) -> Revision:
-    return Revision.objects.select_for_update().select_related("organisation").get(pk=revision.pk)
+    return Revision.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=revision.pk)
 
 
 @transaction.atomic
@@ -274,7 +274,11 @@ def revision_publish(*, actor: Actor, revision: Revision) -> Any:
 
     if not can(actor, "directory.review"):
         raise PermissionDenied
-    revision = Revision.objects.select_for_update().select_related("organisation", "reviewed_by").get(pk=revision.pk)
+    revision = (
+        Revision.objects.select_for_update(of=("self",))
+        .select_related("organisation", "reviewed_by")
+        .get(pk=revision.pk)
+    )
     if revision.status != Revision.Status.UNDER_REVIEW:
         raise _already_reviewed(revision)
     reviewer = _person(actor)
@@ -312,7 +316,11 @@ def revision_return(*, actor: Actor, revision: Revision, reason: str) -> Revisio
     reason = reason.strip()
     if not reason:
         raise ValidationError(_("Say why the change is returned, so the organisation knows what to do."))
-    revision = Revision.objects.select_for_update().select_related("organisation", "reviewed_by").get(pk=revision.pk)
+    revision = (
+        Revision.objects.select_for_update(of=("self",))
+        .select_related("organisation", "reviewed_by")
+        .get(pk=revision.pk)
+    )
     if revision.status != Revision.Status.UNDER_REVIEW:
         raise _already_reviewed(revision)
     revision.status = Revision.Status.RETURNED
@@ -330,7 +338,7 @@ def record_confirm(*, actor: Actor, kind: str, target: uuid.UUID) -> Any:
     model = KIND_MODELS.get(kind)
     if model is None:
         raise Http404
-    record = model.objects.select_for_update().filter(pk=target).first()
+    record = model.objects.select_for_update(of=("self",)).filter(pk=target).first()
     if record is None or not can(actor, "directory.edit_records", Organisation(pk=record.organisation_id)):
         raise Http404
     organisation_for(actor, record.organisation_id)

@@ -53,7 +53,7 @@ def remind_organisation(organisation_id: int, now: datetime) -> int:
     from .models import Location, OrganisationRecord, Service
 
     with transaction.atomic():
-        due = {model: list(_due(model, organisation_id, now).select_for_update()) for model in
+        due = {model: list(_due(model, organisation_id, now).select_for_update(of=("self",))) for model in
                (Service, Location, OrganisationRecord)}  # fmt: skip
         count = sum(len(found) for found in due.values())
         if not count:
