@@ -334,3 +334,23 @@ def test_the_persons_export_holds_their_referrals(referral_world: ReferralWorld)
     assert [step["status"] for step in row["steps"]] == ["sent"]
     by_other = export_person(world.resident, actor(world.other_coordinator))
     assert by_other["directory.referrals"][0]["need"] is None, "withheld from someone the rule does not allow"
+
+
+def test_no_list_filters_or_orders_on_what_was_written(referral_world: ReferralWorld) -> None:
+    """The lists' queries (with every filter) reach no special-category field: status, district, due day and
+    time only (``apps/access/special_category.py::query_reaches``)."""
+    from apps.access import special_category
+    from apps.directory import referral_selectors as selectors
+
+    world = referral_world
+    world.refer()
+    queries = [
+        selectors.followed_by(actor(world.coordinator), status="declined", district_id=world.district.pk),
+        selectors.incoming(actor(world.staff), status="sent"),
+        selectors.of_person(world.resident.pk).filter(selectors.coordinated(actor(world.coordinator))),
+    ]
+    for query in queries:
+        assert special_category.query_reaches(query) == [], str(query.query)
+        list(query)
+    # and the check sees one that does
+    assert special_category.query_reaches(Referral.objects.filter(need__icontains="wond")) == ["directory.Referral.need"]
