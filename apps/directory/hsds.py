@@ -993,7 +993,9 @@ class Writer:
         current = table.model._default_manager.filter(
             **{nest.fk: parent}, **{f"{p}__isnull": True for p in more_specific}
         )
-        current.exclude(pk__in=[child.id for child in children]).delete()
+        stale = set(current.values_list("pk", flat=True)) - {child.id for child in children}
+        if stale:  # a delete collects cascades even when nothing matches: only when there is something to delete
+            table.model._default_manager.filter(pk__in=stale).delete()
         for child in children:
             parents = {f"{name}_id": None for name in table.parents}
             parents[f"{nest.fk}_id"] = parent.pk
