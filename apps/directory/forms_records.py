@@ -34,7 +34,7 @@ from apps.people.phones import normalise_phone
 from apps.people.services import LocatedAddress, address_locate
 from apps.places.models import District
 
-from .models import Location, TaxonomyTerm
+from .models import Location, Service, TaxonomyTerm
 
 LANGUAGES = [*PEOPLE_LANGUAGES, ("it", _("Italian")), ("fa", _("Persian"))]
 """Languages a service may be offered in: the common ones in Ghent (the same list as a person's languages)."""
@@ -81,6 +81,10 @@ class ServiceForm(forms.Form):
     """One service: what it is, for whom, what it costs, how to apply, where and when."""
 
     name = forms.CharField(label=_("Name of the service"), max_length=200)
+    status = forms.ChoiceField(
+        label=_("Is the service running?"), choices=Service.Status.choices, initial=Service.Status.ACTIVE,
+        help_text=_("“Temporarily closed” keeps it in the directory with that notice; “Stopped” takes it out."),
+    )  # fmt: skip
     description = _text(_("What the service does"), rows=5)
     types = TermChoices(
         label=_("Types of help"), queryset=TaxonomyTerm.objects.none(), required=False,
@@ -348,6 +352,7 @@ def document_service(
     sid = doc["id"]
     doc["organization_id"] = _organisation_record_id(organisation)
     doc["name"] = data["name"]
+    doc["status"] = data.get("status") or Service.Status.ACTIVE
     _set_all(
         doc,
         {
@@ -475,6 +480,7 @@ def initial_service(doc: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str,
     appointment = next((s for s in schedules if schedule_kind(s) == "appointment"), None)
     initial = {
         "name": doc.get("name", ""),
+        "status": doc.get("status") or Service.Status.ACTIVE,
         "description": doc.get("description", ""),
         "types": [a.get("taxonomy_term_id") for a in doc.get("attributes") or [] if a.get("taxonomy_term_id")],
         "eligibility_description": doc.get("eligibility_description", ""),

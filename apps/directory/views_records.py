@@ -50,7 +50,7 @@ from .forms_records import (
     initial_service,
     schedule_kind,
 )
-from .models import Location, OrganisationRecord, Revision, TaxonomyTerm
+from .models import Location, OrganisationRecord, Revision, Service, TaxonomyTerm
 
 DASH = "–"
 STATUS_VARIANTS = {
@@ -60,6 +60,7 @@ STATUS_VARIANTS = {
     Revision.Status.RETURNED: "warning",
     Revision.Status.WITHDRAWN: "neutral",
 }
+STATUSES = dict(Service.Status.choices)
 REVIEW_ROWS = 100
 """Changes the review list shows at once (the oldest first); each is compared with its live record."""
 KIND_WORDS = {
@@ -191,6 +192,7 @@ def _describe_service(doc: dict[str, Any]) -> list[Line]:
     codes = [lang.get("code") or lang.get("name") or "" for lang in doc.get("languages") or []]
     return [
         Line("name", _("Name"), doc.get("name") or DASH),
+        Line("status", _("Status"), str(STATUSES.get(doc.get("status"), doc.get("status") or DASH))),
         Line("description", _("What the service does"), doc.get("description") or DASH),
         Line("types", _("Types of help"), _join(sorted(terms.get(str(t), "") for t in term_ids))),
         Line("eligibility", _("Who it is for"), doc.get("eligibility_description") or DASH),

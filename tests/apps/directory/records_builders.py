@@ -90,7 +90,8 @@ def world() -> World:
 def service_post(org: Organisation, location: Location | None = None, **changes: object) -> dict[str, object]:
     """The service form as a person fills it in: a name, costs, one row of opening hours."""
     data: dict[str, object] = {
-        "organisation": org.pk, "name": "Warme maaltijden aan huis", "description": "Elke middag een warme maaltijd.",
+        "organisation": org.pk, "name": "Warme maaltijden aan huis", "status": "active",
+        "description": "Elke middag een warme maaltijd.",
         "eligibility_description": "Mensen ouder dan 65", "minimum_age": "65", "maximum_age": "",
         "cost": "amount", "amount": "7.50", "fees_description": "Per maaltijd", "application_process": "Bel ons",
         "documents": "Identiteitskaart\nKlevertje van het ziekenfonds", "languages": ["nl", "fr"],

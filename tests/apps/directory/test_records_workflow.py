@@ -142,6 +142,7 @@ def test_the_city_publishes_and_the_service_is_live_with_who_and_when(w: World) 
     assert service.published_by == w.reviewer and service.published_at is not None
     assert service.checked_at is not None and service.assured_date is not None
     assert service.minimum_age == 65 and service.maximum_age is None
+    assert service.status == Service.Status.ACTIVE
     assert list(service.attributes.values_list("taxonomy_term_id", flat=True)) == [w.meals.pk]
     assert sorted(service.languages.values_list("code", flat=True)) == ["fr", "nl"]
     sal = service.service_at_locations.get()
@@ -171,7 +172,7 @@ def test_a_published_service_edited_again_starts_from_the_live_record_and_shows_
     assert 'value="Warme maaltijden aan huis"' in form and 'value="11:30"' in form
     staff.post(
         f"/en/records/services/{revision.target}/",
-        service_post(w.org, w.location, maximum_age="99", types=[str(w.meals.pk)]),
+        service_post(w.org, w.location, maximum_age="99", types=[str(w.meals.pk)], status="temporarily closed"),
     )
     change = Revision.objects.get(status=Revision.Status.DRAFT)
     assert change.target == revision.target
@@ -179,10 +180,11 @@ def test_a_published_service_edited_again_starts_from_the_live_record_and_shows_
     queue = client_for(w.reviewer).get("/en/records/review/").content.decode()
     assert "Age" in queue
     detail = client_for(w.reviewer).get(f"/en/records/review/{change.pk}/").content.decode()
-    assert "From 65 years" in detail and "From 65 to 99 years" in detail and "1 field changes" in detail
+    assert "From 65 years" in detail and "From 65 to 99 years" in detail and "2 fields change" in detail
+    assert "Temporarily closed" in detail
     records.revision_publish(actor=actor_for_user(w.reviewer.user), revision=change)
     service = Service.objects.get(pk=revision.target)
-    assert service.maximum_age == 99
+    assert service.maximum_age == 99 and service.status == Service.Status.TEMPORARILY_CLOSED
     assert service.service_at_locations.get().schedules.count() == 1, "children replaced, not added twice"
 
 
