@@ -83,7 +83,10 @@ class ServiceForm(forms.Form):
     name = forms.CharField(label=_("Name of the service"), max_length=200)
     status = forms.ChoiceField(
         label=_("Is the service running?"), choices=Service.Status.choices, initial=Service.Status.ACTIVE,
-        help_text=_("“Temporarily closed” keeps it in the directory with that notice; “Stopped” takes it out."),
+        help_text=_(
+            "“Temporarily closed” stays in the search with that notice; “Inactive” and “Stopped” take it out of "
+            "the search."
+        ),
     )  # fmt: skip
     description = _text(_("What the service does"), rows=5)
     types = TermChoices(
