@@ -11,6 +11,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from jsonschema import Draft202012Validator
 
 from apps.directory import hsds
 from apps.directory.models import Attribute, Phone, Schedule, Service, ServiceAtLocation
@@ -39,6 +40,14 @@ def refused(path: str, status: int, **params: Any) -> str:
     return detail
 
 
+def assert_page(page: dict[str, Any]) -> None:
+    """The paging object of HSDS's own openapi.json (``components.schemas.Page``), ``empty`` included."""
+    openapi = json.loads((hsds.SCHEMA_DIR / "openapi.json").read_text(encoding="utf-8"))
+    schema = openapi["components"]["schemas"]["Page"]
+    Draft202012Validator(schema).validate(page)
+    assert set(schema["properties"]) | {"contents"} == set(page)
+
+
 def names(page: dict[str, Any]) -> list[str]:
     return [item["name"] for item in page["contents"]]
 
@@ -52,6 +61,8 @@ def test_the_api_says_what_it_is(made: dict[str, Any]) -> None:
 def test_services_are_paged_as_hsds_says(made: dict[str, Any]) -> None:
     first = get("/services", per_page=2)
     assert set(first) == PAGE_KEYS
+    for path in ("/services", "/organizations", "/service_at_locations", "/taxonomies", "/taxonomy_terms"):
+        assert_page(get(path, per_page=1))
     assert (first["total_items"], first["total_pages"], first["page_number"], first["size"]) == (3, 2, 1, 2)
     assert first["first_page"] and not first["last_page"] and not first["empty"]
     second = get("/services", per_page=2, page=2)
