@@ -115,3 +115,24 @@ def test_staff_of_several_organisations_choose_one(w: World) -> None:
     page = staff.get(f"/en/records/?organisation={w.other_org.pk}").content.decode()
     assert "Our services: Andere Dienst" in page and "Choose another organisation" in page
     assert staff.get("/en/records/services/new/").status_code == 404, "a new record needs its organisation"
+
+
+def test_the_pages_queries_do_not_grow_with_the_records(w: World) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    staff = client_for(w.staff)
+
+    def count(url: str) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert staff.get(url).status_code == 200
+        return len(queries)
+
+    url = f"/en/records/?organisation={w.org.pk}"
+    published_service(w.org, "Eerste")
+    count(url)  # the session's first page writes where the person is signed in
+    few = count(url)
+    for n in range(10):
+        published_service(w.org, f"Dienst {n}")
+        Revision.objects.create(kind="location", organisation=w.org, document={"name": f"Lokaal {n}"})
+    assert count(url) == few
