@@ -20,6 +20,7 @@ How a search runs, so that its number of queries does not grow with the director
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -29,7 +30,20 @@ from typing import Any
 from uuid import UUID
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    CharField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Cast
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -41,8 +55,14 @@ from domain.directory.text import How, Query, WordMatch, normalise, pieces
 from domain.geo.districts import haversine_km
 
 from .models import (
+    Accessibility,
+    Address,
     Attribute,
+    Contact,
+    CostOption,
     Language,
+    Phone,
+    RequiredDocument,
     Schedule,
     Service,
     ServiceArea,
@@ -74,24 +94,46 @@ def published_service(pk: UUID | str) -> Service:
         raise Http404 from missing
 
 
+def _lean(relation: str, model: type[Any]) -> Prefetch:
+    """A prefetch without the ``extra`` JSON (HSDS fields kept for export): decoding it for every row of a page
+    cost more than the page's queries."""
+    return Prefetch(relation, queryset=model.objects.defer("extra"))
+
+
 def with_details(services: QuerySet[Service], *, page: bool = True) -> QuerySet[Service]:
     """The services with what a result shows (``page=False``) or a service's page shows, in a fixed number of
     queries whatever the number of services."""
-    place_parts = ["location__addresses", "location__schedules", "location__phones", "schedules", "phones"]
-    service_parts: list[Any] = ["schedules", "phones", "languages"]
+    place_parts = [
+        _lean("location__addresses", Address),
+        _lean("location__schedules", Schedule),
+        _lean("location__phones", Phone),
+        _lean("schedules", Schedule),
+        _lean("phones", Phone),
+    ]
+    service_parts = [_lean("schedules", Schedule), _lean("phones", Phone), _lean("languages", Language)]
     if page:
-        place_parts += ["location__languages", "location__accessibility", "contacts"]
+        place_parts += [_lean("location__languages", Language), _lean("location__accessibility", Accessibility),
+                        _lean("contacts", Contact)]  # fmt: skip
+        areas = ServiceArea.objects.select_related("district").defer("extra", "district__geometry")
         service_parts += [
-            Prefetch("service_areas", queryset=ServiceArea.objects.select_related("district")),
-            "contacts",
-            "cost_options",
-            "required_documents",
+            Prefetch("service_areas", queryset=areas),
+            _lean("contacts", Contact),
+            _lean("cost_options", CostOption),
+            _lean("required_documents", RequiredDocument),
         ]
-    places = ServiceAtLocation.objects.select_related("location__district").prefetch_related(*place_parts)
-    return services.select_related("organisation").prefetch_related(
-        Prefetch("service_at_locations", queryset=places),
-        Prefetch("attributes", queryset=Attribute.objects.select_related("taxonomy_term")),
-        *service_parts,
+    # the district of a place is shown by its name: never its shape (a large JSON polygon per row)
+    places = (
+        ServiceAtLocation.objects.select_related("location__district")
+        .defer("extra", "location__extra", "location__district__geometry")
+        .prefetch_related(*place_parts)
+    )
+    terms = Attribute.objects.select_related("taxonomy_term").defer("extra", "taxonomy_term__extra")
+    return (
+        services.select_related("organisation")
+        .defer("extra", "search_text")
+        .prefetch_related(
+            Prefetch("service_at_locations", queryset=places), Prefetch("attributes", queryset=terms), *service_parts
+        )
     )
 
 
@@ -128,10 +170,12 @@ def need_choices() -> list[tuple[str, str]]:
 
 
 def language_choices() -> list[tuple[str, str]]:
-    """The languages some published service is offered in, by name in the reader's language."""
-    published = published_services()
-    offered = Q(service__in=published) | Q(location__service_at_locations__service__in=published)
-    codes = set(Language.objects.exclude(code="").filter(offered).values_list("code", flat=True))
+    """The languages services and their places are offered in, by name in the reader's language.
+
+    Every code in the directory's languages (read from the code's index: checking which are of a published
+    service took 40 ms on 5,000 services); a language only an unpublished service has finds nothing, and says so.
+    """
+    codes = set(Language.objects.exclude(code="").order_by().values_list("code", flat=True).distinct())
     named = [(code.lower(), formats.language_name(code.lower())) for code in codes]
     return sorted(set(named), key=lambda choice: choice[1].casefold())
 
@@ -172,7 +216,8 @@ class Criteria:
 class Found:
     """One service found, before its details are read."""
 
-    pk: UUID
+    pk: str
+    """The id as the database writes it as text (hex on SQLite, with dashes on PostgreSQL)."""
     name: str
     score: float = 0.0
     words: tuple[WordMatch, ...] = ()
@@ -207,42 +252,51 @@ class Results:
 def search(criteria: Criteria, page_number: int | str = 1, per_page: int = PER_PAGE) -> Results:
     """Find, order, paginate and explain (see the module's docstring for how the queries stay few)."""
     needs = terms_under(criteria.need.pk) if criteria.need is not None else set()
-    candidates = _filtered(criteria, needs)
+    candidates = _filtered(criteria, needs).annotate(key=Cast("id", output_field=CharField()))
+    columns = ["key", "name"]
+    if criteria.near:
+        candidates = candidates.annotate(nearest=_nearest(criteria.near))
+        columns.append("nearest")
     query = Query(criteria.words)
     all_words, partial = True, 0
     if query:
-        found, partial = _by_words(candidates.values_list("id", "name", "search_text"), query)
+        found, partial = _by_words(candidates.values_list(*columns, "search_text"), query, bool(criteria.near))
         all_words = partial == len(query.words)
     else:
-        found = [Found(pk, name) for pk, name in candidates.values_list("id", "name")]
-    if found and (criteria.near or criteria.open_now or criteria.day):
-        found = _by_place_and_time(found, criteria, candidates)
+        found = [_found(row, bool(criteria.near)) for row in candidates.values_list(*columns)]
     found.sort(key=lambda item: _order(item, criteria))
     page = Paginator(found, per_page).get_page(page_number)
     return Results(page=page, results=explain(list(page.object_list), criteria, needs), total=len(found),
                    all_words=all_words, partial=partial)  # fmt: skip
 
 
+def _found(row: Sequence[Any], near: bool) -> Found:
+    """A candidate row: its id as text (no UUID object made for each of thousands of rows), name, distance."""
+    distance = _km(row[2]) if near else None
+    return Found(row[0], row[1], distance_km=distance)
+
+
 def _filtered(criteria: Criteria, needs: set[UUID]) -> QuerySet[Service]:
-    """The candidates, with every filter the database can decide (one query when evaluated)."""
+    """The candidates, with every filter the database can decide: all but the words (one query when evaluated).
+
+    Each filter is an ``id IN (SELECT …)`` that does not depend on the row (the database reads it once), not a
+    correlated ``EXISTS`` (which SQLite ran once per service: a second for "open now" at 5,000 services).
+    """
     services = published_services()
     if needs:
-        services = services.filter(Exists(Attribute.objects.filter(service=OuterRef("pk"), taxonomy_term_id__in=needs)))
+        services = services.filter(pk__in=Attribute.objects.filter(taxonomy_term_id__in=needs).values("service_id"))
     if criteria.district is not None:
-        services = services.filter(
-            Exists(ServiceAtLocation.objects.filter(service=OuterRef("pk"), location__district=criteria.district))
-            | Exists(ServiceArea.objects.filter(service=OuterRef("pk"), district=criteria.district))
-        )
+        in_district = ServiceAtLocation.objects.filter(location__district=criteria.district).values("service_id")
+        for_district = ServiceArea.objects.filter(district=criteria.district).values("service_id")
+        services = services.filter(Q(pk__in=in_district) | Q(pk__in=for_district))
     if criteria.language:
-        code = criteria.language.lower()
-        at_location = Language.objects.filter(location__service_at_locations__service=OuterRef("pk"), code__iexact=code)
-        services = services.filter(
-            Exists(Language.objects.filter(service=OuterRef("pk"), code__iexact=code)) | Exists(at_location)
-        )
+        spoken = Language.objects.filter(code__in=_spellings(criteria.language))
+        at_place = ServiceAtLocation.objects.filter(location_id__in=_ids(spoken, "location_id"))
+        services = services.filter(Q(pk__in=_ids(spoken, "service_id")) | Q(pk__in=at_place.values("service_id")))
     if criteria.open_now:
-        services = services.filter(_has_hours(criteria.moment.date(), criteria.moment.time()))
+        services = services.filter(open_filter(criteria.moment.date(), criteria.moment.time()))
     if criteria.day:
-        services = services.filter(_has_hours(criteria.day, None))
+        services = services.filter(open_filter(criteria.day, None))
     any_piece = Q()
     for word in Query(criteria.words).words:
         for piece in pieces(word):
@@ -250,23 +304,84 @@ def _filtered(criteria: Criteria, needs: set[UUID]) -> QuerySet[Service]:
     return services.filter(any_piece) if any_piece else services
 
 
-def _has_hours(day: date, at: time | None) -> Exists:
-    """Some regular hours on this weekday (and at this time), at any level: a cheap first cut before the exact
-    decision in Python (closures, and which level's hours count)."""
+def _spellings(code: str) -> list[str]:
+    """A language code as it may be stored ("fr", "FR", "Fr"): equality keeps the code's index usable."""
+    return sorted({code.lower(), code.upper(), code[:1].upper() + code[1:].lower()})
+
+
+def _ids(rows: QuerySet[Any], column: str) -> QuerySet[Any]:
+    """One column of ids without its empty values: ``NOT IN`` a list holding NULL is never true in SQL."""
+    return rows.filter(**{f"{column}__isnull": False}).values(column)
+
+
+def _on(day: date, rows: QuerySet[Schedule]) -> QuerySet[Schedule]:
+    """The schedules that apply on this day: its weekday (or every day) and within their period."""
     code = opening.DAY_CODES[day.weekday()]
-    hours = Schedule.objects.filter(kind=Schedule.Kind.HOURS, opens_at__isnull=False, closes_at__isnull=False)
-    hours = hours.filter(Q(byday="") | Q(byday__icontains=code))
-    hours = hours.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day))
-    hours = hours.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+    rows = rows.filter(Q(byday="") | Q(byday__icontains=code))
+    return rows.filter(
+        Q(valid_from__isnull=True) | Q(valid_from__lte=day), Q(valid_to__isnull=True) | Q(valid_to__gte=day)
+    )
+
+
+def open_filter(day: date, at: time | None) -> Q:
+    """Services open on ``day`` (at ``at``, when given), decided in the database as ``opening`` decides it.
+
+    A service is open at one of its places when the most specific level with regular rules (the service at
+    that place, else the service, else the location; regular rules are hours or "by appointment") has hours
+    then, and no closure of any of the three levels covers the day.  A service without a place is open by
+    its own hours and closures.  ``test_search.py`` checks that this agrees with ``domain.directory.opening``.
+    """
+    regular = Schedule.objects.filter(
+        Q(kind=Schedule.Kind.APPOINTMENT) | Q(kind=Schedule.Kind.HOURS, opens_at__isnull=False, closes_at__isnull=False)
+    )
+    hours = _on(day, Schedule.objects.filter(kind=Schedule.Kind.HOURS, opens_at__isnull=False, closes_at__isnull=False))
     if at is not None:
         hours = hours.filter(opens_at__lte=at).filter(Q(closes_at__gt=at) | Q(closes_at__lte=F("opens_at")))
-    return Exists(
-        hours.filter(
-            Q(service=OuterRef("pk"))
-            | Q(service_at_location__service=OuterRef("pk"))
-            | Q(location__in=ServiceAtLocation.objects.filter(service=OuterRef(OuterRef("pk"))).values("location"))
-        )
+    closed = _on(day, Schedule.objects.filter(kind=Schedule.Kind.CLOSED))
+    # each EXISTS is a look-up on one of the schedule's indexed keys, once per place: cheaper than reading the
+    # whole schedule table for every level
+    here, service, building = OuterRef("pk"), OuterRef("service_id"), OuterRef("location_id")
+    own_rules = Exists(regular.filter(service_at_location=here))
+    service_rules = Exists(regular.filter(service=service))
+    places = ServiceAtLocation.objects.filter(
+        Exists(hours.filter(service_at_location=here))
+        | (~own_rules & Exists(hours.filter(service=service)))
+        | (~own_rules & ~service_rules & Exists(hours.filter(location=building))),
+        ~Exists(closed.filter(service_at_location=here)),
+        ~Exists(closed.filter(service=service)),
+        ~Exists(closed.filter(location=building)),
     )
+    itself = OuterRef("pk")
+    without_place = (
+        ~Exists(ServiceAtLocation.objects.filter(service=itself))
+        & Exists(hours.filter(service=itself))
+        & ~Exists(closed.filter(service=itself))
+    )
+    return Q(pk__in=places.values("service_id")) | without_place
+
+
+KM_PER_DEGREE = 111.195
+"""Along a meridian (the Earth's mean radius × π / 180)."""
+
+
+def _nearest(near: Near) -> Subquery:
+    """The squared distance in degrees of latitude from the address to the service's nearest place.
+
+    Plain arithmetic (a flat map with the longitude shrunk by the cosine of the latitude) so SQLite and
+    PostgreSQL compute it alike without trigonometry; across a city it differs from the great circle by far
+    less than the 100 m shown.
+    """
+    shrink = math.cos(math.radians(near.lat))
+    north = F("location__latitude") - Value(near.lat)
+    east = (F("location__longitude") - Value(near.lon)) * Value(shrink)
+    squared = ExpressionWrapper(north * north + east * east, output_field=FloatField())
+    places = ServiceAtLocation.objects.filter(service_id=OuterRef("pk"), location__latitude__isnull=False,
+                                              location__longitude__isnull=False)  # fmt: skip
+    return Subquery(places.annotate(squared=squared).order_by("squared").values("squared")[:1])
+
+
+def _km(squared: float | None) -> float | None:
+    return None if squared is None else math.sqrt(squared) * KM_PER_DEGREE
 
 
 @lru_cache(maxsize=50_000)
@@ -276,112 +391,35 @@ def _tokens(text: str) -> frozenset[str]:
 
 
 @lru_cache(maxsize=50_000)
+def _sort_name(name: str) -> str:
+    """Names in the order a reader expects (accents and case aside), the same on SQLite and PostgreSQL."""
+    return normalise(name)
+
+
+@lru_cache(maxsize=50_000)
 def _name_words(name: str) -> tuple[frozenset[str], str]:
     normal = normalise(name)
     return frozenset(normal.split()), normal.replace(" ", "")
 
 
-def _by_words(rows: Iterable[tuple[UUID, str, str]], query: Query) -> tuple[list[Found], int]:
+def _by_words(rows: Iterable[Sequence[Any]], query: Query, near: bool) -> tuple[list[Found], int]:
     """Score each candidate's text; keep those that match the most words (all of them, when any does)."""
     scored = []
-    for pk, name, text in rows:
+    for row in rows:
+        text = row[-1]
         match = query.match(text, _tokens(text))
         if not match.matched:
             continue
-        in_name, name_joined = _name_words(name)
+        in_name, name_joined = _name_words(row[1])
         score = sum(
             word.score * (1 + NAME_BONUS if word.found in in_name or word.found in name_joined else 1)
             for word in match.found
         )
-        scored.append(Found(pk, name, score=score, words=match.found, matched=match.matched))
+        item = _found(row, near)
+        item.score, item.words, item.matched = score, match.found, match.matched
+        scored.append(item)
     most = max((item.matched for item in scored), default=0)
     return [item for item in scored if item.matched == most], most
-
-
-# --- places and times -------------------------------------------------------------------------------------
-
-
-@dataclass
-class Plain:
-    """The candidates' locations and schedules as plain tuples, keyed for ``opening.combine``."""
-
-    places: dict[UUID, list[tuple[UUID, UUID, float | None, float | None]]] = field(
-        default_factory=lambda: defaultdict(list)
-    )
-    """service → (service at location, location, latitude, longitude)"""
-    by_service: dict[UUID, list[opening.ScheduleTuple]] = field(default_factory=lambda: defaultdict(list))
-    by_location: dict[UUID, list[opening.ScheduleTuple]] = field(default_factory=lambda: defaultdict(list))
-    by_place: dict[UUID, list[opening.ScheduleTuple]] = field(default_factory=lambda: defaultdict(list))
-
-    def rules(self, service: UUID) -> list[list[opening.Rule]]:
-        """The rules of each place the service is offered at (or of the service alone, without a place)."""
-        own = opening.read(self.by_service.get(service, []))
-        places = self.places.get(service, [])
-        if not places:
-            return [opening.combine(own)]
-        return [
-            opening.combine(
-                opening.read(self.by_place.get(place, [])), own, opening.read(self.by_location.get(location, []))
-            )
-            for place, location, _lat, _lon in places
-        ]
-
-    def add_schedule(self, row: tuple[Any, ...]) -> None:
-        schedule, service, location, place = row[:6], row[6], row[7], row[8]
-        if place is not None:
-            self.by_place[place].append(schedule)
-        elif service is not None:
-            self.by_service[service].append(schedule)
-        elif location is not None:
-            self.by_location[location].append(schedule)
-
-
-SCHEDULE_COLUMNS = ("kind", "byday", "opens_at", "closes_at", "valid_from", "valid_to")
-
-
-def _plain_for(candidates: QuerySet[Service], with_schedules: bool) -> Plain:
-    """Two queries whatever the number of candidates: their places, and (when asked) every schedule of them."""
-    plain = Plain()
-    subquery = candidates.values("pk")
-    places = ServiceAtLocation.objects.filter(service__in=subquery)
-    for place, service, location, lat, lon in places.values_list(
-        "id", "service_id", "location_id", "location__latitude", "location__longitude"
-    ):
-        plain.places[service].append((place, location, lat, lon))
-    if with_schedules:
-        schedules = Schedule.objects.filter(
-            Q(service__in=subquery)
-            | Q(service_at_location__in=places.values("pk"))
-            | Q(location__in=places.values("location"))
-        )
-        for row in schedules.values_list(*SCHEDULE_COLUMNS, "service_id", "location_id", "service_at_location_id"):
-            plain.add_schedule(row)
-    return plain
-
-
-def _by_place_and_time(found: list[Found], criteria: Criteria, candidates: QuerySet[Service]) -> list[Found]:
-    """Distances to the address, and "open now" / "open on a day" decided exactly (closures win)."""
-    plain = _plain_for(candidates, with_schedules=bool(criteria.open_now or criteria.day))
-    kept = []
-    for item in found:
-        if criteria.open_now or criteria.day:
-            levels = plain.rules(item.pk)
-            if criteria.open_now and not any(opening.open_at(rules, criteria.moment) for rules in levels):
-                continue
-            if criteria.day and not any(opening.open_on(rules, criteria.day) for rules in levels):
-                continue
-        if criteria.near:
-            item.distance_km = _nearest_km(criteria.near, plain.places.get(item.pk, []))
-        kept.append(item)
-    return kept
-
-
-def _nearest_km(near: Near, places: Iterable[tuple[Any, Any, float | None, float | None]]) -> float | None:
-    distances = [
-        haversine_km(near.lat, near.lon, lat, lon) for _place, _location, lat, lon in places if lat is not None
-        and lon is not None
-    ]  # fmt: skip
-    return min(distances, default=None)
 
 
 FAR = float("inf")
@@ -390,7 +428,7 @@ FAR = float("inf")
 def _order(item: Found, criteria: Criteria) -> tuple[Any, ...]:
     """Relevance for words, then distance when an address is given, then the name."""
     distance = item.distance_km if item.distance_km is not None else FAR
-    name = normalise(item.name)
+    name = _sort_name(item.name)
     if criteria.words.strip():
         return (-round(item.score, 6), distance, name, str(item.pk))
     if criteria.near:
@@ -476,11 +514,11 @@ def explain(found: Sequence[Found], criteria: Criteria, needs: set[UUID]) -> lis
     """The page's services with their details (a fixed number of queries) and the reasons each is there."""
     if not found:
         return []
-    chosen = Service.objects.filter(pk__in=[item.pk for item in found])
-    services = {service.pk: service for service in with_details(chosen, page=False)}
+    chosen = Service.objects.filter(pk__in=[UUID(item.pk) for item in found])
+    services = {str(service.pk.hex): service for service in with_details(chosen, page=False)}
     results = []
     for item in found:
-        service = services[item.pk]
+        service = services[UUID(item.pk).hex]
         levels = place_rules(service)
         status = service_status([rules for _place, rules in levels], criteria.moment)
         places = [place for place, _rules in levels if place is not None]

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any
 from uuid import UUID
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -57,16 +59,40 @@ def status_tag(result: search.Result) -> Tag:
     return Tag(_("Hours not known"), "neutral")
 
 
-def results_map(results: list[search.Result], district: District | None, near: search.Near | None) -> SvgMap | None:
-    """The city's districts drawn on the server (no tiles), the chosen district marked, a dot per place."""
+@dataclass(frozen=True)
+class CityOutline:
+    projection: geo_svg.Projection
+    shapes: tuple[tuple[int, str, str], ...]
+    """(district id, SVG path, name) per district."""
+
+
+def _districts_version() -> tuple[int, str]:
+    latest = District.objects.order_by("-updated_at").values_list("updated_at", flat=True).first()
+    return District.objects.count(), str(latest)
+
+
+@lru_cache(maxsize=2)
+def _outline_for(version: tuple[int, str]) -> CityOutline | None:
     districts = list(District.objects.order_by("number").only("pk", "name", "geometry"))
     if not districts:
         return None
     projection = geo_svg.Projection.fit([d.geometry for d in districts], width=600)
-    shapes = [
-        MapShape(path=projection.path(d.geometry), label=d.name, current=district is not None and d.pk == district.pk)
-        for d in districts
-    ]
+    # a path is numbers and the letters M, L and Z only: safe as it is, so the page does not escape 60 kB again
+    paths = tuple((d.pk, mark_safe(projection.path(d.geometry)), d.name) for d in districts)  # noqa: S308
+    return CityOutline(projection, paths)
+
+
+def results_map(results: list[search.Result], district: District | None, near: search.Near | None) -> SvgMap | None:
+    """The city's districts drawn on the server (no tiles), the chosen district marked, a dot per place.
+
+    The districts' outline is drawn once per process (and again when the districts change): the 25 paths
+    took longer than the search itself."""
+    outline = _outline_for(_districts_version())
+    if outline is None:
+        return None
+    projection = outline.projection
+    chosen = district.pk if district is not None else None
+    shapes = [MapShape(path=path, label=name, current=pk == chosen) for pk, path, name in outline.shapes]
     markers = []
     for number, result in enumerate(results, start=1):
         for place in result.places:

@@ -201,3 +201,47 @@ def test_the_number_of_queries_does_not_grow_with_the_directory(count: int, djan
             [str(phone) for phone in result.phones]
             [place.location.addresses.all()[0] for place in result.places]
     assert found.total == count
+
+
+def test_open_in_the_database_agrees_with_the_opening_hours_logic() -> None:
+    """``search.open_filter`` decides in SQL what ``domain.directory.opening`` decides in Python, for services with
+    hours, closures and appointments at each of the three levels, at many moments."""
+    import random
+
+    from apps.directory.search import open_filter, place_rules, published_services, with_details
+    from domain.directory import opening
+
+    rng = random.Random(16)
+    day_sets = ["MO,TU,WE,TH,FR", "SA", "MO,WE", "", "TU,TH,SU"]
+    periods = [(None, None), (date(2026, 12, 1), date(2026, 12, 31)), (date(2027, 1, 1), None)]
+    for number in range(40):
+        made = service(f"Dienst {number}")
+        places = [place(made, KORENMARKT) for _ in range(rng.choice([0, 1, 2]))]
+        levels = [{"service": made}] + [{"service_at_location": p} for p in places]
+        levels += [{"location": p.location} for p in places]
+        for _ in range(rng.randint(0, 4)):
+            at = rng.choice(levels)
+            roll = rng.random()
+            if roll < 0.6:
+                start = rng.choice([8, 9, 13, 18])
+                end = rng.choice([12, 17, 0, 10])
+                since, until = rng.choice(periods)
+                hours(rng.choice(day_sets), time(start), time(end), valid_from=since, valid_to=until, **at)
+            elif roll < 0.85:
+                closed(date(2026, 12, rng.randint(1, 20)), date(2026, 12, rng.randint(20, 31)), **at)
+            else:
+                by_appointment(**at)
+    services = list(with_details(published_services(), page=False))
+    sizes = set()
+    for moment in [datetime(2026, 12, d, h, m, tzinfo=BRUSSELS) for d in (7, 12, 13, 24) for h, m in
+                   ((8, 30), (10, 0), (12, 0), (16, 59), (20, 0))]:  # fmt: skip
+        in_sql = set(
+            published_services().filter(open_filter(moment.date(), moment.time())).values_list("pk", flat=True)
+        )
+        on_day = set(published_services().filter(open_filter(moment.date(), None)).values_list("pk", flat=True))
+        sizes.add(len(in_sql))
+        for one in services:
+            levels = [rules for _place, rules in place_rules(one)]
+            assert (one.pk in in_sql) == any(opening.open_at(rules, moment) for rules in levels), (one.name, moment)
+            assert (one.pk in on_day) == any(opening.open_on(rules, moment.date()) for rules in levels), one.name
+    assert len(sizes) > 3 and 0 < max(sizes) < len(services)  # the cases differ: some open, some not
