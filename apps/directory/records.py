@@ -181,6 +181,7 @@ def revision_save(
     when it was under review or returned), or a new draft is made.  Nothing live changes."""
     if not can(actor, "directory.edit_records", organisation):
         raise PermissionDenied
+    _check_document(kind, document)
     record = live_record(kind, target)
     if record is not None and record.organisation_id != organisation.pk:
         raise PermissionDenied
@@ -207,6 +208,17 @@ def revision_save(
     revision.submitted_by = None
     revision.save(update_fields=["document", "status", "submitted_at", "submitted_by"])
     return revision
+
+
+def _check_document(kind: str, document: dict[str, Any]) -> None:
+    """Refuse at once a proposal the official HSDS 3.0 schema would refuse at publishing: the organisation can
+    still correct it, the reviewer never gets a change that cannot be published."""
+    from . import hsds
+
+    try:
+        hsds.validate_schema(kind, document, kind)
+    except hsds.HsdsError as error:
+        raise ValidationError(_("This change cannot be saved: %(reason)s") % {"reason": error}) from error
 
 
 def _locked(revision: Revision) -> Revision:

@@ -445,6 +445,9 @@ def _saved(request: HttpRequest, editing: Editing, document: dict[str, Any]) -> 
         )  # fmt: skip
     except PermissionDenied:
         raise Http404 from None
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(request.get_full_path())
     messages.success(request, _("Saved as a draft. Nothing is public yet: send it for review when it is ready."))
     return redirect("directory:revision", revision.pk)
 

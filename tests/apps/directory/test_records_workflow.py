@@ -231,3 +231,17 @@ def test_a_service_without_a_location_is_saved_too(w: World) -> None:
     data = service_post(org, None, by_appointment="on", appointment_note="Bel eerst")
     assert staff.post(f"/en/records/services/new/?organisation={org.pk}", data).status_code == 302
     assert Revision.objects.get().document["service_at_locations"] == []
+
+
+def test_every_saved_proposal_is_valid_hsds_and_a_bad_one_is_refused_before_review(w: World) -> None:
+    from apps.directory.hsds import validate_schema
+
+    revision = _new_service(w)
+    validate_schema("service", revision.document, "service")  # the official compiled schema, with formats
+    with pytest.raises(ValidationError, match="This change cannot be saved"):
+        records.revision_save(
+            actor=actor_for_user(w.staff.user), organisation=w.org, kind="service", target=revision.target,
+            document={**revision.document, "status": "maybe"},
+        )  # fmt: skip
+    revision.refresh_from_db()
+    assert revision.document["status"] == "active"
