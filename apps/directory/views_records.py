@@ -437,7 +437,8 @@ def _editing_of(actor: Any, kind: str, target: uuid.UUID) -> Editing:
     return Editing(organisation, target, record, revision, kind)
 
 
-def _saved(request: HttpRequest, editing: Editing, document: dict[str, Any]) -> HttpResponse:
+def _saved(request: HttpRequest, editing: Editing, document: dict[str, Any], form: forms.Form) -> HttpResponse | None:
+    """Save the proposal and go to it; None when it is refused (the reason is then on the form, shown again)."""
     try:
         revision = records.revision_save(
             actor=actor_for(request), organisation=editing.organisation, kind=editing.kind, target=editing.target,
@@ -446,8 +447,8 @@ def _saved(request: HttpRequest, editing: Editing, document: dict[str, Any]) -> 
     except PermissionDenied:
         raise Http404 from None
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect(request.get_full_path())
+        form.add_error(None, error)
+        return None
     messages.success(request, _("Saved as a draft. Nothing is public yet: send it for review when it is ready."))
     return redirect("directory:revision", revision.pk)
 
@@ -506,7 +507,9 @@ def manage_service(request: HttpRequest, pk: uuid.UUID | None = None) -> HttpRes
                     data=form.cleaned_data, hours=hours.filled, closures=closures.filled,
                     location_document=hsds.location_document,
                 )  # fmt: skip
-                return _saved(request, editing, document)
+                saved = _saved(request, editing, document, form)
+                if saved is not None:
+                    return saved
     else:
         initial, hour_rows, closure_rows = initial_service(editing.document) if editing.document else ({}, [], [])
         if not editing.document:
@@ -533,7 +536,9 @@ def manage_location(request: HttpRequest, pk: uuid.UUID | None = None) -> HttpRe
                 editing.document or None, target=editing.target, organisation=editing.organisation,
                 data=form.cleaned_data, located=form.located,
             )  # fmt: skip
-            return _saved(request, editing, document)
+            saved = _saved(request, editing, document, form)
+            if saved is not None:
+                return saved
     else:
         form = LocationForm(initial=initial_location(editing.document) if editing.document else None)
     return render(request, "directory/records/location_form.html", {**_page_context(editing), "form": form})
@@ -551,7 +556,9 @@ def manage_profile(request: HttpRequest) -> HttpResponse:
                 editing.document or None, target=editing.target, organisation=editing.organisation,
                 data=form.cleaned_data,
             )  # fmt: skip
-            return _saved(request, editing, document)
+            saved = _saved(request, editing, document, form)
+            if saved is not None:
+                return saved
     else:
         form = ProfileForm(initial=initial_organisation(editing.document, editing.organisation))
     return render(request, "directory/records/profile_form.html", {**_page_context(editing), "form": form})
