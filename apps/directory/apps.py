@@ -5,7 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class DirectoryConfig(AppConfig):
     """Services and referrals.
 
-    Say here what this capability does, for whom, and which capability of PRODUCT.md it is.
+    PRODUCT.md capability 4: the city's care and welfare offer, kept by the organisations and reviewed by the
+    city, found by residents, families and coordinators, exchanged as HSDS 3.0; and referrals of a person to a
+    service with their consent, followed until the service answered.
     """
 
     name = "apps.directory"
@@ -18,6 +20,10 @@ class DirectoryConfig(AppConfig):
         # (apps/access/special_category.py ``declare``) and what the auditor's activity view counts
         # (apps/access/activity.py ``register``).
         # Rules (rules.py) and the declaration (capability.py) are found without a line here.
+        from apps.people.services import consent_withdrawn
+
         from .privacy import declare_special_category
+        from .referrals import on_consent_withdrawn
 
         declare_special_category()  # Referral.need/shared/status_reason, ReferralEvent.note (art. 9)
+        consent_withdrawn.connect(on_consent_withdrawn, dispatch_uid="directory.referrals_withdraw")

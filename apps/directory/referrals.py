@@ -384,6 +384,12 @@ def referral_resend(
     return new
 
 
+def on_consent_withdrawn(sender: object, *, person_id: int, purpose: str, **kwargs: object) -> None:
+    """The people app's ``consent_withdrawn``: a withdrawn consent for sharing withdraws the open referrals."""
+    if purpose == Purpose.SHARE_WITH_SERVICE:
+        referrals_withdraw_without_consent(person_id=person_id)
+
+
 def referrals_withdraw_without_consent(*, person_id: int | None = None) -> int:
     """Withdraw every open referral whose person no longer consents to sharing with a referred service.
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -238,7 +239,14 @@ def consent_withdraw(*, actor: Actor, person: Person, purpose: str) -> bool:
     updated = person.consents.filter(purpose=purpose, withdrawn_at__isnull=True).update(
         withdrawn_at=timezone.now(), withdrawn_by=_actor_person(actor)
     )
+    if updated:
+        transaction.on_commit(lambda: consent_withdrawn.send(sender=Person, person_id=person.pk, purpose=purpose))
     return updated > 0
+
+
+consent_withdrawn = Signal()
+"""Sent once a withdrawal is committed (``person_id``, ``purpose``): a capability that acted on the consent (a
+referral sent to a service) ends what depended on it.  The foundation names no capability: they connect."""
 
 
 def role_scope_check(

@@ -355,3 +355,16 @@ def test_no_list_filters_or_orders_on_what_was_written(referral_world: ReferralW
     # and the check sees one that does
     searching = Referral.objects.filter(need__icontains="wond")
     assert special_category.query_reaches(searching) == ["directory.Referral.need"]
+
+
+def test_a_withdrawn_consent_withdraws_the_referral_when_it_is_committed_before_anyone_looks(
+    referral_world: ReferralWorld, django_capture_on_commit_callbacks: Callable[..., Any]
+) -> None:
+    """The people app says so (``consent_withdrawn``): no page has to be read for the referral to stop."""
+    world = referral_world
+    referral = world.refer()
+    with django_capture_on_commit_callbacks(execute=True):
+        consent_withdraw(actor=actor(world.resident), person=world.resident, purpose=Purpose.SHARE_WITH_SERVICE)
+    referral.refresh_from_db()
+    assert referral.status == "withdrawn"
+    assert referral.events.order_by("-pk").first().note == services.NOTE_CONSENT_WITHDRAWN
