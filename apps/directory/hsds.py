@@ -14,8 +14,9 @@ Conventions, chosen so that this holds:
   absent list leaves the nested rows alone and a given list replaces them (by id, so ids survive);
 * fields the project does not use (``funding``, ``program``, ``metadata``, ``organization_identifiers``,
   ``link_entity``, ...) are kept in the row's ``extra`` as they came and merged back on export;
-* a row belongs to the object it is nested in: its link field (``service_id`` inside a service) is derived,
-  and must name that object when a document gives it;
+* a nested row's link fields (``service_id`` inside a service) are derived from what it belongs to; the one
+  of the object it is nested in must name that object when a document gives it; one row may belong to
+  several objects (a phone of a service, its contact and its location), as in HSDS;
 * ``Schedule.kind`` is derived from the schedule (hours, a closed period, or by appointment), never exported;
 * a taxonomy term's HSDS ``name``/``description`` are the Dutch ones; the English and French ones travel as
   the extra fields ``name_en``, ``name_fr``, ``description_en``, ``description_fr`` (HSDS allows additional
@@ -336,12 +337,16 @@ def record_id(organisation: Organisation) -> uuid.UUID:
         return uuid.uuid5(RECORD_NAMESPACE, f"organisation-{organisation.pk}")
 
 
-def _shown_under(row: models.Model, table: Table, fk: str) -> bool:
-    """A nested row is shown under its most specific parent only (a contact's phone not again under the service)."""
-    for parent in table.parents:
-        if getattr(row, f"{parent}_id") is not None:
-            return parent == fk
-    return False
+LINKS = {"organisation": "organization_id", "service": "service_id", "location": "location_id",
+         "contact": "contact_id", "service_at_location": "service_at_location_id", "phone": "phone_id"}  # fmt: skip
+"""A parent column and the HSDS field that names it."""
+
+
+def _links(table: Table, row: models.Model) -> dict[str, str]:
+    """The HSDS link fields of a nested row: every object it belongs to (a phone of a contact and of a service
+    has both ``contact_id`` and ``service_id``, and is shown under both, as HSDS has it)."""
+    found = {LINKS[parent]: getattr(row, f"{parent}_id") for parent in table.parents}
+    return {key: str(value) for key, value in found.items() if value is not None}
 
 
 def _fields(table: Table, row: models.Model) -> dict[str, Any]:
@@ -355,13 +360,10 @@ def _fields(table: Table, row: models.Model) -> dict[str, Any]:
     return document
 
 
-def _document(
-    table: Table, row: models.Model, link: tuple[str, Any] | None = None, skip: tuple[str, ...] = ()
-) -> dict[str, Any]:
-    """A nested row's document, with the rows nested in it."""
+def _document(table: Table, row: models.Model, skip: tuple[str, ...] = ()) -> dict[str, Any]:
+    """A row's document, with its link fields and the rows nested in it."""
     document: dict[str, Any] = {**row.extra, "id": str(row.pk)}  # type: ignore[attr-defined]
-    if link is not None:
-        document[link[0]] = str(link[1])
+    document.update(_links(table, row))
     document.update(_fields(table, row))
     for nest in table.nests:
         if nest.key not in skip:
@@ -371,11 +373,10 @@ def _document(
 
 def _nested(nest: Nest, parent: models.Model) -> list[dict[str, Any]]:
     manager = getattr(parent, _related_name(nest))
-    rows = [row for row in manager.all() if _shown_under(row, nest.table, nest.fk)]
-    rows.sort(key=lambda row: str(row.pk))
+    rows = sorted(manager.all(), key=lambda row: str(row.pk))
     if nest.table is ATTRIBUTE:
         return [attribute_document(row, parent.pk) for row in rows]
-    return [_document(nest.table, row, (nest.link, parent.pk)) for row in rows]
+    return [_document(nest.table, row) for row in rows]
 
 
 def _related_name(nest: Nest) -> str:
@@ -516,7 +517,7 @@ def _areas(service: Service) -> list[ServiceArea]:
 
 def service_at_location_document(sal: ServiceAtLocation) -> dict[str, Any]:
     """A service at a location (HSDS compiled ``service_at_location``): its location and its service."""
-    document = _document(SERVICE_AT_LOCATION, sal, ("service_id", sal.service_id))
+    document = _document(SERVICE_AT_LOCATION, sal)
     document["location_id"] = str(sal.location_id)
     document["location"] = location_document(sal.location)
     document["service"] = service_document(sal.service, with_locations=False)
@@ -695,7 +696,8 @@ class Reader:
     """Reads documents into :class:`Row` trees, checking each value as its column stores it."""
 
     def __init__(self) -> None:
-        self.seen_ids: dict[tuple[type[models.Model], uuid.UUID], str] = {}
+        self.belongs: dict[tuple[type[models.Model], uuid.UUID], set[tuple[str, uuid.UUID]]] = {}
+        self.nested_rows: list[Row] = []
         self.organizations: dict[uuid.UUID, Row] = {}
         self.locations: dict[uuid.UUID, Row] = {}
         self.terms: dict[uuid.UUID, Row] = {}
@@ -703,7 +705,6 @@ class Reader:
         self.services: list[Row] = []
         self.references: list[tuple[str, type[models.Model], uuid.UUID, dict[uuid.UUID, Row] | None]] = []
         self.loose_references: list[tuple[Row, str, type[models.Model], dict[uuid.UUID, Row]]] = []
-        self.shared = 0  # inside an organization or a location, which may be nested in many services
 
     # --- generic
 
@@ -713,11 +714,10 @@ class Reader:
         if "id" not in document:
             raise HsdsError(f"{where}.id: is missing.")
         row = Row(table, _uuid(document["id"], f"{where}.id"), where, given=set(document))
-        if table.parents and not self.shared:  # owned rows: one place in the whole file
-            key = (table.model, row.id)
-            if key in self.seen_ids:
-                raise HsdsError(f"{where}.id: {row.id} is used twice in the file (also at {self.seen_ids[key]}).")
-            self.seen_ids[key] = where
+        if link is not None and table is not ATTRIBUTE:  # the objects a nested row belongs to, over the file
+            fk = next(parent for parent in table.parents if LINKS[parent] == link[0])
+            self.belongs.setdefault((table.model, row.id), set()).add((LINKS[fk], link[1]))
+            self.nested_rows.append(row)
         linked = document.get(link[0]) if link is not None else None
         if link is not None and linked is not None and _uuid(linked, f"{where}.{link[0]}") != link[1]:
             raise HsdsError(f"{where}.{link[0]}: does not name the object this one is nested in ({link[1]}).")
@@ -745,6 +745,20 @@ class Reader:
         if table is SERVICE_AREA:
             row.values["district_id"] = _district_named(row.values.get("name") or "")
         return row
+
+    def derive_links(self) -> None:
+        """A link field naming an object the row is nested under somewhere in the file is derived from the
+        nesting (not kept in ``extra``); one naming anything else is kept as it came."""
+        for row in self.nested_rows:
+            belongs = self.belongs.get((row.table.model, row.id), set())
+            for key in [LINKS[parent] for parent in row.table.parents]:
+                value = row.extra.get(key)
+                try:
+                    named = uuid.UUID(value) if isinstance(value, str) else None
+                except ValueError:
+                    named = None
+                if named is not None and (key, named) in belongs:
+                    del row.extra[key]
 
     def reference(self, where: str, model: type[models.Model], key: uuid.UUID, in_file: dict[uuid.UUID, Row] | None):
         self.references.append((where, model, key, in_file))
@@ -804,11 +818,7 @@ class Reader:
         return row
 
     def organization(self, document: Any, where: str) -> Row:
-        self.shared += 1
-        try:
-            row = self.row(ORGANIZATION, document, where)
-        finally:
-            self.shared -= 1
+        row = self.row(ORGANIZATION, document, where)
         for name, limit in (("name", 200), ("description", MAX_DOCUMENT_TEXT), ("email", 254), ("website", 200)):
             value = document.get(name)
             if value is not None and not isinstance(value, str):
@@ -821,14 +831,14 @@ class Reader:
         if row.refs["email"]:
             from_json(Service._meta.get_field("email"), row.refs["email"], f"{where}.email")
         self.organizations.setdefault(row.id, row)
+        locations = document.get("locations") or []
+        for index, item in enumerate(locations if isinstance(locations, list) else []):
+            item = {"organization_id": str(row.id), **item} if isinstance(item, dict) else item
+            self.location(item, f"{where}.locations[{index}]")
         return row
 
     def location(self, document: Any, where: str) -> Row:
-        self.shared += 1
-        try:
-            row = self.row(LOCATION, document, where)
-        finally:
-            self.shared -= 1
+        row = self.row(LOCATION, document, where)
         owner = document.get("organization_id")
         row.refs["organization_id"] = _uuid(owner, f"{where}.organization_id") if owner else None
         if owner:
@@ -879,6 +889,7 @@ class Reader:
 
     def check_references(self) -> None:
         """Every id a document names is in the file or already in the directory."""
+        self.derive_links()
         fallback = _fallback_record_ids()
         for row, hsds_key, model, in_file in self.loose_references:
             values = row.refs if hsds_key in row.refs else row.values
@@ -971,8 +982,12 @@ class Writer:
     def save(self, row: Row, parents: dict[str, Any] | None = None) -> models.Model:
         """Upsert one row and replace its nested rows with the document's (those it gave)."""
         model = row.table.model
-        values = {**row.values, **(parents or {}), "extra": row.extra}
         obj = model._default_manager.filter(pk=row.id).first()
+        extra = dict(row.extra)
+        if obj is not None:  # a list left out is left alone, also one the project keeps in extra (funding, ...)
+            kept = {k: v for k, v in obj.extra.items() if isinstance(v, list) and k not in row.given}  # type: ignore[attr-defined]
+            extra = {**kept, **extra}
+        values = {**row.values, **(parents or {}), "extra": extra}
         if obj is None:
             obj = model(pk=row.id, **values)
             obj.save(force_insert=True)
@@ -989,17 +1004,16 @@ class Writer:
 
     def replace(self, nest: Nest, parent: models.Model, children: list[Row]) -> None:
         table = nest.table
-        more_specific = table.parents[: table.parents.index(nest.fk)]
-        current = table.model._default_manager.filter(
-            **{nest.fk: parent}, **{f"{p}__isnull": True for p in more_specific}
-        )
+        manager = table.model._default_manager
+        current = manager.filter(**{nest.fk: parent})
         stale = set(current.values_list("pk", flat=True)) - {child.id for child in children}
-        if stale:  # a delete collects cascades even when nothing matches: only when there is something to delete
-            table.model._default_manager.filter(pk__in=stale).delete()
+        if stale:  # no longer under this parent: unlinked, and gone when it belongs to nothing else
+            manager.filter(pk__in=stale).update(**{nest.fk: None})
+            orphans = manager.filter(pk__in=stale, **{f"{name}__isnull": True for name in table.parents})
+            if orphans.exists():  # a delete collects cascades even when nothing matches
+                orphans.delete()
         for child in children:
-            parents = {f"{name}_id": None for name in table.parents}
-            parents[f"{nest.fk}_id"] = parent.pk
-            self.save(child, parents)
+            self.save(child, {f"{nest.fk}_id": parent.pk})
 
     # --- top-level objects, counted
 
@@ -1217,6 +1231,11 @@ def parse_dataset(data: bytes | str | list[Any] | dict[str, Any]) -> list[tuple[
         where = f"record {index + 1}"
         if not isinstance(item, dict):
             raise HsdsError(f"{where}: is not an object {{...}}.")
+        if "status" not in item and "name" not in item and ({"service", "service_id", "location_id"} & set(item)):
+            raise HsdsError(
+                f"{where}: is a service_at_location; import services or organizations (they carry their services "
+                "at locations)."
+            )
         kind = "service" if "status" in item else "organization"
         documents.append((kind, item, f"{where} ({kind} {item.get('id', '?')})"))
     return documents
@@ -1260,8 +1279,6 @@ def import_dataset(data: bytes | str | list[Any] | dict[str, Any], *, published_
             services.append((reader.service(document, where), document))
         else:
             organizations.append(reader.organization(document, where))
-            for index, item in enumerate(document.get("locations") or []):
-                reader.location(item, f"{where}.locations[{index}]")
             for index, item in enumerate(document.get("services") or []):
                 _check_storable(item, f"{where}.services[{index}]")
                 item = {"organization_id": document["id"], **item}
