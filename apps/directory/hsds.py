@@ -33,6 +33,7 @@ import math
 import re
 import uuid
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from decimal import Decimal, InvalidOperation
@@ -42,7 +43,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import models, transaction
+from django.db import DataError, IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -1175,7 +1176,7 @@ def apply_document(kind: str, document: dict[str, Any], *, organisation: Organis
     reader.references = [r for r in reader.references if r[1] is not OrganisationRecord]
     reader.check_references()
     writer = Writer(ImportReport(), published_by, existing_locations=False)
-    with transaction.atomic():
+    with _refusing_what_the_database_refuses(), transaction.atomic():
         if kind == "organization":
             if own_record is not None and own_record.id != row.id:
                 raise HsdsError(f"{where}.id: the organisation's record is {own_record.id}.")
@@ -1286,7 +1287,7 @@ def import_dataset(data: bytes | str | list[Any] | dict[str, Any], *, published_
     reader.check_references()
     report = ImportReport()
     writer = Writer(report, published_by)
-    with transaction.atomic():
+    with _refusing_what_the_database_refuses(), transaction.atomic():
         for taxonomy in reader.taxonomies.values():
             writer.taxonomy(taxonomy)
         writer.terms(reader.terms.values())
@@ -1300,6 +1301,16 @@ def import_dataset(data: bytes | str | list[Any] | dict[str, Any], *, published_
         if dry_run:
             transaction.set_rollback(True)
     return report
+
+
+@contextmanager
+def _refusing_what_the_database_refuses() -> Iterator[None]:
+    """What the checks above did not foresee and the database refuses is still one message, nothing written."""
+    try:
+        yield
+    except (IntegrityError, DataError) as error:
+        first_line = str(error).splitlines()[0] if str(error) else type(error).__name__
+        raise HsdsError(f"The file could not be written, nothing was changed: {first_line}.") from error
 
 
 def _organisation_of(key: uuid.UUID, written: dict[uuid.UUID, Organisation]) -> int:
