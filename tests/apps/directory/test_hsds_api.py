@@ -206,3 +206,23 @@ def test_queries_per_page_do_not_grow_with_the_rows(
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(f"{API}{path}")
     assert response.status_code == 200 and response.json()["total_items"] >= 2
+
+
+def test_every_path_and_parameter_of_the_hsds_openapi_document_is_offered() -> None:
+    """HSDS's own openapi.json (copied in ``hsds_schema``): each of its paths under /api/v1/hsds, each of its
+    query parameters there, in the project's OpenAPI document (which stays a valid OpenAPI document)."""
+    from openapi_spec_validator import validate
+
+    theirs = json.loads((hsds.SCHEMA_DIR / "openapi.json").read_text(encoding="utf-8"))
+    ours = Client().get("/api/v1/openapi.json").json()
+    validate(ours)
+    components = theirs["components"]["parameters"]
+    for path, operations in theirs["paths"].items():
+        mine = ours["paths"].get(f"/api/v1/hsds{path}")
+        assert mine is not None and "get" in mine, path
+        wanted = {
+            components[p["$ref"].rsplit("/", 1)[1]]["name"] if "$ref" in p else p["name"]
+            for p in operations["get"].get("parameters", []) + operations.get("parameters", [])
+        }
+        offered = {p["name"] for p in mine["get"].get("parameters", [])}
+        assert wanted <= offered, (path, wanted - offered)
