@@ -32,9 +32,14 @@ CLOSED = (Referral.Status.DECLINED, Referral.Status.COMPLETED, Referral.Status.N
 def declare_special_category() -> None:
     """The directory's special-category fields, declared once (called from ``apps.py``)."""
     special_category.declare(
-        Referral, fields=["need", "shared", "status_reason"], rule="directory.view_referral", subjects=["person"],
-        why=f"{ART9}: that a person was referred to a care or welfare service, what they need, what was passed on "
-            "and why a service declined",
+        Referral, fields=["service", "service_at_location", "need", "shared", "status_reason"],
+        rule="directory.view_referral", subjects=["person"],
+        why=f"{ART9}: that a person was referred to a care or welfare service (a mental-health contact point, home "
+            "nursing…), what they need, what was passed on and why a service declined",
+        kept={
+            "service": "counts per service and district stay; the row no longer names anyone",
+            "service_at_location": "as the service: counts per location stay",
+        },
     )  # fmt: skip
     special_category.declare(
         ReferralEvent, fields=["note"], rule="directory.view_referral", rule_on="referral",
