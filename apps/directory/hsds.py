@@ -1032,7 +1032,9 @@ class Writer:
             self.save(Row(row.table, row.id, row.where, values, row.extra, {}, {}, row.given))
         for row in rows:
             obj = self.save(row)
-            self.count("taxonomy_term", row.id, befores[row.id], taxonomy_term_document(obj))  # type: ignore[arg-type]
+            before = befores[row.id]
+            if self.count("taxonomy_term", row.id, before, taxonomy_term_document(obj)) and before is not None:  # type: ignore[arg-type]
+                _refresh_services(Service.objects.filter(attributes__taxonomy_term_id=row.id))
 
     def organization(self, row: Row, organisation: Organisation | None = None) -> Organisation:
         record = OrganisationRecord.objects.select_related("organisation").filter(pk=row.id).first()
@@ -1060,6 +1062,8 @@ class Writer:
         after = organization_core(organisation)
         if self.count("organization", row.id, before, after):
             OrganisationRecord.objects.filter(pk=row.id).update(published_at=self.now, published_by=self.published_by)
+            if before is not None and before["name"] != after["name"]:
+                _refresh_services(Service.objects.filter(organisation=organisation))
         return organisation
 
     def location(self, row: Row, organisation_id: int | None) -> None:
@@ -1095,6 +1099,12 @@ class Writer:
         outcome = "added" if before is None else "unchanged" if _same(before, after) else "changed"
         self.report.count(kind, key, outcome)
         return outcome != "unchanged"
+
+
+def _refresh_services(services: models.QuerySet[Service]) -> None:
+    """The search text of services whose organisation or type of help was renamed."""
+    for service in services.select_related("organisation").distinct():
+        refresh_search_text(service)
 
 
 def _same(before: dict[str, Any], after: dict[str, Any]) -> bool:

@@ -383,3 +383,18 @@ def test_the_demo_directory_is_valid_hsds_and_survives_a_round_trip(demo_city: N
     report = hsds.import_dataset(exported)
     assert report.added["service"] == len(services)
     assert export_all() == exported
+
+
+def test_renaming_an_organisation_or_a_type_of_help_refreshes_the_search_text() -> None:
+    made = build_directory()
+    profile = hsds.organization_core(made["welfare"])
+    profile["name"] = "Sociaal Huis Zonnestad"
+    hsds.apply_document("organization", profile, organisation=made["welfare"], published_by=None)
+    assert "zonnestad" in Service.objects.get(pk=made["line"].pk).search_text
+    documents = json.loads(export_all())
+    meals, neighbours = (next(d for d in documents if d["id"] == str(made[k].pk)) for k in ("meals", "neighbours"))
+    attribute = copy.deepcopy(meals["attributes"][0]) | {"id": str(uuid.uuid4()), "link_id": neighbours["id"]}
+    attribute["taxonomy_term"]["name_en"] = "Meals on wheels"
+    neighbours["attributes"] = [attribute]
+    hsds.import_dataset([neighbours])
+    assert "wheels" in Service.objects.get(pk=made["meals"].pk).search_text, "another service with the renamed term"
