@@ -51,7 +51,7 @@ from django.utils.translation import gettext as _
 from apps.core import formats
 from apps.places.models import District
 from domain.directory import opening
-from domain.directory.text import How, Query, WordMatch, normalise, pieces
+from domain.directory.text import MIN_JOINED, How, Query, WordMatch, normalise, pieces
 from domain.geo.districts import haversine_km
 
 from .models import (
@@ -71,7 +71,7 @@ from .models import (
 )
 
 LISTED = (Service.Status.ACTIVE, Service.Status.TEMPORARILY_CLOSED)
-PER_PAGE = 20
+PER_PAGE = 10
 NAME_BONUS = 0.5
 """A word found in the service's own name counts half again: "Thuisverpleging Wit-Gele Kruis" before a
 service that mentions home nursing in passing."""
@@ -403,20 +403,32 @@ def _name_words(name: str) -> tuple[frozenset[str], str]:
 
 
 def _by_words(rows: Iterable[Sequence[Any]], query: Query, near: bool) -> tuple[list[Found], int]:
-    """Score each candidate's text; keep those that match the most words (all of them, when any does)."""
+    """Score each candidate's text; keep those that match the most words (all of them, when any does).
+
+    Every distinct word of the candidates is looked at once (``Query.learn``); a text is then matched on its
+    words that hit something, found by a set intersection, plus the text without spaces for compounds."""
+    rows = list(rows)
+    texts = [_tokens(row[-1]) for row in rows]
+    hits = query.learn(frozenset().union(*texts))
+    long_words = [word for word in query.words if len(word) >= MIN_JOINED]
     scored = []
-    for row in rows:
-        text = row[-1]
-        match = query.match(text, _tokens(text))
-        if not match.matched:
+    for row, tokens in zip(rows, texts, strict=True):
+        mine = tokens & hits
+        if not mine:
+            # only a long word written apart in the text ("thuis verpleging") can still match
+            joined = row[-1].replace(" ", "") if long_words else ""
+            if not any(word in joined for word in long_words):
+                continue
+        match = query.match(row[-1], mine)
+        found = match.found
+        if not found:
             continue
         in_name, name_joined = _name_words(row[1])
         score = sum(
-            word.score * (1 + NAME_BONUS if word.found in in_name or word.found in name_joined else 1)
-            for word in match.found
+            word.score * (1 + NAME_BONUS if word.found in in_name or word.found in name_joined else 1) for word in found
         )
         item = _found(row, near)
-        item.score, item.words, item.matched = score, match.found, match.matched
+        item.score, item.words, item.matched = score, found, len(found)
         scored.append(item)
     most = max((item.matched for item in scored), default=0)
     return [item for item in scored if item.matched == most], most

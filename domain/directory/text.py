@@ -27,6 +27,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import lru_cache
 
 _NOT_A_WORD = re.compile(r"[\W_]+")
 # letters that have no decomposition with a combining accent
@@ -60,6 +61,7 @@ def normalise(text: str) -> str:
 _EQUIVALENCES = (("ij", "ei"), ("y", "ei"), ("au", "ou"), ("ph", "f"), ("ck", "k"), ("ae", "aa"))
 
 
+@lru_cache(maxsize=200_000)
 def fold(word: str) -> str:
     """A normalised word in the form in which Dutch spelling variants meet: "wijk", "wyk" and "weik" fold alike.
 
@@ -163,6 +165,37 @@ def pieces(word: str) -> list[str]:
     return [piece for piece in cut if piece]
 
 
+@lru_cache(maxsize=200_000)
+def compare(typed: str, last: bool, token: str) -> WordMatch | None:
+    """How a typed word (normalised; ``last`` when it is the last word typed) matches one word of a text.
+
+    Remembered per process: the same few thousand words of the directory meet the same typed words again
+    and again.  A typo is looked for only where it could be: lengths within the typos allowed, and the first
+    or the last letter in common (a typo at both ends at once is given up for speed).
+    """
+    folded_typed, folded = fold(typed), fold(token)
+    if typed == token or folded_typed == folded:
+        return WordMatch(typed, token, How.EXACT, EXACT)
+    if (len(typed) >= MIN_PREFIX or last) and (token.startswith(typed) or folded.startswith(folded_typed)):
+        return WordMatch(typed, token, How.PREFIX, PREFIX)
+    if len(typed) >= MIN_PART and (typed in token or folded_typed in folded):
+        return WordMatch(typed, token, How.PART, PART)
+    limit = allowed_typos(typed)
+    if not limit or (folded[0] != folded_typed[0] and folded[-1] != folded_typed[-1] and not last):
+        return None
+    distance = limit + 1
+    if abs(len(folded) - len(folded_typed)) <= limit and (
+        folded[0] == folded_typed[0] or folded[-1] == folded_typed[-1]
+    ):
+        distance = edit_distance(folded_typed, folded, limit)
+    if distance > limit and last and len(folded) > len(folded_typed) and folded[0] == folded_typed[0]:
+        # the last word may be the beginning of a longer word, with a typo in it
+        distance = edit_distance(folded_typed, folded[: len(folded_typed)], limit)
+    if distance <= limit:
+        return WordMatch(typed, token, How.TYPO, round(TYPO - 0.1 * (distance - 1), 2))
+    return None
+
+
 @dataclass
 class Query:
     """A typed query, ready to be matched against many normalised texts.
@@ -184,24 +217,7 @@ class Query:
         return bool(self.words)
 
     def _word_against(self, index: int, token: str) -> WordMatch | None:
-        typed, folded_typed = self.words[index], self._folded[index]
-        last = index == len(self.words) - 1
-        folded = fold(token)
-        if typed == token or folded_typed == folded:
-            return WordMatch(typed, token, How.EXACT, EXACT)
-        if (len(typed) >= MIN_PREFIX or last) and (token.startswith(typed) or folded.startswith(folded_typed)):
-            return WordMatch(typed, token, How.PREFIX, PREFIX)
-        if len(typed) >= MIN_PART and (typed in token or folded_typed in folded):
-            return WordMatch(typed, token, How.PART, PART)
-        limit = allowed_typos(typed)
-        if limit:
-            distance = edit_distance(folded_typed, folded, limit)
-            if distance > limit and last and len(folded) > len(folded_typed):
-                # the last word may be the beginning of a longer word, with a typo in it
-                distance = edit_distance(folded_typed, folded[: len(folded_typed)], limit)
-            if distance <= limit:
-                return WordMatch(typed, token, How.TYPO, round(TYPO - 0.1 * (distance - 1), 2))
-        return None
+        return compare(self.words[index], index == len(self.words) - 1, token)
 
     def _token(self, token: str) -> tuple[WordMatch | None, ...]:
         known = self._seen.get(token)
@@ -209,6 +225,13 @@ class Query:
             known = tuple(self._word_against(i, token) for i in range(len(self.words)))
             self._seen[token] = known
         return known
+
+    def learn(self, vocabulary: Iterable[str]) -> frozenset[str]:
+        """Look at every distinct word of many texts once; return those that match some typed word.
+
+        ``match(text, tokens & hits)`` then loops only over the few words of a text that matter.
+        """
+        return frozenset(token for token in vocabulary if any(self._token(token)))
 
     def match(self, text: str, tokens: Iterable[str] | None = None) -> Match:
         """Match every typed word against a normalised text (its words may be passed in when known)."""

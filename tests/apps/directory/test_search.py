@@ -176,11 +176,11 @@ def test_filters_combine() -> None:
     assert len(found.results[0].reasons) >= 5
 
 
-def test_pages_of_twenty() -> None:
+def test_pages_of_ten() -> None:
     for number in range(45):
         service(f"Dienst {number:02d}")
-    first, last = search(Criteria(), 1), search(Criteria(), 3)
-    assert first.total == 45 and len(first.results) == 20 and len(last.results) == 5
+    first, last = search(Criteria(), 1), search(Criteria(), 5)
+    assert first.total == 45 and len(first.results) == 10 and len(last.results) == 5
     assert last.results[0].service.name == "Dienst 40"
 
 
