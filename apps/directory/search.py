@@ -25,7 +25,6 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from functools import lru_cache
 from typing import Any
 from uuid import UUID
 
@@ -384,22 +383,38 @@ def _km(squared: float | None) -> float | None:
     return None if squared is None else math.sqrt(squared) * KM_PER_DEGREE
 
 
-@lru_cache(maxsize=50_000)
+_REMEMBERED: dict[str, Any] = {}
+"""Per process: the words of each text, the sortable form and the words of each name.  A plain dict keyed by
+the text, emptied when it grows past ``REMEMBER_LIMIT`` (an ``lru_cache`` keeps a list per entry for the
+garbage collector to scan, which made every full collection slower)."""
+REMEMBER_LIMIT = 60_000
+
+
+def _remember(key: str, make: Any) -> Any:
+    value = _REMEMBERED.get(key)
+    if value is None:
+        if len(_REMEMBERED) >= REMEMBER_LIMIT:
+            _REMEMBERED.clear()
+        value = _REMEMBERED[key] = make()
+    return value
+
+
 def _tokens(text: str) -> frozenset[str]:
     """The words of a normalised text; the same text is split once per process, not once per search."""
-    return frozenset(text.split())
+    return _remember("t:" + text, lambda: frozenset(text.split()))  # type: ignore[no-any-return]
 
 
-@lru_cache(maxsize=50_000)
 def _sort_name(name: str) -> str:
     """Names in the order a reader expects (accents and case aside), the same on SQLite and PostgreSQL."""
-    return normalise(name)
+    return _remember("s:" + name, lambda: normalise(name))  # type: ignore[no-any-return]
 
 
-@lru_cache(maxsize=50_000)
 def _name_words(name: str) -> tuple[frozenset[str], str]:
-    normal = normalise(name)
-    return frozenset(normal.split()), normal.replace(" ", "")
+    def make() -> tuple[frozenset[str], str]:
+        normal = normalise(name)
+        return frozenset(normal.split()), normal.replace(" ", "")
+
+    return _remember("n:" + name, make)  # type: ignore[no-any-return]
 
 
 def _by_words(rows: Iterable[Sequence[Any]], query: Query, near: bool) -> tuple[list[Found], int]:

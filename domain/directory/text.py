@@ -27,7 +27,6 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import Enum
-from functools import lru_cache
 
 _NOT_A_WORD = re.compile(r"[\W_]+")
 # letters that have no decomposition with a combining accent
@@ -61,8 +60,13 @@ def normalise(text: str) -> str:
 _EQUIVALENCES = (("ij", "ei"), ("y", "ei"), ("au", "ou"), ("ph", "f"), ("ck", "k"), ("ae", "aa"))
 
 
-@lru_cache(maxsize=200_000)
-def fold(word: str) -> str:
+_FOLDED: dict[str, str] = {}
+"""Words already folded.  A plain dict of strings, which Python's garbage collector does not scan (an
+``lru_cache`` keeps a list per entry, and 200,000 of them made every full collection slower)."""
+FOLDED_LIMIT = 200_000
+
+
+def _fold(word: str) -> str:
     """A normalised word in the form in which Dutch spelling variants meet: "wijk", "wyk" and "weik" fold alike.
 
     Applied to both sides before comparing, so it only has to be consistent, not pretty.
@@ -72,6 +76,15 @@ def fold(word: str) -> str:
     if word.endswith("dt"):
         word = word[:-2] + "t"
     return word
+
+
+def fold(word: str) -> str:
+    folded = _FOLDED.get(word)
+    if folded is None:
+        if len(_FOLDED) >= FOLDED_LIMIT:
+            _FOLDED.clear()
+        folded = _FOLDED[word] = _fold(word)
+    return folded
 
 
 def allowed_typos(word: str) -> int:
@@ -165,13 +178,12 @@ def pieces(word: str) -> list[str]:
     return [piece for piece in cut if piece]
 
 
-@lru_cache(maxsize=200_000)
 def compare(typed: str, last: bool, token: str) -> WordMatch | None:
     """How a typed word (normalised; ``last`` when it is the last word typed) matches one word of a text.
 
-    Remembered per process: the same few thousand words of the directory meet the same typed words again
-    and again.  A typo is looked for only where it could be: lengths within the typos allowed, and the first
-    or the last letter in common (a typo at both ends at once is given up for speed).
+    A typo is looked for only where it could be: lengths within the typos allowed, and the first or the last
+    letter in common (a typo at both ends at once is given up for speed).  ``Query`` remembers the answers
+    for one search.
     """
     folded_typed, folded = fold(typed), fold(token)
     if typed == token or folded_typed == folded:
