@@ -1,24 +1,34 @@
 """Services and referrals: its rows of the URL × role access table, and the demo objects its rows name.
 
 Read by ``tests/apps/access/test_access_table.py``.  Each part of the app keeps its rows beside its tests:
-``rows_search.py``, ``rows_records.py``, ``rows_referrals.py``.  ``samples`` gives their "@" placeholders
-from the demo directory (``apps/directory/demo.py``).
+``rows_search.py``, ``rows_records.py``, ``rows_referrals.py``, ``rows_api.py``.  ``samples`` gives their "@"
+placeholders from the demo directory (``apps/directory/demo.py``).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from apps.directory.models import Location, Referral, Revision, Service
+from apps.directory.models import (
+    Location,
+    OrganisationRecord,
+    Referral,
+    Revision,
+    Service,
+    ServiceAtLocation,
+    Taxonomy,
+    TaxonomyTerm,
+)
 from apps.organisations.demo import DEMO_ORGANISATION
 from apps.people.models import Person
 from apps.places.models import District
 from tests.apps.access.access_rows import Rows
+from tests.apps.directory.rows_api import ROWS as API
 from tests.apps.directory.rows_records import ROWS as RECORDS
 from tests.apps.directory.rows_referrals import ROWS as REFERRALS
 from tests.apps.directory.rows_search import ROWS as SEARCH
 
-ROWS: Rows = {**SEARCH, **RECORDS, **REFERRALS}
+ROWS: Rows = {**SEARCH, **RECORDS, **REFERRALS, **API}
 
 
 def samples(district: District, resident: Person) -> dict[str, Any]:
@@ -46,10 +56,17 @@ def samples(district: District, resident: Person) -> dict[str, Any]:
         "@revision_other": revision_other,
         "@referral_own": referral_own,
         "@referral_other": referral_other,
+        "@organization": OrganisationRecord.objects.filter(organisation__slug=DEMO_ORGANISATION).first(),
+        "@service_at_location": ServiceAtLocation.objects.filter(service__in=service).order_by("pk").first(),
+        "@taxonomy": Taxonomy.objects.order_by("name").first(),
+        "@taxonomy_term": TaxonomyTerm.objects.order_by("code").first(),
     }
     missing = sorted(name for name, value in found.items() if value is None)
     assert not missing, f"the demo directory has no {', '.join(missing)}"
     return {
-        **{name: value.pk for name, value in found.items()},
+        **{
+            name: str(value.pk) if name.startswith("@") and not isinstance(value.pk, int) else value.pk
+            for name, value in found.items()
+        },
         "@person": referral_own.person_id,  # type: ignore[union-attr]
     }
