@@ -29,6 +29,7 @@ from typing import Any
 from uuid import UUID
 
 from django.core.paginator import Page, Paginator
+from django.db import connection
 from django.db.models import (
     CharField,
     Exists,
@@ -322,13 +323,14 @@ def _on(day: date, rows: QuerySet[Schedule]) -> QuerySet[Schedule]:
     )
 
 
-def open_filter(day: date, at: time | None) -> Q:
+def open_filter(day: date, at: time | None, correlated: bool | None = None) -> Q:
     """Services open on ``day`` (at ``at``, when given), decided in the database as ``opening`` decides it.
 
     A service is open at one of its places when the most specific level with regular rules (the service at
     that place, else the service, else the location; regular rules are hours or "by appointment") has hours
     then, and no closure of any of the three levels covers the day.  A service without a place is open by
-    its own hours and closures.  ``test_search.py`` checks that this agrees with ``domain.directory.opening``.
+    its own hours and closures.  ``test_search.py`` checks that this agrees with ``domain.directory.opening``,
+    in both forms (``correlated``: EXISTS per place, else ``IN`` sets; by default the quicker for the database).
     """
     regular = Schedule.objects.filter(
         Q(kind=Schedule.Kind.APPOINTMENT) | Q(kind=Schedule.Kind.HOURS, opens_at__isnull=False, closes_at__isnull=False)
@@ -337,8 +339,16 @@ def open_filter(day: date, at: time | None) -> Q:
     if at is not None:
         hours = hours.filter(opens_at__lte=at).filter(Q(closes_at__gt=at) | Q(closes_at__lte=F("opens_at")))
     closed = _on(day, Schedule.objects.filter(kind=Schedule.Kind.CLOSED))
-    # each EXISTS is a look-up on one of the schedule's indexed keys, once per place: cheaper than reading the
-    # whole schedule table for every level
+    if correlated is None:
+        correlated = connection.vendor == "sqlite"
+    if correlated:
+        return _open_correlated(hours, closed, regular)
+    return _open_in_sets(hours, closed, regular)
+
+
+def _open_correlated(hours: QuerySet[Schedule], closed: QuerySet[Schedule], regular: QuerySet[Schedule]) -> Q:
+    """SQLite: each EXISTS is a look-up on one of the schedule's indexed keys, once per place (SQLite read the
+    whole schedule table once per ``IN (SELECT …)``: 220 ms at 5,000 services, against 30 ms)."""
     here, service, building = OuterRef("pk"), OuterRef("service_id"), OuterRef("location_id")
     own_rules = Exists(regular.filter(service_at_location=here))
     service_rules = Exists(regular.filter(service=service))
@@ -355,6 +365,29 @@ def open_filter(day: date, at: time | None) -> Q:
         ~Exists(ServiceAtLocation.objects.filter(service=itself))
         & Exists(hours.filter(service=itself))
         & ~Exists(closed.filter(service=itself))
+    )
+    return Q(pk__in=places.values("service_id")) | without_place
+
+
+def _open_in_sets(hours: QuerySet[Schedule], closed: QuerySet[Schedule], regular: QuerySet[Schedule]) -> Q:
+    """PostgreSQL: ``IN (SELECT …)`` sets, each read once and hashed (its planner ran the EXISTS of an OR once
+    per row, without the indexes: 1.7 s with words and an address, against 0.1 s)."""
+    own_rules = Q(pk__in=_ids(regular, "service_at_location_id"))
+    service_rules = Q(service_id__in=_ids(regular, "service_id"))
+    places = (
+        ServiceAtLocation.objects.filter(
+            Q(pk__in=_ids(hours, "service_at_location_id"))
+            | (~own_rules & Q(service_id__in=_ids(hours, "service_id")))
+            | (~own_rules & ~service_rules & Q(location_id__in=_ids(hours, "location_id")))
+        )
+        .exclude(pk__in=_ids(closed, "service_at_location_id"))
+        .exclude(service_id__in=_ids(closed, "service_id"))
+        .exclude(location_id__in=_ids(closed, "location_id"))
+    )
+    without_place = (
+        ~Q(pk__in=ServiceAtLocation.objects.values("service_id"))
+        & Q(pk__in=_ids(hours, "service_id"))
+        & ~Q(pk__in=_ids(closed, "service_id"))
     )
     return Q(pk__in=places.values("service_id")) | without_place
 
