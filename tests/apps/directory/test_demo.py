@@ -193,7 +193,8 @@ def test_the_demo_resident_sees_where_she_was_referred(demo_city: None) -> None:
 def test_the_access_table_samples_name_demo_objects(demo_city: None, resident_in_coordinators_district: Person) -> None:
     found = samples(District.objects.get(number=1), resident_in_coordinators_district)
     assert set(found) == {"@service", "@location", "@revision_own", "@revision_other", "@referral_own",
-                          "@referral_other", "@person"}  # fmt: skip
+                          "@referral_other", "@person", "@organization", "@service_at_location", "@taxonomy",
+                          "@taxonomy_term"}  # fmt: skip
     staff, coordinator = staff_actor(Role.ORGANISATION_STAFF), staff_actor(Role.COORDINATOR)
     own, other = Referral.objects.get(pk=found["@referral_own"]), Referral.objects.get(pk=found["@referral_other"])
     assert can(staff, "directory.view_referral", own) and not can(staff, "directory.view_referral", other)
