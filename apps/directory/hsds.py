@@ -1185,6 +1185,7 @@ def apply_document(kind: str, document: dict[str, Any], *, organisation: Organis
     reader.terms, reader.taxonomies, reader.organizations = {}, {}, {}
     reader.references = [r for r in reader.references if r[1] is not OrganisationRecord]
     reader.check_references()
+    _check_nested_owners(row, reader, organisation, kind)
     writer = Writer(ImportReport(), published_by, existing_locations=False)
     with _refusing_what_the_database_refuses(), transaction.atomic():
         if kind == "organization":
@@ -1212,6 +1213,55 @@ def _check_owner(row: Row, own_id: uuid.UUID, model: type[models.Model], where: 
     organisation_id = getattr(existing, "organisation_id", None)
     if existing is not None and organisation_id != _organisation_pk(own_id):
         raise HsdsError(f"{where}.id: {row.id} belongs to another organisation.")
+
+
+NESTED_TABLES = {table.model: table for table in (LANGUAGE, PHONE, CONTACT, SCHEDULE, ATTRIBUTE, ADDRESS,
+                  ACCESSIBILITY, SERVICE_AREA, COST_OPTION, REQUIRED_DOCUMENT, SERVICE_AT_LOCATION)}  # fmt: skip
+"""The tables of rows nested in a record, whose parents say which organisation's record they belong to."""
+
+
+def _check_nested_owners(top: Row, reader: Reader, organisation: Organisation, kind: str) -> None:
+    """Refuse a document that names, as one of its nested rows, a row of another organisation's record.
+
+    Every id is public (the HSDS API shows them), and writing a nested row moves it under the record being
+    published: without this check an organisation's proposal could take over another organisation's phone, opening
+    hours or service at a location, and change what it says.  Nested locations that already exist are not written
+    by a service's publication, so their rows are not looked at.
+    """
+    rows = _nested_rows(top)
+    if kind == "service":
+        for location in reader.locations.values():
+            if not Location.objects.filter(pk=location.id).exists():
+                rows += _nested_rows(location)
+    for row in rows:
+        existing = row.table.model._default_manager.filter(pk=row.id).first()
+        if existing is None:
+            continue
+        owners = _owners(existing) - {None}
+        if owners - {organisation.pk}:
+            raise HsdsError(f"{row.where}.id: {row.id} belongs to another organisation.")
+
+
+def _nested_rows(row: Row) -> list[Row]:
+    found: list[Row] = []
+    for children in row.children.values():
+        for child in children or []:
+            found += [child, *_nested_rows(child)]
+    return found
+
+
+def _owners(obj: models.Model) -> set[int | None]:
+    """The organisations whose records an existing nested row belongs to, through each of its parents."""
+    owners: set[int | None] = set()
+    for name in NESTED_TABLES[type(obj)].parents:
+        parent = getattr(obj, name)
+        if parent is None:
+            continue
+        if isinstance(parent, Service | Location | OrganisationRecord):
+            owners.add(parent.organisation_id)
+        else:
+            owners |= _owners(parent)
+    return owners
 
 
 def _organisation_pk(own_id: uuid.UUID) -> int | None:
