@@ -342,7 +342,9 @@ def incoming(request: HttpRequest) -> HttpResponse:
     )  # fmt: skip
     today = timezone.localdate()
     for referral in rows:
-        who = referral.shared.get("name") or _("Referral %(number)s") % {"number": referral.pk}
+        who = (not _withdrawn(referral) and referral.shared.get("name")) or _("Referral %(number)s") % {
+            "number": referral.pk
+        }
         table.add(
             Cell(who, url=reverse("directory:incoming_referral", args=[referral.pk])),
             referral.service.name,
@@ -380,11 +382,20 @@ def incoming_referral(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Saved: the referral is now “%(status)s”. The coordinator sees it.")
                              % {"status": referral.get_status_display()})  # fmt: skip
             return redirect("directory:incoming_referral", pk=referral.pk)
+    withdrawn = _withdrawn(referral)
     context = {
-        "referral": referral, "tag": status_tag(referral), "shared": services.shared_rows(referral.shared),
-        "history": history(referral), "form": form if statuses else None,
+        "referral": referral, "tag": status_tag(referral), "history": history(referral),
+        "shared": [] if withdrawn else services.shared_rows(referral.shared), "withdrawn": withdrawn,
+        "form": form if statuses else None,
     }  # fmt: skip
     return render(request, "directory/referrals/incoming_referral.html", context)
+
+
+def _withdrawn(referral: Referral) -> bool:
+    """Withdrawn by the coordinator: the service still sees that it was, and why, but no longer what was passed
+    on about the person (the coordinator's button and the person's page both say "the service no longer sees
+    it")."""
+    return referral.status == Referral.Status.WITHDRAWN
 
 
 # --- the person's own page -------------------------------------------------------------------------------
