@@ -189,6 +189,20 @@ def _check_service(service: Any, service_at_location: Any) -> tuple[Service, Ser
     return live, place
 
 
+def _check_not_open_already(person: Person, service: Service) -> None:
+    """One open referral of a person to a service: a double click on "Send", a form sent again or two
+    coordinators at once never hand the person over twice.  The person's row is locked first, so that on
+    PostgreSQL a second transaction waits and then finds the first referral."""
+    Person.objects.select_for_update().filter(pk=person.pk).values_list("pk", flat=True).first()
+    open_one = Referral.objects.filter(person=person, service=service, status__in=Referral.OPEN).first()
+    if open_one is not None:
+        raise ValidationError(
+            _("%(person)s already has an open referral to this service (referral %(number)s): look at it, or "
+              "withdraw it first.") % {"person": person.first_name, "number": open_one.pk},
+            code="already_open",
+        )  # fmt: skip
+
+
 def _check_origin(origin: str, origin_id: int | None) -> None:
     if origin not in Referral.Origin.values:
         raise ValidationError(_("Unknown reason for the referral."), code="unknown_origin")
@@ -241,6 +255,7 @@ def referral_create(
     if not can(actor, "directory.refer", person):
         raise PermissionDenied
     live, place = _check_service(service, service_at_location)
+    _check_not_open_already(person, live)
     need_text = _text(need, field="need", limit=NEED_MAX, required=True,
                       required_message=_("Say what the person needs from the service."))  # fmt: skip
     chosen = _check_fields(shared_fields)

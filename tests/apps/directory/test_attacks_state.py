@@ -1,0 +1,79 @@
+"""State changes pressed twice, or by many at once: a double click on "Send the referral", the same answer
+twenty times, "send for review" and "publish" repeated.  Each must happen once.
+
+SQLite serialises writers, so the truly parallel versions run on PostgreSQL (``test_referral_parallel.py``,
+``test_records_concurrency.py``, marked ``postgres``); here the repeated requests one after the other, which is
+what a double click or a resent form gives on any database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+
+from apps.access.actors import actor_for_user
+from apps.directory import records
+from apps.directory.models import Referral, ReferralEvent, Revision
+
+from .records_builders import world
+from .referral_world import *  # noqa: F403 (fixtures)
+from .referral_world import ReferralWorld, text_of
+
+pytestmark = pytest.mark.django_db
+
+
+def test_sending_the_same_referral_twice_sends_it_once(
+    referral_world: ReferralWorld, client_for: Callable[..., Client]
+) -> None:
+    world = referral_world
+    coordinator = client_for(world.coordinator)
+    url = f"/en/referrals/refer/{world.resident.pk}/?service={world.service.pk}"
+    form = {"location": str(world.place.pk), "need": "Wondzorg.", "shared": ["name", "need"],
+            "consent_method": "phone", "consent": "on", "step": "send"}  # fmt: skip
+    first = coordinator.post(url, form)
+    assert first.status_code == 302
+    second = coordinator.post(url, form)
+    assert Referral.objects.count() == 1, "a double click sends one referral"
+    assert second.status_code == 200
+    assert "already has an open referral to this service" in text_of(second)
+    # once it is closed (declined), a new referral to the same service is possible again
+    referral = Referral.objects.get()
+    client_for(world.staff).post(f"/en/referrals/received/{referral.pk}/", {"status": "declined", "note": "Vol."})
+    assert coordinator.post(url, form).status_code == 302
+    assert Referral.objects.count() == 2
+
+
+def test_the_same_answer_twenty_times_is_one_step(
+    referral_world: ReferralWorld, client_for: Callable[..., Client]
+) -> None:
+    world = referral_world
+    referral = world.refer()
+    ingrid = client_for(world.staff)
+    for _ in range(20):
+        ingrid.post(f"/en/referrals/received/{referral.pk}/", {"status": "received", "note": ""})
+    assert list(ReferralEvent.objects.filter(referral=referral).values_list("status", flat=True)) == [
+        "sent", "received",
+    ]  # fmt: skip
+
+
+def test_submit_and_publish_twenty_times_is_once() -> None:
+    w = world()
+    staff, reviewer = actor_for_user(w.staff.user), actor_for_user(w.reviewer.user)
+    revision = records.revision_save(actor=staff, organisation=w.org, kind="service", target=records.new_target(),
+                                     document={"id": "0a1b2c3d-0000-4000-8000-000000000002", "name": "Eén",
+                                               "status": "active"})  # fmt: skip
+    office, city = Client(), Client()
+    office.force_login(w.staff.user)
+    city.force_login(w.reviewer.user)
+    for _ in range(20):
+        office.post(f"/en/records/changes/{revision.pk}/", {"action": "submit"})
+    revision.refresh_from_db()
+    assert revision.status == Revision.Status.UNDER_REVIEW
+    submitted = revision.submitted_at
+    for _ in range(20):
+        city.post(f"/en/records/review/{revision.pk}/", {"action": "publish"})
+    revision.refresh_from_db()
+    assert revision.status == Revision.Status.PUBLISHED and revision.submitted_at == submitted
+    assert staff and reviewer
