@@ -54,11 +54,12 @@ def _value(value: Any) -> Any:
 def _referral_row(referral: Referral, reader: Reader) -> dict[str, Any]:
     shown = reader.may_read(referral)
     withheld = special_category.WITHHELD
-    return {
+    location = str(referral.service_at_location.location) if referral.service_at_location else None
+    return {  # to which service a person was referred is declared too: withheld with the texts
         "id": referral.pk,
-        "service": referral.service.name,
-        "organisation": referral.organisation.name,
-        "location": str(referral.service_at_location.location) if referral.service_at_location else None,
+        "service": referral.service.name if shown else withheld,
+        "organisation": referral.organisation.name if shown else withheld,
+        "location": location if shown else withheld,
         "origin": referral.origin,
         "status": referral.status,
         "need": referral.need if shown else withheld,

@@ -171,3 +171,21 @@ def test_a_huge_or_nul_answer_is_refused_and_changes_nothing(
     assert changed.organisation_id == world.organisation.pk
     assert [e.status for e in ReferralEvent.objects.filter(referral=referral)] == ["sent", "accepted"]
     assert len(after["events"]) == len(before["events"]) + 1
+
+
+def test_an_export_for_someone_who_may_not_read_a_referral_withholds_where_the_person_was_sent(
+    referral_world: ReferralWorld,
+) -> None:
+    """``privacy.py`` declares the service and location special-category: an export for a reader the rule
+    refuses carries neither them nor the organisation that names them, only that there was a referral."""
+    from apps.access.actors import actor_for_user
+    from apps.access.special_category import WITHHELD, Reader
+    from apps.directory import privacy
+
+    world = referral_world
+    world.refer()
+    for who, shown in ((world.other_coordinator, False), (world.other_staff, False), (world.coordinator, True)):
+        row = privacy.export(world.resident, Reader(actor_for_user(who.user), world.resident))["referrals"][0]
+        values = [row["service"], row["organisation"], row["location"], row["need"]]
+        assert (values == [WITHHELD] * 4) is not shown, who
+        assert NEED not in str(row) if not shown else NEED in str(row)
