@@ -204,7 +204,7 @@ class Criteria:
     open_now: bool = False
     day: date | None = None
     words: str = ""
-    moment: datetime = field(default_factory=timezone.localtime)
+    moment: datetime = field(default_factory=lambda: timezone.localtime())  # looked up when asked (tests freeze it)
 
     @property
     def asked(self) -> bool:

@@ -5,7 +5,7 @@ from django.urls import path
 from . import views_search
 
 urlpatterns = [
-    path("search/", views_search.search_page, name="search"),
-    path("search/print/", views_search.print_page, name="print"),
-    path("search/services/<uuid:pk>/", views_search.service_page, name="service"),
+    path("find-help/", views_search.search_page, name="search"),
+    path("find-help/print/", views_search.print_page, name="print"),
+    path("find-help/services/<uuid:pk>/", views_search.service_page, name="service"),
 ]

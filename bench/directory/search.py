@@ -8,7 +8,7 @@
 Builds a directory of 5,000 published services at 2,000 locations (real points of the address register, so
 districts and distances are true), with 48 types of help in a tree, languages, service areas, schedules at the
 three levels (hours, Christmas closures, "by appointment"), and the search text the import writes.  Then asks
-the whole page ``GET /nl/search/?…`` (form, search, explanations, district map, template) through Django's test
+the whole page ``GET /nl/find-help/?…`` (form, search, explanations, district map, template) through Django's test
 client, ``--repeat`` times per kind of search: each filter alone, several together, words with and without
 typos, near an address (the offline address finder included), open now, open on a day.  Each kind's times
 (p50, p95, max, in ms; and the p50 and p95 of the CPU time of this process, which on a busy shared machine
@@ -333,10 +333,10 @@ def measure(repeat: int, freeze: bool = True) -> None:
     client = Client()
     rng = random.Random(SEED)
     asked = kinds(rng)
-    client.get("/nl/search/?address=Korenmarkt+1")  # the address register is read once per process
+    client.get("/nl/find-help/?address=Korenmarkt+1")  # the address register is read once per process
     for _ in range(3):
         for make in asked.values():
-            client.get("/nl/search/?" + urlencode(make()))
+            client.get("/nl/find-help/?" + urlencode(make()))
     if freeze:
         # what cityofpeople/wsgi.py does after start-up, here after the address register is loaded too (its
         # 180,000 objects made each full pass of the garbage collector cost 150 ms, one request in twenty)
@@ -345,14 +345,14 @@ def measure(repeat: int, freeze: bool = True) -> None:
     queries: dict[str, int] = {}
     for name, make in asked.items():  # the queries of one search of each kind, counted apart from the timing
         with CaptureQueriesContext(connection) as captured:
-            assert client.get("/nl/search/?" + urlencode(make())).status_code == 200
+            assert client.get("/nl/find-help/?" + urlencode(make())).status_code == 200
         queries[name] = len(captured)
     times: dict[str, list[float]] = {name: [] for name in asked}
     cpu: dict[str, list[float]] = {name: [] for name in asked}
     found: dict[str, list[int]] = {name: [] for name in asked}
     for _ in range(repeat):
         for name, make in asked.items():  # in turns, so whatever else runs on the machine falls on all alike
-            url = "/nl/search/?" + urlencode(make())
+            url = "/nl/find-help/?" + urlencode(make())
             begun, begun_cpu = time.perf_counter(), time.process_time()
             response = client.get(url)
             times[name].append((time.perf_counter() - begun) * 1000)

@@ -34,13 +34,13 @@ def test_every_search_page_passes_axe_on_a_phone_and_a_wide_screen(browser: Brow
     service = published_services().order_by("name").first()
     assert service is not None, "the demo directory has no published service"
     paths = [
-        "/nl/search/",
-        "/en/search/?words=thuisverplegin",
-        "/fr/search/?words=maaltijden&address=Korenmarkt+1&open_now=on",
-        "/en/search/?address=Nergensstraat+4",  # the error summary
-        "/en/search/?words=zzzzqqq",  # nothing found
-        f"/nl/search/services/{service.pk}/",
-        "/en/search/print/?words=thuisverpleging",
+        "/nl/find-help/",
+        "/en/find-help/?words=thuisverplegin",
+        "/fr/find-help/?words=maaltijden&address=Korenmarkt+1&open_now=on",
+        "/en/find-help/?address=Nergensstraat+4",  # the error summary
+        "/en/find-help/?words=zzzzqqq",  # nothing found
+        f"/nl/find-help/services/{service.pk}/",
+        "/en/find-help/print/?words=thuisverpleging",
     ]
     for viewport in (PHONE, WIDE):
         page = opened(browser, viewport)
@@ -50,12 +50,12 @@ def test_every_search_page_passes_axe_on_a_phone_and_a_wide_screen(browser: Brow
 
 def test_a_coordinator_mid_call_searches_with_the_keyboard_only(browser: Browser, site: Any) -> None:
     page = opened(browser, PHONE)
-    page.goto(site.url + "/en/search/")
+    page.goto(site.url + "/en/find-help/")
     words = page.get_by_label("What are you looking for?")
     words.focus()
     page.keyboard.type("Thuisverpléging")
     page.keyboard.press("Enter")
-    page.wait_for_url("**/en/search/?words=*")
+    page.wait_for_url("**/en/find-help/?words=*")
     expect(page.get_by_role("heading", level=2).first).to_contain_text("found")
     first = page.locator(".directory-results__list .card__title a").first
     expect(first).to_be_visible()
@@ -69,7 +69,7 @@ def test_a_coordinator_mid_call_searches_with_the_keyboard_only(browser: Browser
 
 def test_the_search_works_without_javascript(browser: Browser, site: Any) -> None:
     page = opened(browser, PHONE, javascript=False)
-    page.goto(site.url + "/en/search/")
+    page.goto(site.url + "/en/find-help/")
     page.get_by_label("What are you looking for?").fill("maaltyden")
     page.get_by_label("Or near an address").fill("Korenmarkt 1")
     page.get_by_role("button", name="Search").click()
