@@ -3,6 +3,7 @@ page, the list to print; in English (the Dutch and French words come with the me
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -85,6 +86,19 @@ def test_near_an_address_shows_distance_and_nearest_first(client: Client, direct
     assert text.index("Wit-Gele Kruis") < text.index("Maaltijden aan huis")
     assert "1.0 km from Sint-Pietersnieuwstraat 33" in text
     assert "<svg" in text and "<circle" in text  # the district map with the places of the results
+
+
+@pytest.mark.parametrize("language", ["nl", "fr"])
+def test_the_maps_dots_are_drawn_in_every_language(
+    client: Client, directory: dict[str, Service], language: str
+) -> None:
+    """SVG wants "406.9", never the Dutch or French "406,9" (the dots were not drawn at all)."""
+    with translation.override(language):
+        address = reverse("directory:search")
+    text = client.get(address, {"address": "Sint-Pietersnieuwstraat 33"}).content.decode()
+    circles = re.findall(r'<circle cx="([^"]+)" cy="([^"]+)" r="([^"]+)"', text)
+    assert circles, "a dot per place and one for the address"
+    assert all(re.fullmatch(r"-?\d+(\.\d+)?", value) for circle in circles for value in circle), circles
 
 
 def test_an_unknown_address_is_said_and_nothing_is_searched(client: Client, directory: dict[str, Service]) -> None:
