@@ -1185,7 +1185,7 @@ def apply_document(kind: str, document: dict[str, Any], *, organisation: Organis
     reader.terms, reader.taxonomies, reader.organizations = {}, {}, {}
     reader.references = [r for r in reader.references if r[1] is not OrganisationRecord]
     reader.check_references()
-    _check_nested_owners(row, reader, organisation, kind)
+    _check_nested_owners(row, reader, organisation.pk, kind)
     writer = Writer(ImportReport(), published_by, existing_locations=False)
     with _refusing_what_the_database_refuses(), transaction.atomic():
         if kind == "organization":
@@ -1220,7 +1220,7 @@ NESTED_TABLES = {table.model: table for table in (LANGUAGE, PHONE, CONTACT, SCHE
 """The tables of rows nested in a record, whose parents say which organisation's record they belong to."""
 
 
-def _check_nested_owners(top: Row, reader: Reader, organisation: Organisation, kind: str) -> None:
+def _check_nested_owners(top: Row, reader: Reader, organisation_pk: int | None, kind: str) -> None:
     """Refuse a document that names, as one of its nested rows, a row of another organisation's record.
 
     Every id is public (the HSDS API shows them), and writing a nested row moves it under the record being
@@ -1238,7 +1238,7 @@ def _check_nested_owners(top: Row, reader: Reader, organisation: Organisation, k
         if existing is None:
             continue
         owners = _owners(existing) - {None}
-        if owners - {organisation.pk}:
+        if owners - {organisation_pk}:
             raise HsdsError(f"{row.where}.id: {row.id} belongs to another organisation.")
 
 
@@ -1345,6 +1345,7 @@ def import_dataset(data: bytes | str | list[Any] | dict[str, Any], *, published_
                 item = {"organization_id": document["id"], **item}
                 services.append((reader.service(item, f"{where}.services[{index}]"), item))
     reader.check_references()
+    _check_import_owners(reader, services)
     report = ImportReport()
     writer = Writer(report, published_by)
     with _refusing_what_the_database_refuses(), transaction.atomic():
@@ -1361,6 +1362,29 @@ def import_dataset(data: bytes | str | list[Any] | dict[str, Any], *, published_
         if dry_run:
             transaction.set_rollback(True)
     return report
+
+
+def _check_import_owners(reader: Reader, services: list[tuple[Row, dict[str, Any]]]) -> None:
+    """Refuse a file that gives one service twice with different values, or that would move a service (or a row
+    nested in it) of one organisation of the directory to another: an import adds and updates, it does not
+    hand one organisation's records to another (that is done on purpose, in the admin, not by an id in a file).
+    """
+    fallback = _fallback_record_ids()
+    seen: dict[uuid.UUID, tuple[str, dict[str, Any]]] = {}
+    for row, document in services:
+        first = seen.setdefault(row.id, (row.where, document))
+        if first[1] != document:
+            raise HsdsError(
+                f"{row.where}.id: {row.id} is in the file twice with different values (first at {first[0]})."
+            )
+        owner = row.refs["organization_id"]
+        record = OrganisationRecord.objects.filter(pk=owner).values_list("organisation_id", flat=True).first()
+        organisation_pk = record if record is not None else fallback.get(owner)
+        existing = Service.objects.filter(pk=row.id).values_list("organisation_id", flat=True).first()
+        if existing is not None and existing != organisation_pk:
+            raise HsdsError(f"{row.where}.organization_id: service {row.id} belongs to another organisation of the "
+                            "directory; an import does not move it.")  # fmt: skip
+        _check_nested_owners(row, reader, organisation_pk, "")
 
 
 @contextmanager

@@ -8,6 +8,7 @@ touch anything that is not X's.
 
 from __future__ import annotations
 
+import json
 import uuid
 from typing import Any
 
@@ -135,3 +136,42 @@ def test_an_organisation_still_republishes_its_own_nested_rows_with_their_ids(w:
     second = _own_service_document(w, target, phones=[{"id": phone_id, "service_id": str(target), "number": "+3292"}])
     _publish(w, "service", second, target)
     assert list(Phone.objects.filter(service_id=target).values_list("pk", "number")) == [(uuid.UUID(phone_id), "+3292")]
+
+
+# --- imports (an administrator's command, with a file from another system)
+
+
+def _org_document(w: World) -> dict[str, Any]:
+    return {"id": str(hsds.record_id(w.org)), "name": w.org.name, "description": "Wij"}
+
+
+def test_an_import_refuses_a_service_given_twice_with_different_values(w: World) -> None:
+    sid = str(uuid.uuid4())
+    service = {"id": sid, "name": "Eerst", "status": "active", "organization_id": str(hsds.record_id(w.org))}
+    with pytest.raises(hsds.HsdsError, match=r"record 3 .*twice with different values \(first at record 2"):
+        hsds.import_dataset(json.dumps([_org_document(w), service, {**service, "name": "Daarna"}]))
+    assert not Service.objects.filter(pk=sid).exists(), "nothing of the file is written"
+    report = hsds.import_dataset(json.dumps([_org_document(w), service, service]))  # the same twice is fine
+    assert report.added == {"service": 1} and Service.objects.get(pk=sid).name == "Eerst"
+
+
+def test_an_import_does_not_move_another_organisations_service_or_its_phone(w: World) -> None:
+    theirs, sal, phone, schedule, contact = _their_service(w)
+    before = _rows(theirs, sal, phone, schedule, contact)
+    ours = str(uuid.uuid4())
+    own = str(hsds.record_id(w.org))
+    for service in (
+        {"id": str(theirs.pk), "name": "Overgenomen", "status": "active", "organization_id": own},
+        {"id": ours, "name": "Onze", "status": "active", "organization_id": own,
+         "phones": [{"id": str(phone.pk), "service_id": ours, "number": "+3299999999"}]},
+    ):  # fmt: skip
+        with pytest.raises(hsds.HsdsError, match="another organisation"):
+            hsds.import_dataset(json.dumps([_org_document(w), service]))
+    assert _rows(theirs, sal, phone, schedule, contact) == before
+    assert not Service.objects.filter(pk=ours).exists()
+
+
+def test_an_import_nested_too_deeply_is_one_message() -> None:
+    for text in ("[" * 100_000 + "]" * 100_000, '{"a":' * 50_000 + "1" + "}" * 50_000):
+        with pytest.raises(hsds.HsdsError, match="nested too deeply"):
+            hsds.import_dataset(text)
