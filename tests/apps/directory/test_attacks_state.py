@@ -11,11 +11,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 
 from apps.access.actors import actor_for_user
 from apps.directory import records
-from apps.directory.models import Referral, ReferralEvent, Revision
+from apps.directory.models import Referral, ReferralEvent, Revision, Service
+from apps.places.models import District
 
 from .records_builders import world
 from .referral_world import *  # noqa: F403 (fixtures)
@@ -77,3 +79,45 @@ def test_submit_and_publish_twenty_times_is_once() -> None:
     revision.refresh_from_db()
     assert revision.status == Revision.Status.PUBLISHED and revision.submitted_at == submitted
     assert staff and reviewer
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_twenty_coordinators_sending_the_same_referral_at_once_send_one(referral_world: ReferralWorld) -> None:
+    from django.core.exceptions import ValidationError
+
+    from tests.apps.care.test_lock_order import at_once, needs_postgresql
+
+    needs_postgresql()
+    world = referral_world
+    results = at_once([lambda: world.refer() for _ in range(20)])
+    crashes = [r for r in results if isinstance(r, Exception) and not isinstance(r, ValidationError)]
+    assert crashes == []
+    assert [getattr(r, "code", None) for r in results if isinstance(r, ValidationError)] == ["already_open"] * 19
+    assert Referral.objects.count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_twenty_submits_and_publishes_at_once_happen_once() -> None:
+    from django.core.exceptions import ValidationError
+
+    from tests.apps.care.test_lock_order import at_once, needs_postgresql
+
+    needs_postgresql()
+    if not District.objects.exists():  # a transactional test starts from an empty database
+        call_command("load_districts", verbosity=0)
+    w = world()
+    staff, reviewer = actor_for_user(w.staff.user), actor_for_user(w.reviewer.user)
+    revision = records.revision_save(actor=staff, organisation=w.org, kind="service", target=records.new_target(),
+                                     document={"id": "0a1b2c3d-0000-4000-8000-000000000003", "name": "Eén",
+                                               "status": "active"})  # fmt: skip
+    submitted = at_once([lambda: records.revision_submit(actor=staff, revision=revision) for _ in range(20)])
+    assert [type(r) for r in submitted].count(Revision) == 1
+    assert all(isinstance(r, ValidationError | Revision) for r in submitted), submitted
+    published = at_once([lambda: records.revision_publish(actor=reviewer, revision=revision) for _ in range(20)])
+    assert sum(not isinstance(r, Exception) for r in published) == 1
+    assert all(isinstance(r, ValidationError) for r in published if isinstance(r, Exception)), published
+    revision.refresh_from_db()
+    assert revision.status == Revision.Status.PUBLISHED
+    assert Service.objects.filter(pk="0a1b2c3d-0000-4000-8000-000000000003").count() == 1
