@@ -189,3 +189,40 @@ def test_an_export_for_someone_who_may_not_read_a_referral_withholds_where_the_p
         values = [row["service"], row["organisation"], row["location"], row["need"]]
         assert (values == [WITHHELD] * 4) is not shown, who
         assert NEED not in str(row) if not shown else NEED in str(row)
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"shared": ["name", "support_needs"]},
+        {"shared": ["password"]},
+        {"need": "x" * 1_000_000},
+        {"need": "Hulp\x00"},
+        {"need": "   "},
+        {"location": "999999999"},
+        {"location": "other"},
+        {"consent_method": "online"},
+        {"consent_method": "telepathy"},
+        {"consent": ""},
+        {"person": "1", "organisation": "2", "status": "completed", "service": "x"},
+    ],
+)
+def test_a_forged_refer_form_sends_nothing_it_should_not(
+    referral_world: ReferralWorld, client_for: Callable[..., Client], changes: dict[str, object]
+) -> None:
+    world = referral_world
+    other_place = world.other_service.service_at_locations.get()
+    form: dict[str, object] = {"location": str(world.place.pk), "need": NEED, "shared": ["name", "need"],
+                               "consent_method": "phone", "consent": "on", "step": "send"}  # fmt: skip
+    form.update({k: (str(other_place.pk) if v == "other" else v) for k, v in changes.items()})
+    response = client_for(world.coordinator).post(
+        f"/en/referrals/refer/{world.resident.pk}/?service={world.service.pk}", form
+    )
+    assert response.status_code in (200, 302)
+    for referral in Referral.objects.all():  # whatever was accepted is exactly what the form allows
+        assert referral.service_id == world.service.pk and referral.person_id == world.resident.pk
+        assert referral.status == "sent" and set(referral.shared) <= {"name", "need"}
+        assert referral.service_at_location_id in (None, world.place.pk) and "\x00" not in referral.need
+    refused = {"shared", "need", "location", "consent_method", "consent"}
+    if set(changes) & refused:
+        assert not Referral.objects.exists(), changes
