@@ -248,7 +248,8 @@ class Results:
 def search(criteria: Criteria, page_number: int | str = 1, per_page: int = PER_PAGE) -> Results:
     """Find, order, paginate and explain (see the module's docstring for how the queries stay few)."""
     needs = terms_under(criteria.need.pk) if criteria.need is not None else set()
-    candidates = _filtered(criteria, needs).annotate(key=Cast("id", output_field=CharField()))
+    # unordered: the order is decided here, in Python (the database sorting by name cost 4 ms at 5,000)
+    candidates = _filtered(criteria, needs).annotate(key=Cast("id", output_field=CharField())).order_by()
     nearest = _nearest_km(criteria.near) if criteria.near else None
     query = Query(criteria.words)
     all_words, partial = True, 0
@@ -418,6 +419,7 @@ def _nearest_km(near: Near) -> dict[str, float]:
         ServiceAtLocation.objects.filter(location__latitude__isnull=False, location__longitude__isnull=False)
         .annotate(key=Cast("service_id", output_field=CharField()))
         .values_list("key", "location__latitude", "location__longitude")
+        .order_by()
     )
     squared: dict[str, float] = {}
     for key, lat, lon in places:
