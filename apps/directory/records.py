@@ -182,6 +182,7 @@ def revision_save(
     if not can(actor, "directory.edit_records", organisation):
         raise PermissionDenied
     _check_document(kind, document)
+    _check_target(document, target)
     record = live_record(kind, target)
     if record is not None and record.organisation_id != organisation.pk:
         raise PermissionDenied
@@ -219,6 +220,16 @@ def _check_document(kind: str, document: dict[str, Any]) -> None:
         hsds.validate_schema(kind, document, kind)
     except hsds.HsdsError as error:
         raise ValidationError(_("This change cannot be saved: %(reason)s") % {"reason": error}) from error
+
+
+def _check_target(document: dict[str, Any], target: uuid.UUID) -> None:
+    """The document's id is the record the change is about: publishing writes the record of the document's id,
+    and the reviewer is shown the record of ``target``, so the two must never differ (a forged document could
+    otherwise show the reviewer "a new record" and overwrite another one)."""
+    if str(document.get("id", "")) != str(target):
+        raise ValidationError(
+            _("This change names another record (%(id)s) than the one it changes.") % {"id": document.get("id")}
+        )
 
 
 def _locked(revision: Revision) -> Revision:
@@ -293,6 +304,7 @@ def revision_publish(*, actor: Actor, revision: Revision) -> Any:
     )
     if revision.status != Revision.Status.UNDER_REVIEW:
         raise _already_reviewed(revision)
+    _check_target(revision.document, revision.target)
     reviewer = _person(actor)
     try:
         with transaction.atomic():

@@ -175,3 +175,21 @@ def test_an_import_nested_too_deeply_is_one_message() -> None:
     for text in ("[" * 100_000 + "]" * 100_000, '{"a":' * 50_000 + "1" + "}" * 50_000):
         with pytest.raises(hsds.HsdsError, match="nested too deeply"):
             hsds.import_dataset(text)
+
+
+def test_a_change_whose_document_names_another_record_than_its_own_is_refused(w: World) -> None:
+    """The reviewer is shown the record of the revision's target; publishing writes the document's id.  A forged
+    document naming another of the organisation's records would be reviewed as "a new record" and overwrite that
+    one: refused when saved, and again when published (a revision made some other way)."""
+    ours = published_service(w.org, "Onze bestaande dienst")
+    before = _rows(ours)
+    target = uuid.uuid4()
+    staff = actor_for_user(w.staff.user)
+    document = {"id": str(ours.pk), "name": "Stilletjes overschreven", "status": "active"}
+    with pytest.raises(ValidationError, match="names another record"):
+        records.revision_save(actor=staff, organisation=w.org, kind="service", target=target, document=document)
+    revision = Revision.objects.create(kind="service", target=target, organisation=w.org, document=document,
+                                       status=Revision.Status.UNDER_REVIEW)  # fmt: skip
+    with pytest.raises(ValidationError, match="names another record"):
+        records.revision_publish(actor=actor_for_user(w.reviewer.user), revision=revision)
+    assert _rows(ours) == before

@@ -25,9 +25,10 @@ def w() -> World:
 
 
 def _their_draft(w: World) -> Revision:
+    target = uuid.uuid4()
     return records.revision_save(
-        actor=actor_for_user(w.other_staff.user), organisation=w.other_org, kind="service", target=uuid.uuid4(),
-        document={"id": str(uuid.uuid4()), "name": "Hun geheim plan", "status": "active"},
+        actor=actor_for_user(w.other_staff.user), organisation=w.other_org, kind="service", target=target,
+        document={"id": str(target), "name": "Hun geheim plan", "status": "active"},
     )  # fmt: skip
 
 

@@ -5,6 +5,7 @@ referral; the public API never shows a change that was not published.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 
 import pytest
@@ -20,6 +21,7 @@ from domain.directory.text import normalise
 from ..access.access_rows import ROLES
 
 pytestmark = pytest.mark.django_db
+ID_aa = "0a1b2c3d-0000-4000-8000-0000000000aa"
 
 
 def _actor(role: str):  # type: ignore[no-untyped-def]
@@ -128,3 +130,32 @@ def test_the_hsds_api_refuses_hostile_queries_without_a_server_error(
         assert response.status_code in (200, 400, 422), (path, query, response.status_code)
     for path in ("services/not-a-uuid", "services/%00", "organizations/" + "f" * 5000, "service_at_locations/-1"):
         assert client.get(f"/api/v1/hsds/{path}").status_code in (404, 422), path
+
+
+def test_the_public_search_never_shows_a_change_that_was_not_published(client_as: Callable[[str], Client]) -> None:
+    """B's "Find help" pages, attacked from outside: a waiting new service is neither found nor shown."""
+    from apps.directory import records
+
+    staff = _actor("organisation_staff")
+    waiting = records.revision_save(
+        actor=staff, organisation=records.organisations_of(staff).first(), kind="service",
+        target=uuid.UUID(ID_aa), document={"id": ID_aa,
+                                               "name": "Geheime nieuwe dienst", "status": "active"},
+    )  # fmt: skip
+    records.revision_submit(actor=staff, revision=waiting)
+    client = client_as("anonymous")
+    new = [r for r in Revision.objects.exclude(status=Revision.Status.PUBLISHED).filter(kind="service")
+           if not Service.objects.filter(pk=r.target).exists()]  # fmt: skip
+    for revision in new:
+        assert client.get(f"/en/find-help/services/{revision.target}/").status_code == 404
+        page = client.get("/en/find-help/", {"words": revision.document.get("name", "")}).content.decode()
+        assert str(revision.target) not in page
+    changed = [r for r in Revision.objects.filter(status=Revision.Status.UNDER_REVIEW, kind="service")
+               if Service.objects.filter(pk=r.target).exists()]  # fmt: skip
+    for revision in changed:
+        live = Service.objects.get(pk=revision.target)
+        page = client.get(f"/en/find-help/services/{live.pk}/").content.decode()
+        proposed = revision.document.get("description", "")
+        if proposed and proposed != live.description:
+            assert proposed not in page
+    assert new and changed, "the demo has a new service and a change to a live one waiting"

@@ -8,6 +8,7 @@ what a double click or a resent form gives on any database.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 
 import pytest
@@ -24,6 +25,8 @@ from .referral_world import *  # noqa: F403 (fixtures)
 from .referral_world import ReferralWorld, text_of
 
 pytestmark = pytest.mark.django_db
+ID_02 = "0a1b2c3d-0000-4000-8000-000000000002"
+ID_03 = "0a1b2c3d-0000-4000-8000-000000000003"
 
 
 def test_sending_the_same_referral_twice_sends_it_once(
@@ -63,8 +66,8 @@ def test_the_same_answer_twenty_times_is_one_step(
 def test_submit_and_publish_twenty_times_is_once() -> None:
     w = world()
     staff, reviewer = actor_for_user(w.staff.user), actor_for_user(w.reviewer.user)
-    revision = records.revision_save(actor=staff, organisation=w.org, kind="service", target=records.new_target(),
-                                     document={"id": "0a1b2c3d-0000-4000-8000-000000000002", "name": "Eén",
+    revision = records.revision_save(actor=staff, organisation=w.org, kind="service", target=uuid.UUID(ID_02),
+                                     document={"id": ID_02, "name": "Eén",
                                                "status": "active"})  # fmt: skip
     office, city = Client(), Client()
     office.force_login(w.staff.user)
@@ -109,8 +112,8 @@ def test_twenty_submits_and_publishes_at_once_happen_once() -> None:
         call_command("load_districts", verbosity=0)
     w = world()
     staff, reviewer = actor_for_user(w.staff.user), actor_for_user(w.reviewer.user)
-    revision = records.revision_save(actor=staff, organisation=w.org, kind="service", target=records.new_target(),
-                                     document={"id": "0a1b2c3d-0000-4000-8000-000000000003", "name": "Eén",
+    revision = records.revision_save(actor=staff, organisation=w.org, kind="service", target=uuid.UUID(ID_03),
+                                     document={"id": ID_03, "name": "Eén",
                                                "status": "active"})  # fmt: skip
     submitted = at_once([lambda: records.revision_submit(actor=staff, revision=revision) for _ in range(20)])
     assert [type(r) for r in submitted].count(Revision) == 1
