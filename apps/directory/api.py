@@ -161,8 +161,9 @@ def _services(
     organization_id: uuid.UUID | None,
     modified_after: str | None,
 ) -> QuerySet[Service]:
-    """The published services that pass HSDS's filters, in name order."""
-    services = Service.objects.all()
+    """The published services that pass HSDS's filters, in name order (an organisation that was made inactive,
+    instead of deleted, publishes nothing any more: as in the search)."""
+    services = Service.objects.filter(organisation__active=True)
     for word in _words(search):
         services = services.filter(search_text__contains=word)
     if taxonomy_term_id is not None:
@@ -236,14 +237,14 @@ def list_services(
     description=f"The service as {HSDS_SCHEMA}compiled/service.json.",
 )
 def get_service(request: HttpRequest, id: uuid.UUID) -> Any:
-    service = hsds.prefetch_services(Service.objects.filter(pk=id)).first()
+    service = hsds.prefetch_services(Service.objects.filter(pk=id, organisation__active=True)).first()
     if service is None:
         raise Http404
     return hsds.service_document(service)
 
 
 def _organisations(search: str | None) -> QuerySet[Organisation]:
-    listed = Organisation.objects.filter(Q(directory_record__isnull=False) | Q(services__isnull=False))
+    listed = Organisation.objects.filter(Q(directory_record__isnull=False) | Q(services__isnull=False), active=True)
     organisations = Organisation.objects.filter(pk__in=listed.values("pk"))
     for word in (search or "").split():
         organisations = organisations.filter(Q(name__icontains=word) | Q(description__icontains=word))
@@ -382,7 +383,7 @@ def list_service_at_locations(
     description=f"As {HSDS_SCHEMA}compiled/service_at_location.json: its location and its service.",
 )
 def get_service_at_location(request: HttpRequest, id: uuid.UUID) -> Any:
-    sal = hsds.prefetch_sals(ServiceAtLocation.objects.filter(pk=id)).first()
+    sal = hsds.prefetch_sals(ServiceAtLocation.objects.filter(pk=id, service__organisation__active=True)).first()
     if sal is None:
         raise Http404
     return hsds.service_at_location_document(sal)

@@ -50,7 +50,7 @@ def published_services() -> QuerySet[Service]:
         "location__addresses", Prefetch("location__phones", queryset=Phone.objects.order_by("number"))
     )
     return (
-        Service.objects.filter(published_at__isnull=False)
+        Service.objects.filter(published_at__isnull=False, organisation__active=True)
         .exclude(status__in=[Service.Status.DEFUNCT, Service.Status.INACTIVE])
         .select_related("organisation")
         .prefetch_related(

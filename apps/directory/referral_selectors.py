@@ -160,7 +160,7 @@ def published_service(service_id: object) -> Service | None:
     try:
         return (
             Service.objects.select_related("organisation")
-            .filter(pk=service_id, published_at__isnull=False, status=Service.Status.ACTIVE)
+            .filter(pk=service_id, published_at__isnull=False, status=Service.Status.ACTIVE, organisation__active=True)
             .first()
         )
     except (ValueError, TypeError, ValidationError):  # a malformed UUID

@@ -226,3 +226,30 @@ def test_a_forged_refer_form_sends_nothing_it_should_not(
     refused = {"shared", "need", "location", "consent_method", "consent"}
     if set(changes) & refused:
         assert not Referral.objects.exists(), changes
+
+
+def test_an_organisation_made_inactive_publishes_nothing_and_receives_no_new_referral(
+    referral_world: ReferralWorld, client_for: Callable[..., Client]
+) -> None:
+    """An organisation is made inactive instead of deleted: the search already hides its services; the HSDS API,
+    the open data and the refer form must not keep offering them."""
+    from apps.directory import open_data
+    from apps.directory.hsds import record_id
+
+    world = referral_world
+    service = world.service
+    world.organisation.active = False
+    world.organisation.save(update_fields=["active"])
+    anonymous = Client()
+    assert anonymous.get(f"/api/v1/hsds/services/{service.pk}").status_code == 404
+    assert str(service.pk) not in anonymous.get("/api/v1/hsds/services", {"per_page": 500}).content.decode()
+    assert anonymous.get(f"/api/v1/hsds/service_at_locations/{world.place.pk}").status_code == 404
+    assert str(world.place.pk) not in anonymous.get("/api/v1/hsds/service_at_locations").content.decode()
+    assert anonymous.get(f"/api/v1/hsds/organizations/{record_id(world.organisation)}").status_code == 404
+    assert "Thuisverpleging Noord" not in open_data.services_json()
+    coordinator = client_for(world.coordinator)
+    url = f"/en/referrals/refer/{world.resident.pk}/?service={service.pk}"
+    coordinator.post(url, {"location": str(world.place.pk), "need": NEED, "shared": ["name"],
+                           "consent_method": "phone", "consent": "on", "step": "send"})  # fmt: skip
+    assert not Referral.objects.exists()
+    assert "Maaltijden aan huis" in anonymous.get("/api/v1/hsds/services").content.decode(), "the others stay"
