@@ -236,6 +236,15 @@ def _locked(revision: Revision) -> Revision:
     return Revision.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=revision.pk)
 
 
+def _locked_under_review(revision: Revision) -> Revision:
+    """The revision, locked, if it still waits for a review; else why not (another reviewer was quicker)."""
+    query = Revision.objects.select_for_update(of=("self",)).select_related("organisation", "reviewed_by")
+    locked = query.get(pk=revision.pk)
+    if locked.status != Revision.Status.UNDER_REVIEW:
+        raise _already_reviewed(locked)
+    return locked
+
+
 @transaction.atomic
 def revision_submit(*, actor: Actor, revision: Revision) -> Revision:
     """Send a draft (or a returned change) to the city's reviewers."""
@@ -297,13 +306,7 @@ def revision_publish(*, actor: Actor, revision: Revision) -> Any:
 
     if not can(actor, "directory.review"):
         raise PermissionDenied
-    revision = (
-        Revision.objects.select_for_update(of=("self",))
-        .select_related("organisation", "reviewed_by")
-        .get(pk=revision.pk)
-    )
-    if revision.status != Revision.Status.UNDER_REVIEW:
-        raise _already_reviewed(revision)
+    revision = _locked_under_review(revision)
     _check_target(revision.document, revision.target)
     reviewer = _person(actor)
     try:
@@ -340,13 +343,7 @@ def revision_return(*, actor: Actor, revision: Revision, reason: str) -> Revisio
     reason = reason.strip()
     if not reason:
         raise ValidationError(_("Say why the change is returned, so the organisation knows what to do."))
-    revision = (
-        Revision.objects.select_for_update(of=("self",))
-        .select_related("organisation", "reviewed_by")
-        .get(pk=revision.pk)
-    )
-    if revision.status != Revision.Status.UNDER_REVIEW:
-        raise _already_reviewed(revision)
+    revision = _locked_under_review(revision)
     revision.status = Revision.Status.RETURNED
     revision.review_note = reason
     revision.reviewed_by = _person(actor)
