@@ -55,7 +55,6 @@ def test_the_reminder_is_written_in_the_recipients_language(w: World) -> None:
     assert mail.outbox[0].body.startswith(f"Hello {w.staff.first_name},")
 
 
-@pytest.mark.xfail(reason="Dutch texts arrive when the lead merges /tmp/m16/tr_C.json", strict=False)
 def test_the_reminder_is_in_dutch_by_default(w: World) -> None:
     published_location(w.org, "Oud lokaal", checked_ago=LONG_AGO)
     tasks.send_check_reminders()
