@@ -355,6 +355,8 @@ def test_a_recovery_code_replaces_a_lost_authenticator_once(demo_city: None) -> 
 def test_an_authenticator_code_works_once(demo_city: None) -> None:
     """6.5.1: a TOTP code cannot be replayed, not even within its 30 seconds."""
     coordinator = account("coordinator")
+    if time.time() % 30 > 15:  # the code of this half minute must still hold when the first sign-in, on a busy
+        time.sleep(30 - time.time() % 30 + 0.1)  # machine seconds later, checks it
     code = demo_totp_code(coordinator)
     results = []
     for _ in range(2):
