@@ -1,6 +1,7 @@
 """WSGI entry point for gunicorn: ``gunicorn cityofpeople.wsgi``."""
 
 import gc
+import logging
 import os
 
 from django.core.wsgi import get_wsgi_application
@@ -13,7 +14,10 @@ application = get_wsgi_application()
 # the "Find help" search near an address, bench/directory/search.py).
 from apps.places.geo import geocoder  # noqa: E402 - needs the application loaded
 
-geocoder()
+try:
+    geocoder()
+except Exception:  # a city without an address file still starts; the first address lookup says why
+    logging.getLogger(__name__).warning("The address finder could not be read at start.", exc_info=True)
 
 # The objects made while starting (Django, the URL map, the translations: about 140,000) live as long as
 # the process.  Frozen, the cyclic garbage collector stops scanning them on every full collection, which
