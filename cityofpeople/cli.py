@@ -19,6 +19,7 @@ PLAIN_COMMANDS: dict[str, str] = {
     "match": "domain.matching.cli:main",
     "address": "domain.geo.cli:main",
     "directory": "domain.directory.cli:main",
+    "instruments": "domain.instruments.cli:main",
 }
 
 # sub-command -> Django management command it runs
@@ -33,6 +34,7 @@ commands:
   match     the care-matching engine (solve, suggest, explain): cityofpeople match --help
   address   find an address in the offline address register: cityofpeople address --help
   directory how the service directory reads a search and opening hours: cityofpeople directory --help
+  instruments score a loneliness instrument from a file of answers: cityofpeople instruments --help
   demo      load the demo Ghent data (districts, places, people); safe to run again
   districts load district polygons from a GeoJSON file
   manage    any Django management command: cityofpeople manage migrate
