@@ -123,9 +123,9 @@ def _frozen(mapping: Mapping[str, str]) -> Mapping[str, str]:
 # ---------------------------------------------------------------------------------------------------------
 # De Jong Gierveld loneliness scale, 11 items (De Jong Gierveld & Kamphuis 1985; manual: De Jong Gierveld &
 # Van Tilburg 1999, updated 2022).  Dutch: the original wording, as listed by oogvooreenzaamheid.be and, for
-# items 1-5, 7, 8 and 11, in Van Tilburg (2021) The Gerontologist 61(7) e335, table 1; items 3, 4, 7, 8, 9
+# items 1-5, 7, 8 and 11, in The Gerontologist (2021) 61(7) e335, table 1; items 3, 4, 7, 8, 9
 # and 10 also by CBS (2023).  English: the manual's wording for items 4, 7, 8, 9 and 10 (section 8),
-# Van Tilburg (2021) table 1 for items 1, 2, 3, 5, 6 and 11.  No published French wording was found.
+# The Gerontologist (2021) table 1 for items 1, 2, 3, 5, 6 and 11.  No published French wording was found.
 
 _DJG_ITEMS: tuple[tuple[str, Kind, str, str], ...] = (
     (
