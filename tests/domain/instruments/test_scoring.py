@@ -397,3 +397,75 @@ def test_bad_answers_are_refused(
 def test_an_unknown_instrument_is_refused() -> None:
     with pytest.raises(UnknownInstrument, match="unknown instrument 'djg10' \\(known: djg11, djg6, ucla3\\)"):
         score("djg10", {})
+
+
+# ---- the category bounds again in the 5-point format (strong answers go with their side)
+
+CALM11_5 = {"1": "strong_yes", "2": "strong_no", "3": "no", "4": "yes", "5": "strong_no", "6": "no",
+            "7": "strong_yes", "8": "yes", "9": "strong_no", "10": "no", "11": "strong_yes"}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        ({}, (0, 0, 0, "not_lonely")),
+        # 2 (yes!) and 11 (no!)
+        ({"2": "strong_yes", "11": "strong_no"}, (2, 1, 1, "not_lonely")),
+        # ... + 5 (more or less)
+        ({"2": "strong_yes", "11": "strong_no", "5": "more_or_less"}, (3, 2, 1, "moderately_lonely")),
+        # every emotional item lonely (yes!, yes, more or less), social 11 (no!) and 1 (more or less)
+        ({"2": "strong_yes", "3": "yes", "5": "more_or_less", "6": "strong_yes", "9": "yes", "10": "strong_yes",
+          "11": "strong_no", "1": "more_or_less"}, (8, 6, 2, "moderately_lonely")),
+        # ... + 4 (no)
+        ({"2": "strong_yes", "3": "yes", "5": "more_or_less", "6": "strong_yes", "9": "yes", "10": "strong_yes",
+          "11": "strong_no", "1": "more_or_less", "4": "no"}, (9, 6, 3, "severely_lonely")),
+        # ... + 7 (no!)
+        ({"2": "strong_yes", "3": "yes", "5": "more_or_less", "6": "strong_yes", "9": "yes", "10": "strong_yes",
+          "11": "strong_no", "1": "more_or_less", "4": "no", "7": "strong_no"}, (10, 6, 4, "severely_lonely")),
+        # ... + 8 (more or less)
+        ({"2": "strong_yes", "3": "yes", "5": "more_or_less", "6": "strong_yes", "9": "yes", "10": "strong_yes",
+          "11": "strong_no", "1": "more_or_less", "4": "no", "7": "strong_no", "8": "more_or_less"},
+         (11, 6, 5, "very_severely_lonely")),
+    ],
+)  # fmt: skip
+def test_djg11_category_bounds_in_the_five_point_format(changes: dict[str, str], expected: tuple[Any, ...]) -> None:
+    result = score("djg11", {**CALM11_5, **changes})
+    assert result.answer_format == "5"
+    assert triple(result) == expected
+
+
+@pytest.mark.parametrize(
+    ("answers", "expected"),
+    [
+        ({"3": "strong_no", "4": "strong_yes", "7": "yes", "8": "strong_yes", "9": "no", "10": "strong_no"},
+         (0, "not_lonely", "not_lonely", "not_lonely")),
+        # 3 (yes!)
+        ({"3": "strong_yes", "4": "strong_yes", "7": "yes", "8": "strong_yes", "9": "no", "10": "strong_no"},
+         (1, "not_lonely", "lonely", "not_lonely")),
+        # 3 (yes!) and 8 (no!)
+        ({"3": "strong_yes", "4": "strong_yes", "7": "yes", "8": "strong_no", "9": "no", "10": "strong_no"},
+         (2, "moderately_lonely", "lonely", "lonely")),
+        # 3, 9 (more or less), 8, 4 (more or less)
+        ({"3": "strong_yes", "4": "more_or_less", "7": "yes", "8": "strong_no", "9": "more_or_less", "10": "strong_no"},
+         (4, "moderately_lonely", "lonely", "lonely")),
+        # ... + 10 (yes)
+        ({"3": "strong_yes", "4": "more_or_less", "7": "yes", "8": "strong_no", "9": "more_or_less", "10": "yes"},
+         (5, "severely_lonely", "lonely", "lonely")),
+        # ... + 7 (no)
+        ({"3": "strong_yes", "4": "more_or_less", "7": "no", "8": "strong_no", "9": "more_or_less", "10": "yes"},
+         (6, "severely_lonely", "lonely", "lonely")),
+    ],
+)  # fmt: skip
+def test_djg6_category_bounds_in_the_five_point_format(answers: dict[str, str], expected: tuple[Any, ...]) -> None:
+    result = score("djg6", answers)
+    assert result.answer_format == "5"
+    assert (result.total, result.category, result.emotional_category, result.social_category) == expected
+
+
+def test_djg6_missing_answers_in_the_five_point_format() -> None:
+    # 8 missing; 3 (yes!) and 4 (no!) lonely: a total of 2 over five items, no social subscale
+    result = score("djg6", {"3": "strong_yes", "4": "strong_no", "7": "strong_yes", "9": "no", "10": "strong_no"})
+    assert result.to_dict() == {
+        "instrument": "djg6", "total": 2, "emotional": 1, "social": None, "category": "moderately_lonely",
+        "emotional_category": "lonely", "social_category": None,
+    }  # fmt: skip
