@@ -20,6 +20,8 @@ class DirectoryConfig(AppConfig):
         # (apps/access/special_category.py ``declare``) and what the auditor's activity view counts
         # (apps/access/activity.py ``register``).
         # Rules (rules.py) and the declaration (capability.py) are found without a line here.
+        from django.db.models.signals import post_migrate
+
         from apps.people.services import consent_withdrawn
 
         from .privacy import declare_special_category
@@ -27,3 +29,7 @@ class DirectoryConfig(AppConfig):
 
         declare_special_category()  # Referral.need/shared/status_reason, ReferralEvent.note (art. 9)
         consent_withdrawn.connect(on_consent_withdrawn, dispatch_uid="directory.referrals_withdraw")
+        from .search_triggers import on_post_migrate
+
+        # the search's triggers, again after every migrate and flush (search_triggers.py says why)
+        post_migrate.connect(on_post_migrate, sender=self, dispatch_uid="directory.search_triggers")

@@ -504,6 +504,23 @@ class Attribute(models.Model):
         return str(self.taxonomy_term_id)
 
 
+class SearchState(models.Model):
+    """One row whose token the database replaces on every write to a table "Find help" reads.
+
+    Triggers set it (migration ``0002_search_state``), so no way of writing can forget it; the search keeps its
+    index in memory for as long as the token is the same (``search_index.py``).
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    token = models.CharField(max_length=40)
+
+    class Meta:
+        verbose_name = "search state"
+
+    def __str__(self) -> str:
+        return self.token
+
+
 # ----------------------------------------------------------------------------------------------------------
 # changes waiting for review
 

@@ -6,16 +6,16 @@ organisation (the live tables hold only what city staff published; a change wait
 
 How a search runs, so that its number of queries does not grow with the directory:
 
-1. one query picks the candidates with every filter the database can decide: the type of help (with the
-   types under it), the district (a location in it, or a service area for it), the language (of the
-   service or of one of its locations), hours on the weekday and at the time asked, and for the words a
-   cheap ``LIKE`` on pieces of each word (``domain.directory.text.pieces``) that keeps every text a typo
-   could match;
-2. for the words, ``domain.directory.text.Query`` scores the candidates' ``search_text`` in Python;
-3. when it matters (an address, "open now", a day), one query reads the candidates' locations and one their
-   schedules, as plain tuples; ``domain.directory.opening`` decides open or not (closures win);
-4. the page of results (20) is read with its details in a fixed number of prefetching queries, and each
-   result says in words why it is there.
+1. the filters (the type of help with the types under it; the district: a place in it or a service area for
+   it; the language of the service or of one of its places; open now or on a day, closures winning) are set
+   operations on the search's index (``search_index.py``): what is published, held in memory per process and
+   rebuilt when the database's token says the directory changed (one query of one row per search);
+2. for the words, the index's vocabulary gives the words of the directory each typed word matches
+   (``domain.directory.text.Vocabulary``), its postings the services with those words, and
+   ``domain.directory.text.Query`` scores them;
+3. an address: the distance to each candidate's nearest place, from the index's coordinates;
+4. the page of results is read with its details in a fixed number of prefetching queries, and each result
+   says in words why it is there.
 """
 
 from __future__ import annotations
@@ -29,17 +29,10 @@ from typing import Any
 from uuid import UUID
 
 from django.core.paginator import Page, Paginator
-from django.db import connection
 from django.db.models import (
-    CharField,
-    Exists,
-    F,
-    OuterRef,
     Prefetch,
-    Q,
     QuerySet,
 )
-from django.db.models.functions import Cast
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -47,7 +40,7 @@ from django.utils.translation import gettext as _
 from apps.core import formats
 from apps.places.models import District
 from domain.directory import opening
-from domain.directory.text import MIN_JOINED, How, Query, WordMatch, compare, normalise, pieces
+from domain.directory.text import MIN_JOINED, How, Match, Query, WordMatch, normalise
 from domain.geo.districts import haversine_km
 
 from .models import (
@@ -65,6 +58,7 @@ from .models import (
     ServiceAtLocation,
     TaxonomyTerm,
 )
+from .search_index import SearchIndex, search_index
 
 LISTED = (Service.Status.ACTIVE, Service.Status.TEMPORARILY_CLOSED)
 PER_PAGE = 10
@@ -133,20 +127,6 @@ def with_details(services: QuerySet[Service], *, page: bool = True) -> QuerySet[
     )
 
 
-def terms_under(term_id: UUID) -> set[UUID]:
-    """A type of help and every type under it (any depth), from one query on the small terms table."""
-    children: dict[UUID | None, list[UUID]] = defaultdict(list)
-    for pk, parent in TaxonomyTerm.objects.values_list("id", "parent_id"):
-        children[parent].append(pk)
-    found, todo = set(), [term_id]
-    while todo:
-        current = todo.pop()
-        if current not in found:
-            found.add(current)
-            todo.extend(children[current])
-    return found
-
-
 def need_choices() -> list[tuple[str, str]]:
     """The types of help shown in the search, each under its parent ("— Home nursing" under "Care at home")."""
     terms = list(TaxonomyTerm.objects.filter(active=True))
@@ -166,13 +146,8 @@ def need_choices() -> list[tuple[str, str]]:
 
 
 def language_choices() -> list[tuple[str, str]]:
-    """The languages services and their places are offered in, by name in the reader's language.
-
-    Every code in the directory's languages (read from the code's index: checking which are of a published
-    service took 40 ms on 5,000 services); a language only an unpublished service has finds nothing, and says so.
-    """
-    codes = set(Language.objects.exclude(code="").order_by().values_list("code", flat=True).distinct())
-    named = [(code.lower(), formats.language_name(code.lower())) for code in codes]
+    """The languages published services and their places are offered in, by name in the reader's language."""
+    named = [(code, formats.language_name(code)) for code, keys in search_index().by_language.items() if keys]
     return sorted(set(named), key=lambda choice: choice[1].casefold())
 
 
@@ -247,316 +222,145 @@ class Results:
 
 def search(criteria: Criteria, page_number: int | str = 1, per_page: int = PER_PAGE) -> Results:
     """Find, order, paginate and explain (see the module's docstring for how the queries stay few)."""
-    needs = terms_under(criteria.need.pk) if criteria.need is not None else set()
-    # unordered: the order is decided here, in Python (the database sorting by name cost 4 ms at 5,000)
-    candidates = _filtered(criteria, needs).annotate(key=Cast("id", output_field=CharField())).order_by()
-    nearest = _nearest_km(criteria.near) if criteria.near else None
+    index = search_index()
+    needs = index.terms_under(criteria.need.pk) if criteria.need is not None else set()
+    candidates = _filtered(index, criteria, needs)
+    nearest = _nearest_km(index, criteria.near, candidates) if criteria.near else None
     query = Query(criteria.words)
     all_words, partial = True, 0
     if query:
-        found, partial = _by_words(candidates.values_list("key", "name", "search_text"), query, nearest)
+        found, partial = _by_words(index, candidates, query, nearest)
         all_words = partial == len(query.words)
-        found.sort(key=lambda item: _order(item, criteria))
+        found.sort(key=lambda item: _order(index, item, criteria))
         page = Paginator(found, per_page).get_page(page_number)
         chosen = list(page.object_list)
     else:
         # without words only the page's services become ``Found``: the others are sorted as plain tuples
-        rows = _sorted_rows(candidates.values_list("key", "name"), nearest)
+        rows = _sorted_rows(index, candidates, nearest)
         page = Paginator(rows, per_page).get_page(page_number)
-        chosen = [_found(row, nearest) for row in page.object_list]
+        chosen = [_found(index, row[-1], nearest) for row in page.object_list]
         page.object_list = chosen
     return Results(page=page, results=explain(chosen, criteria, needs), total=page.paginator.count,
                    all_words=all_words, partial=partial)  # fmt: skip
 
 
-def _sorted_rows(rows: Iterable[Sequence[Any]], nearest: dict[str, float] | None) -> list[tuple[Any, ...]]:
-    """Candidate rows (key, name) in the order ``_order`` gives without words: distance, then name, then id."""
-    if nearest is None:
-        return sorted((_sort_name(name), key, key, name) for key, name in rows)
-    return sorted((nearest.get(key, FAR), _sort_name(name), key, key, name) for key, name in rows)
-
-
-def _found(row: Sequence[Any], nearest: dict[str, float] | None) -> Found:
-    """A candidate: its id as text (no UUID object made for each of thousands of rows), name, distance.
-
-    ``row`` ends with (key, name): the sortable columns ``_sorted_rows`` puts before them are ignored."""
-    key, name = row[-2], row[-1]
-    distance = None if nearest is None else nearest.get(key)
-    return Found(key, name, distance_km=distance)
-
-
-def _filtered(criteria: Criteria, needs: set[UUID]) -> QuerySet[Service]:
-    """The candidates, with every filter the database can decide: all but the words (one query when evaluated).
-
-    Each filter is an ``id IN (SELECT …)`` that does not depend on the row (the database reads it once), not a
-    correlated ``EXISTS`` (which SQLite ran once per service: a second for "open now" at 5,000 services).
-    """
-    services = published_services()
+def _filtered(index: SearchIndex, criteria: Criteria, needs: set[UUID]) -> set[str]:
+    """The published services that pass every filter but the words, as set operations on the index."""
+    candidates = index.published
     if needs:
-        services = services.filter(pk__in=Attribute.objects.filter(taxonomy_term_id__in=needs).values("service_id"))
+        candidates &= index.with_terms(needs)
     if criteria.district is not None:
-        in_district = ServiceAtLocation.objects.filter(location__district=criteria.district).values("service_id")
-        for_district = ServiceArea.objects.filter(district=criteria.district).values("service_id")
-        services = services.filter(Q(pk__in=in_district) | Q(pk__in=for_district))
+        candidates &= index.in_or_for_district(criteria.district.pk)
     if criteria.language:
-        spoken = Language.objects.filter(code__in=_spellings(criteria.language))
-        at_place = ServiceAtLocation.objects.filter(location_id__in=_ids(spoken, "location_id"))
-        services = services.filter(Q(pk__in=_ids(spoken, "service_id")) | Q(pk__in=at_place.values("service_id")))
+        candidates &= index.speaking(criteria.language)
     if criteria.open_now:
-        services = services.filter(open_filter(criteria.moment.date(), criteria.moment.time()))
+        candidates &= index.open_at(criteria.moment)
     if criteria.day:
-        services = services.filter(open_filter(criteria.day, None))
-    any_piece = Q()
-    for word in Query(criteria.words).words:
-        for piece in pieces(word):
-            any_piece |= Q(search_text__contains=piece)
-    return services.filter(any_piece) if any_piece else services
+        candidates &= index.open_on(criteria.day)
+    return candidates
 
 
-def _spellings(code: str) -> list[str]:
-    """A language code as it may be stored ("fr", "FR", "Fr"): equality keeps the code's index usable."""
-    return sorted({code.lower(), code.upper(), code[:1].upper() + code[1:].lower()})
+def _sorted_rows(index: SearchIndex, keys: Iterable[str], nearest: dict[str, float] | None) -> list[tuple[Any, ...]]:
+    """The candidates in the order ``_order`` gives without words: distance, then name, then id."""
+    names = index.sort_names
+    if nearest is None:
+        return sorted((names[key], key) for key in keys)
+    return sorted((nearest.get(key, FAR), names[key], key) for key in keys)
 
 
-def _ids(rows: QuerySet[Any], column: str) -> QuerySet[Any]:
-    """One column of ids without its empty values: ``NOT IN`` a list holding NULL is never true in SQL."""
-    return rows.filter(**{f"{column}__isnull": False}).values(column)
-
-
-def _on(day: date, rows: QuerySet[Schedule]) -> QuerySet[Schedule]:
-    """The schedules that apply on this day: its weekday (or every day) and within their period."""
-    code = opening.DAY_CODES[day.weekday()]
-    rows = rows.filter(Q(byday="") | Q(byday__icontains=code))
-    return rows.filter(
-        Q(valid_from__isnull=True) | Q(valid_from__lte=day), Q(valid_to__isnull=True) | Q(valid_to__gte=day)
-    )
-
-
-def open_filter(day: date, at: time | None, correlated: bool | None = None) -> Q:
-    """Services open on ``day`` (at ``at``, when given), decided in the database as ``opening`` decides it.
-
-    A service is open at one of its places when the most specific level with regular rules (the service at
-    that place, else the service, else the location; regular rules are hours or "by appointment") has hours
-    then, and no closure of any of the three levels covers the day.  A service without a place is open by
-    its own hours and closures.  ``test_search.py`` checks that this agrees with ``domain.directory.opening``,
-    in both forms (``correlated``: EXISTS per place, else ``IN`` sets; by default the quicker for the database).
-    """
-    regular = Schedule.objects.filter(
-        Q(kind=Schedule.Kind.APPOINTMENT) | Q(kind=Schedule.Kind.HOURS, opens_at__isnull=False, closes_at__isnull=False)
-    )
-    hours = _on(day, Schedule.objects.filter(kind=Schedule.Kind.HOURS, opens_at__isnull=False, closes_at__isnull=False))
-    if at is not None:
-        hours = hours.filter(opens_at__lte=at).filter(Q(closes_at__gt=at) | Q(closes_at__lte=F("opens_at")))
-    closed = _on(day, Schedule.objects.filter(kind=Schedule.Kind.CLOSED))
-    if correlated is None:
-        correlated = connection.vendor == "sqlite"
-    if correlated:
-        return _open_correlated(hours, closed, regular)
-    return _open_in_sets(hours, closed, regular)
-
-
-def _open_correlated(hours: QuerySet[Schedule], closed: QuerySet[Schedule], regular: QuerySet[Schedule]) -> Q:
-    """SQLite: each EXISTS is a look-up on one of the schedule's indexed keys, once per place (SQLite read the
-    whole schedule table once per ``IN (SELECT …)``: 220 ms at 5,000 services, against 30 ms)."""
-    here, service, building = OuterRef("pk"), OuterRef("service_id"), OuterRef("location_id")
-    own_rules = Exists(regular.filter(service_at_location=here))
-    service_rules = Exists(regular.filter(service=service))
-    places = ServiceAtLocation.objects.filter(
-        Exists(hours.filter(service_at_location=here))
-        | (~own_rules & Exists(hours.filter(service=service)))
-        | (~own_rules & ~service_rules & Exists(hours.filter(location=building))),
-        ~Exists(closed.filter(service_at_location=here)),
-        ~Exists(closed.filter(service=service)),
-        ~Exists(closed.filter(location=building)),
-    )
-    itself = OuterRef("pk")
-    without_place = (
-        ~Exists(ServiceAtLocation.objects.filter(service=itself))
-        & Exists(hours.filter(service=itself))
-        & ~Exists(closed.filter(service=itself))
-    )
-    return Q(pk__in=places.values("service_id")) | without_place
-
-
-def _open_in_sets(hours: QuerySet[Schedule], closed: QuerySet[Schedule], regular: QuerySet[Schedule]) -> Q:
-    """PostgreSQL: ``IN (SELECT …)`` sets, each read once and hashed (its planner ran the EXISTS of an OR once
-    per row, without the indexes: 1.7 s with words and an address, against 0.1 s)."""
-    own_rules = Q(pk__in=_ids(regular, "service_at_location_id"))
-    service_rules = Q(service_id__in=_ids(regular, "service_id"))
-    places = (
-        ServiceAtLocation.objects.filter(
-            Q(pk__in=_ids(hours, "service_at_location_id"))
-            | (~own_rules & Q(service_id__in=_ids(hours, "service_id")))
-            | (~own_rules & ~service_rules & Q(location_id__in=_ids(hours, "location_id")))
-        )
-        .exclude(pk__in=_ids(closed, "service_at_location_id"))
-        .exclude(service_id__in=_ids(closed, "service_id"))
-        .exclude(location_id__in=_ids(closed, "location_id"))
-    )
-    without_place = (
-        ~Q(pk__in=ServiceAtLocation.objects.values("service_id"))
-        & Q(pk__in=_ids(hours, "service_id"))
-        & ~Q(pk__in=_ids(closed, "service_id"))
-    )
-    return Q(pk__in=places.values("service_id")) | without_place
+def _found(index: SearchIndex, key: str, nearest: dict[str, float] | None) -> Found:
+    """A candidate: its id (hex), name and distance."""
+    return Found(key, index.names[key], distance_km=None if nearest is None else nearest.get(key))
 
 
 KM_PER_DEGREE = 111.195
 """Along a meridian (the Earth's mean radius × π / 180)."""
 
 
-def _nearest_km(near: Near) -> dict[str, float]:
-    """The distance from the address to each service's nearest place, in km, by the service's key.
+def _nearest_km(index: SearchIndex, near: Near, keys: Iterable[str]) -> dict[str, float]:
+    """The distance from the address to each candidate's nearest place, in km.
 
-    One query of plain (key, latitude, longitude) rows, computed here: a correlated subquery per service made
-    SQLite sort each service's places apart.  Every place is read and the candidates pick theirs by key
-    (joining the services to keep only published ones made the query three times slower on SQLite).
     Plain arithmetic (a flat map with the longitude shrunk by the cosine of the latitude), which across a
     city differs from the great circle by far less than the 100 m shown.
     """
     shrink = math.cos(math.radians(near.lat))
-    places = (
-        ServiceAtLocation.objects.filter(location__latitude__isnull=False, location__longitude__isnull=False)
-        .annotate(key=Cast("service_id", output_field=CharField()))
-        .values_list("key", "location__latitude", "location__longitude")
-        .order_by()
-    )
-    squared: dict[str, float] = {}
-    for key, lat, lon in places:
-        north, east = lat - near.lat, (lon - near.lon) * shrink
-        value = north * north + east * east
-        known = squared.get(key)
-        if known is None or value < known:
-            squared[key] = value
-    return {key: math.sqrt(value) * KM_PER_DEGREE for key, value in squared.items()}
-
-
-_REMEMBERED: dict[str, Any] = {}
-"""Per process: the words of each text, the sortable form and the words of each name.  A plain dict keyed by
-the text, emptied when it grows past ``REMEMBER_LIMIT`` (an ``lru_cache`` keeps a list per entry for the
-garbage collector to scan, which made every full collection slower)."""
-REMEMBER_LIMIT = 60_000
-
-
-def _remember(key: str, make: Any) -> Any:
-    value = _REMEMBERED.get(key)
-    if value is None:
-        if len(_REMEMBERED) >= REMEMBER_LIMIT:
-            _REMEMBERED.clear()
-        value = _REMEMBERED[key] = make()
-    return value
-
-
-def _tokens(text: str) -> frozenset[str]:
-    """The words of a normalised text; the same text is split once per process, not once per search."""
-    return _remember("t:" + text, lambda: _split(text))  # type: ignore[no-any-return]
-
-
-_VOCABULARY: list[str] = []
-"""Per process: every distinct word of the texts split so far, in the order first seen (a word is only ever
-added, so a typed word's matches are brought up to date by looking at the words added since)."""
-_KNOWN: set[str] = set()
-_HITS: dict[tuple[str, bool], tuple[int, set[str]]] = {}
-"""Per typed word (and whether it was the last typed): how many words of ``_VOCABULARY`` were looked at,
-and those that match it.  ``compare`` depends on the two words only, never on the data, so this cannot show
-anything stale: the texts themselves are read from the database at each search."""
-VOCABULARY_LIMIT = 200_000
-
-
-def _split(text: str) -> frozenset[str]:
-    tokens = frozenset(text.split())
-    new = tokens - _KNOWN
-    if new:
-        _VOCABULARY.extend(new)
-        _KNOWN.update(new)
-    return tokens
-
-
-def _hits(query: Query) -> set[str]:
-    """The words of the texts seen so far that match some typed word.
-
-    Each typed word is compared with each word of the directory once per process, not once per search: a
-    search used to compare the thousands of distinct words of its candidates again (20 ms at 5,000 services).
-    """
-    hits: set[str] = set()
-    last = len(query.words) - 1
-    for index, typed in enumerate(query.words):
-        key = (typed, index == last)
-        seen, matching = _HITS.get(key, (0, set()))
-        if seen < len(_VOCABULARY):
-            matching = matching | {
-                token for token in _VOCABULARY[seen:] if compare(typed, index == last, token) is not None
-            }
-            if len(_HITS) >= REMEMBER_LIMIT:
-                _HITS.clear()
-            _HITS[key] = (len(_VOCABULARY), matching)
-        hits |= matching
-    return hits
-
-
-def _sort_name(name: str) -> str:
-    """Names in the order a reader expects (accents and case aside), the same on SQLite and PostgreSQL."""
-    return _remember("s:" + name, lambda: normalise(name))  # type: ignore[no-any-return]
-
-
-def _name_words(name: str) -> tuple[frozenset[str], str]:
-    def make() -> tuple[frozenset[str], str]:
-        normal = normalise(name)
-        return frozenset(normal.split()), normal.replace(" ", "")
-
-    return _remember("n:" + name, make)  # type: ignore[no-any-return]
-
-
-def _by_words(rows: Iterable[Sequence[Any]], query: Query, nearest: dict[str, float] | None) -> tuple[list[Found], int]:
-    """Score each candidate's text; keep those that match the most words (all of them, when any does).
-
-    The words that match something are known per process (``_hits``); a text is then matched on its words
-    that hit something, found by a set intersection, plus the text without spaces for compounds."""
-    rows = list(rows)
-    if len(_KNOWN) > VOCABULARY_LIMIT:
-        # start again between searches, the texts split before too: a text's words must all be known
-        _VOCABULARY.clear()
-        _KNOWN.clear()
-        _HITS.clear()
-        _REMEMBERED.clear()
-    texts = [_tokens(row[-1]) for row in rows]
-    hits = _hits(query)
-    long_words = [word for word in query.words if len(word) >= MIN_JOINED]
-    scored = []
-    for row, tokens in zip(rows, texts, strict=True):
-        mine = tokens & hits
-        if not mine:
-            # only a long word written apart in the text ("thuis verpleging") can still match
-            joined = row[-1].replace(" ", "") if long_words else ""
-            if not any(word in joined for word in long_words):
-                continue
-        match = query.match(row[-1], mine)
-        found = match.found
-        if not found:
+    distances: dict[str, float] = {}
+    points = index.points
+    for key in keys:
+        coordinates = points.get(key)
+        if not coordinates:
             continue
-        in_name, name_joined = _name_words(row[1])
-        score = sum(
-            word.score * (1 + NAME_BONUS if word.found in in_name or word.found in name_joined else 1) for word in found
-        )
-        item = _found(row[:2], nearest)
-        item.score, item.words, item.matched = score, found, len(found)
-        scored.append(item)
-    most = max((item.matched for item in scored), default=0)
-    return [item for item in scored if item.matched == most], most
+        best = FAR
+        for at in range(0, len(coordinates), 2):
+            north, east = coordinates[at] - near.lat, (coordinates[at + 1] - near.lon) * shrink
+            best = min(best, north * north + east * east)
+        distances[key] = math.sqrt(best) * KM_PER_DEGREE
+    return distances
+
+
+def _by_words(
+    index: SearchIndex, candidates: set[str], query: Query, nearest: dict[str, float] | None
+) -> tuple[list[Found], int]:
+    """Score the candidates' texts; keep those that match the most words (all of them, when any does).
+
+    The words of the directory that match a typed word come from the index's vocabulary; the services with
+    such a word from its postings; a text without any is looked at only for a long typed word written apart
+    in it ("thuis verpleging").  What the matching words give is worked out once per set of words.
+    """
+    last = len(query.words) - 1
+    hits: set[str] = set()
+    for position, typed in enumerate(query.words):
+        hits |= index.vocabulary.matching(typed, position == last)
+    mine: dict[str, list[str]] = defaultdict(list)
+    for token in hits:
+        for key in index.postings.get(token, ()):
+            if key in candidates:
+                mine[key].append(token)
+    long_words = [word for word in query.words if len(word) >= MIN_JOINED]
+    if long_words:
+        joined = index.joined
+        for key in candidates:
+            if key not in mine and any(word in joined[key] for word in long_words):
+                mine[key] = []
+    groups: dict[frozenset[str], list[str]] = defaultdict(list)
+    for key, tokens in mine.items():
+        groups[frozenset(tokens)].append(key)
+    matched: list[tuple[tuple[WordMatch, ...], list[str]]] = []
+    for words, keys in groups.items():
+        known = query.best_of(words)
+        if None in known and long_words:  # the rest of the text, written without spaces, may hold a word
+            for key in keys:
+                matched.append((query.across_spaces(known, index.joined[key]).found, [key]))
+        else:
+            matched.append((Match(known).found, keys))
+    most = max((len(found) for found, _keys in matched), default=0)
+    scored = []
+    for found, keys in matched:
+        if not found or len(found) < most:
+            continue
+        for key in keys:
+            name = index.sort_names[key]  # normalised
+            in_name, name_joined = name.split(), name.replace(" ", "")
+            score = sum(word.score * (1 + NAME_BONUS if word.found in in_name or word.found in name_joined else 1)
+                        for word in found)  # fmt: skip
+            item = _found(index, key, nearest)
+            item.score, item.words, item.matched = score, found, len(found)
+            scored.append(item)
+    return scored, most
 
 
 FAR = float("inf")
 
 
-def _order(item: Found, criteria: Criteria) -> tuple[Any, ...]:
+def _order(index: SearchIndex, item: Found, criteria: Criteria) -> tuple[Any, ...]:
     """Relevance for words, then distance when an address is given, then the name."""
     distance = item.distance_km if item.distance_km is not None else FAR
-    name = _sort_name(item.name)
+    name = index.sort_names[item.pk]
     if criteria.words.strip():
-        return (-round(item.score, 6), distance, name, str(item.pk))
+        return (-round(item.score, 6), distance, name, item.pk)
     if criteria.near:
-        return (distance, name, str(item.pk))
-    return (name, str(item.pk))
+        return (distance, name, item.pk)
+    return (name, item.pk)
 
 
 # --- the page of results, explained --------------------------------------------------------------------

@@ -165,19 +165,6 @@ def query_words(query: str) -> list[str]:
     return kept or words
 
 
-def pieces(word: str) -> list[str]:
-    """Parts of a typed word such that any text within its allowed typos contains at least one of them whole.
-
-    With ``k`` typos allowed, ``k + 1`` pieces that do not overlap cannot all be hit (pigeonhole), so a cheap
-    ``LIKE '%piece%'`` in the database keeps every text the matcher could accept (but a swap of two letters on
-    the border of two pieces, which is rare enough to lose).
-    """
-    k = allowed_typos(word)
-    size = len(word) // (k + 1)
-    cut = [word[i * size : (i + 1) * size] for i in range(k)] + [word[k * size :]]
-    return [piece for piece in cut if piece]
-
-
 def compare(typed: str, last: bool, token: str) -> WordMatch | None:
     """How a typed word (normalised; ``last`` when it is the last word typed) matches one word of a text.
 
@@ -247,20 +234,133 @@ class Query:
 
     def match(self, text: str, tokens: Iterable[str] | None = None) -> Match:
         """Match every typed word against a normalised text (its words may be passed in when known)."""
+        best = self.best_of(set(text.split()) if tokens is None else tokens)
+        return self.across_spaces(best, text.replace(" ", "") if None in best else "")
+
+    def best_of(self, tokens: Iterable[str]) -> tuple[WordMatch | None, ...]:
+        """Per typed word, its best match among these words of a text (None where none matches).
+
+        Depends on the words only, so a caller may remember it for texts that share the words that matter.
+        """
         best: list[WordMatch | None] = [None] * len(self.words)
-        for token in set(text.split()) if tokens is None else tokens:
+        for token in tokens:
             for i, found in enumerate(self._token(token)):
                 current = best[i]
                 if found is not None and (current is None or found.score > current.score):
                     best[i] = found
-        if any(word is None for word in best):
-            joined = text.replace(" ", "")
-            for i, typed in enumerate(self.words):
-                if best[i] is None and len(typed) >= MIN_JOINED and typed in joined:
-                    best[i] = WordMatch(typed, typed, How.PART, PART)
-        return Match(tuple(best))
+        return tuple(best)
+
+    def across_spaces(self, best: tuple[WordMatch | None, ...], joined: str) -> Match:
+        """``best`` completed by the long typed words found in the text written without spaces ("thuis
+        verpleging" for "thuisverpleging"), where no word of the text matched them."""
+        if None not in best or not joined:
+            return Match(best)
+        completed = list(best)
+        for i, typed in enumerate(self.words):
+            if completed[i] is None and len(typed) >= MIN_JOINED and typed in joined:
+                completed[i] = WordMatch(typed, typed, How.PART, PART)
+        return Match(tuple(completed))
 
 
 def score(query: str, text: str) -> float:
     """The relevance of a normalised text for a typed query: the sum of its words' scores (0 when none match)."""
     return Query(query).match(normalise(text)).score
+
+
+class Vocabulary:
+    """The distinct words of many texts, arranged so that the words a typed word matches are found without
+    comparing it with each of them.
+
+    ``matching`` returns exactly the words for which ``compare`` gives a match (``test_text.py`` checks it
+    against comparing with every word): it only leaves out words that ``compare`` would refuse on sight.  A
+    directory has tens of thousands of distinct words; comparing a newly typed word with all of them cost
+    30 ms and more, once per new word.
+    """
+
+    def __init__(self, tokens: Iterable[str]) -> None:
+        self.tokens: list[str] = sorted({token for token in tokens if token})
+        self._folded: list[str] = [fold(token) for token in self.tokens]
+        self._by_folded: list[tuple[str, int]] = sorted((folded, i) for i, folded in enumerate(self._folded))
+        self._folded_keys = [folded for folded, _i in self._by_folded]
+        self._raw_text, self._raw_starts = self._joined(self.tokens)
+        self._folded_text, self._folded_starts = self._joined(self._folded)
+        self._by_first: dict[tuple[str, int], list[int]] = {}
+        self._by_last: dict[tuple[str, int], list[int]] = {}
+        self._first: dict[str, list[int]] = {}
+        for i, folded in enumerate(self._folded):
+            self._by_first.setdefault((folded[0], len(folded)), []).append(i)
+            self._by_last.setdefault((folded[-1], len(folded)), []).append(i)
+            self._first.setdefault(folded[0], []).append(i)
+        self._memo: dict[tuple[str, bool], frozenset[str]] = {}
+
+    def __len__(self) -> int:
+        return len(self.tokens)
+
+    @staticmethod
+    def _joined(words: list[str]) -> tuple[str, list[int]]:
+        """The words on one line each (a newline never occurs in a word), and where each begins."""
+        starts, at = [], 0
+        for word in words:
+            starts.append(at)
+            at += len(word) + 1
+        return "\n".join(words) + "\n", starts
+
+    def matching(self, typed: str, last: bool) -> frozenset[str]:
+        """The words ``compare(typed, last, word)`` matches, remembered per typed word."""
+        key = (typed, last)
+        known = self._memo.get(key)
+        if known is None:
+            known = frozenset(
+                self.tokens[i] for i in self._candidates(typed, last) if compare(typed, last, self.tokens[i])
+            )
+            if len(self._memo) >= 10_000:
+                self._memo.clear()
+            self._memo[key] = known
+        return known
+
+    def _candidates(self, typed: str, last: bool) -> set[int]:
+        """Every word ``compare`` could accept, by the first test it could pass (see ``compare``)."""
+        folded_typed = fold(typed)
+        found = set(self._folded_range(folded_typed, prefix=False))
+        if len(typed) >= MIN_PREFIX or last:
+            found.update(self._folded_range(folded_typed, prefix=True))
+            found.update(self._raw_prefix(typed))
+        if len(typed) >= MIN_PART:
+            found.update(self._containing(self._raw_text, self._raw_starts, typed))
+            found.update(self._containing(self._folded_text, self._folded_starts, folded_typed))
+        limit = allowed_typos(typed)
+        if limit:
+            size = len(folded_typed)
+            for length in range(max(1, size - limit), size + limit + 1):
+                found.update(self._by_first.get((folded_typed[0], length), ()))
+                found.update(self._by_last.get((folded_typed[-1], length), ()))
+            if last:
+                # the last word typed may begin a longer word with a typo in it: same first letter, longer
+                found.update(i for i in self._first.get(folded_typed[0], ()) if len(self._folded[i]) > size)
+        return found
+
+    def _folded_range(self, folded_typed: str, prefix: bool) -> list[int]:
+        from bisect import bisect_left, bisect_right
+
+        start = bisect_left(self._folded_keys, folded_typed)
+        if prefix:
+            end = bisect_left(self._folded_keys, folded_typed + "\U0010ffff")
+        else:
+            end = bisect_right(self._folded_keys, folded_typed)
+        return [i for _folded, i in self._by_folded[start:end]]
+
+    def _raw_prefix(self, typed: str) -> range:
+        from bisect import bisect_left
+
+        return range(bisect_left(self.tokens, typed), bisect_left(self.tokens, typed + "\U0010ffff"))
+
+    @staticmethod
+    def _containing(text: str, starts: list[int], part: str) -> list[int]:
+        from bisect import bisect_right
+
+        found, at = [], text.find(part)
+        while at != -1:
+            index = bisect_right(starts, at) - 1
+            found.append(index)
+            at = text.find(part, starts[index + 1] if index + 1 < len(starts) else len(text))
+        return found

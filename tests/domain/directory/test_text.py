@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from domain.directory.text import How, Query, edit_distance, fold, normalise, pieces, query_words, score
+from domain.directory.text import How, Query, edit_distance, fold, normalise, query_words, score
 
 SERVICE = normalise("Thuisverpleging – verpleegkundige zorg aan huis. Maaltijden aan huis in Gentbrugge (wijk 12).")
 
@@ -81,12 +81,6 @@ def test_edit_distance_counts_a_swap_as_one_and_stops_early() -> None:
     assert edit_distance("a" * 20, "b" * 20, 2) == 3  # "more than 2", without computing the whole table
 
 
-def test_pieces_keep_every_text_within_reach_of_the_typos() -> None:
-    for typed, target in [("thuisverplegin", "thuisverpleging"), ("maaltyjd", "maaltijd"), ("hupl", "hulp")]:
-        assert any(piece in target for piece in pieces(typed)), (typed, pieces(typed))
-    assert pieces("bus") == ["bus"]
-
-
 def test_the_command_line_matches_and_normalises() -> None:
     run = [sys.executable, "-m", "domain.directory"]
     out = subprocess.run([*run, "match", "thuisverplegin", "Thuisverpleging aan huis"], capture_output=True, text=True)
@@ -96,3 +90,42 @@ def test_the_command_line_matches_and_normalises() -> None:
     out = subprocess.run([sys.executable, "-m", "cityofpeople.cli", "directory", "match", "bus", "bos"],
                          capture_output=True, text=True)  # fmt: skip
     assert out.returncode == 1 and "not found" in out.stdout
+
+
+def test_the_vocabulary_finds_exactly_the_words_compare_accepts() -> None:
+    """``Vocabulary.matching`` leaves out only words ``compare`` refuses: checked against comparing a typed word
+    with every word, for typed words made from the vocabulary's own words with letters dropped, added, changed
+    and cut short, as the last word typed and not."""
+    import random
+
+    from domain.directory.text import Vocabulary, compare
+
+    rng = random.Random(16)
+    letters = "abcdeeeghiijklmnoprsttuvwyz"
+    words = {"".join(rng.choice(letters) for _ in range(rng.randint(1, 14))) for _ in range(4000)}
+    words |= {"thuisverpleging", "wijkgezondheidscentrum", "maaltijden", "buurtrestaurant", "dt", "weid", "wijd"}
+    vocabulary = Vocabulary(words)
+    for _ in range(600):
+        typed = list(rng.choice(vocabulary.tokens))
+        for _edit in range(rng.randint(0, 3)):
+            at = rng.randrange(len(typed) + 1)
+            roll = rng.random()
+            if roll < 0.3 and len(typed) > 1:
+                typed.pop(min(at, len(typed) - 1))
+            elif roll < 0.6:
+                typed.insert(at, rng.choice(letters))
+            else:
+                typed[min(at, len(typed) - 1)] = rng.choice(letters)
+        word = "".join(typed)
+        if rng.random() < 0.3:
+            word = word[: rng.randint(1, len(word))]
+        last = rng.random() < 0.5
+        expected = {token for token in vocabulary.tokens if compare(word, last, token) is not None}
+        assert vocabulary.matching(word, last) == expected, (word, last)
+
+
+def test_the_vocabulary_of_nothing_matches_nothing() -> None:
+    from domain.directory.text import Vocabulary
+
+    assert Vocabulary([]).matching("zorg", True) == frozenset()
+    assert Vocabulary(["zorg", ""]).matching("zorg", False) == {"zorg"}
