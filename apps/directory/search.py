@@ -93,17 +93,13 @@ def _lean(relation: str, model: type[Any]) -> Prefetch:
 def with_details(services: QuerySet[Service], *, page: bool = True) -> QuerySet[Service]:
     """The services with what a result shows (``page=False``) or a service's page shows, in a fixed number of
     queries whatever the number of services."""
-    place_parts = [
-        _lean("location__addresses", Address),
-        _lean("location__schedules", Schedule),
-        _lean("location__phones", Phone),
-        _lean("schedules", Schedule),
-        _lean("phones", Phone),
-    ]
-    service_parts = [_lean("schedules", Schedule), _lean("phones", Phone), _lean("languages", Language)]
-    if page:
-        place_parts += [_lean("location__languages", Language), _lean("location__accessibility", Accessibility),
+    place_parts = [_lean("location__addresses", Address), _lean("location__phones", Phone), _lean("phones", Phone)]
+    service_parts = [_lean("phones", Phone)]
+    if page:  # a result's opening hours come from the search's index; its page reads them here
+        place_parts += [_lean("location__schedules", Schedule), _lean("schedules", Schedule),
+                        _lean("location__languages", Language), _lean("location__accessibility", Accessibility),
                         _lean("contacts", Contact)]  # fmt: skip
+        service_parts += [_lean("schedules", Schedule), _lean("languages", Language)]
         areas = ServiceArea.objects.select_related("district").defer("extra", "district__geometry")
         service_parts += [
             Prefetch("service_areas", queryset=areas),
@@ -240,7 +236,7 @@ def search(criteria: Criteria, page_number: int | str = 1, per_page: int = PER_P
         page = Paginator(rows, per_page).get_page(page_number)
         chosen = [_found(index, row[-1], nearest) for row in page.object_list]
         page.object_list = chosen
-    return Results(page=page, results=explain(chosen, criteria, needs), total=page.paginator.count,
+    return Results(page=page, results=explain(index, chosen, criteria, needs), total=page.paginator.count,
                    all_words=all_words, partial=partial)  # fmt: skip
 
 
@@ -437,18 +433,19 @@ def hours_in_words(periods: Sequence[tuple[time, time]]) -> str:
     return ", ".join(f"{clock(opens)}–{clock(closes)}" for opens, closes in periods)
 
 
-def explain(found: Sequence[Found], criteria: Criteria, needs: set[UUID]) -> list[Result]:
-    """The page's services with their details (a fixed number of queries) and the reasons each is there."""
+def explain(index: SearchIndex, found: Sequence[Found], criteria: Criteria, needs: set[UUID]) -> list[Result]:
+    """The page's services with their details (a fixed number of queries), their opening hours from the index,
+    and the reasons each is there."""
     if not found:
         return []
     chosen = Service.objects.filter(pk__in=[UUID(item.pk) for item in found])
-    services = {str(service.pk.hex): service for service in with_details(chosen, page=False)}
+    services = {service.pk.hex: service for service in with_details(chosen, page=False)}
     results = []
     for item in found:
         service = services[UUID(item.pk).hex]
-        levels = place_rules(service)
-        status = service_status([rules for _place, rules in levels], criteria.moment)
-        places = [place for place, _rules in levels if place is not None]
+        levels = index.rules_of(item.pk)
+        status = service_status(levels, criteria.moment)
+        places = list(service.service_at_locations.all())
         if criteria.near:
             places.sort(key=lambda place: _place_km(criteria.near, place))  # type: ignore[arg-type]
         results.append(
@@ -520,7 +517,7 @@ def _reasons(
     service: Service,
     criteria: Criteria,
     needs: set[UUID],
-    levels: list[tuple[ServiceAtLocation | None, list[opening.Rule]]],
+    levels: list[list[opening.Rule]],
 ) -> list[str]:
     reasons = [_word_reason(word, service) for word in item.words]
     if needs:
@@ -542,7 +539,7 @@ def _reasons(
     if criteria.language:
         reasons.append(_("speaks %(language)s") % {"language": formats.language_name(criteria.language)})
     if criteria.day:
-        hours = [opening.hours_on(rules, criteria.day) for _place, rules in levels]
+        hours = [opening.hours_on(rules, criteria.day) for rules in levels]
         periods = sorted({period for day_hours in hours for period in day_hours})
         reasons.append(
             _("open on %(day)s: %(hours)s") % {"day": formats.day(criteria.day), "hours": hours_in_words(periods)}

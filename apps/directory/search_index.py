@@ -131,6 +131,10 @@ class SearchIndex:
                 found[key] = tuple(periods)
         return found
 
+    def rules_of(self, key: str) -> list[list[opening.Rule]]:
+        """The rules of each place of a service (its own, for a service without a place), as its page reads them."""
+        return [opening.combine(*(opening.read(level) for level in levels)) for levels in self.places.get(key, ())]
+
     def open_on(self, day: date) -> set[str]:
         return set(self.hours_on(day))
 

@@ -158,11 +158,17 @@ class Match:
         return tuple(word for word in self.words if word is not None)
 
 
+MAX_QUERY_WORDS = 8
+"""The words of a query that count, at most: nobody looks for a service with more, and each new word typed is
+looked up in the whole vocabulary (forty made-up words in one search cost half a second)."""
+
+
 def query_words(query: str) -> list[str]:
-    """The words of a query that count: normalised, small words left out (unless there is nothing else)."""
+    """The words of a query that count: normalised, small words left out (unless there is nothing else), the
+    first ``MAX_QUERY_WORDS``."""
     words = list(dict.fromkeys(normalise(query).split()))
     kept = [word for word in words if word not in STOPWORDS]
-    return kept or words
+    return (kept or words)[:MAX_QUERY_WORDS]
 
 
 def compare(typed: str, last: bool, token: str) -> WordMatch | None:

@@ -129,3 +129,8 @@ def test_the_vocabulary_of_nothing_matches_nothing() -> None:
 
     assert Vocabulary([]).matching("zorg", True) == frozenset()
     assert Vocabulary(["zorg", ""]).matching("zorg", False) == {"zorg"}
+
+
+def test_only_the_first_eight_words_of_a_query_count() -> None:
+    typed = "thuisverpleging wondzorg maaltijden poetshulp vervoer tolk kapper pedicure strijkdienst klusjes"
+    assert query_words(typed) == typed.split()[:8]
