@@ -511,6 +511,9 @@ class SearchState(models.Model):
     index in memory for as long as the token is the same (``search_index.py``).
     """
 
+    CHANGES_ON_EVERY_WRITE = True
+    """Its row is new after any write to those tables (a copy of the database compares its key, not its token)."""
+
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     token = models.CharField(max_length=40)
 
