@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "apps.access",
     "apps.care",
     "apps.directory",
+    "apps.wellbeing",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,67 @@
+"""Wellbeing and loneliness: who may do what (registered in ``apps/access/rules.py``).
+
+Objects: a ``WorryReport``, an ``OutreachCase``, a ``Screening`` or a ``Person``.
+
+A neighbour's report reaches the coordinators of its district and nobody else: not the reporter (who is told
+only that it was picked up), not a coordinator of another district, not city staff.  An outreach case is seen by
+its assigned coordinator, the coordinators of its district and of its team (``organisation``, the scope care
+uses for coordinators who follow people for an organisation).  The pages ask the page rules with
+``@requires``; object access goes through ``selectors.py``, which answers 404 for "missing" and "forbidden" alike
+and writes the access log.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from apps.access.actors import Actor
+from apps.access.rules import rule
+from apps.people.models import Person, Purpose, Role
+from apps.people.rules import coordinates_resident, has_active_consent, is_self
+
+
+def coordinates_district(actor: Actor, district_id: int | None) -> bool:
+    return district_id is not None and district_id in actor.district_scope(Role.COORDINATOR)
+
+
+@rule("wellbeing.view_reports", label=_("Reports of worried neighbours"))
+def _view_reports(actor: Actor, obj: Any) -> bool:
+    """The worklist of reports: a coordinator of at least one district (a report belongs to a district; a
+    coordinator who holds only an organisation has no reports to read)."""
+    return bool(actor.district_scope(Role.COORDINATOR))
+
+
+@rule("wellbeing.view_report", label=_("Reading a neighbour's report"))
+def _view_report(actor: Actor, report: Any) -> bool:
+    """What a neighbour wrote about someone: the coordinators of the report's district."""
+    return report is not None and coordinates_district(actor, report.district_id)
+
+
+@rule("wellbeing.handle_report", label=_("Picking up a neighbour's report"))
+def _handle_report(actor: Actor, report: Any) -> bool:
+    """Pick it up, or open an outreach case from it: the coordinators of its district."""
+    return report is not None and actor.person_id is not None and coordinates_district(actor, report.district_id)
+
+
+@rule("wellbeing.view_case", label=_("Looking at an outreach case"))
+def _view_case(actor: Actor, case: Any) -> bool:
+    """The assigned coordinator, and the coordinators of the case's district or team."""
+    if case is None or actor.person_id is None:
+        return False
+    if case.assigned_to_id is not None and case.assigned_to_id == actor.person_id and actor.has_role(Role.COORDINATOR):
+        return True
+    in_team = case.organisation_id is not None and case.organisation_id in actor.organisation_scope(Role.COORDINATOR)
+    return in_team or coordinates_district(actor, case.district_id)
+
+
+@rule("wellbeing.view_screening", label=_("Looking at a screening"))
+def _view_screening(actor: Actor, screening: Any) -> bool:
+    """The person themselves; a coordinator who coordinates them while their consent for wellbeing holds."""
+    if screening is None or screening.person is None:
+        return False
+    person: Person = screening.person
+    if is_self(actor, person):
+        return True
+    return coordinates_resident(actor, person) and has_active_consent(person, Purpose.WELLBEING_SCREENING)

@@ -1,0 +1,84 @@
+"""What the wellbeing app keeps, for how long, and what erasure and export do (issue 17).
+
+Worked out by hand: a report sent 400 days ago is past the default 365 days and loses its words, address and the
+reporter's contact, but keeps its district, signs and status; one sent 300 days ago keeps everything.  A case closed
+800 days ago (default 730) loses its person and notes and keeps its outcome.  Counters of windows that ended more
+than two days after the longest window go.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from apps.access import special_category
+from apps.access.privacy import erase_person, export_person
+from apps.access.retention import apply_retention
+from apps.wellbeing.models import ContactAttempt, OutreachCase, RateBucket, Screening, WorryReport
+
+from .conftest import World
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_special_category_fields_are_declared() -> None:
+    declared = {d.label: set(d.fields) for d in special_category.declarations() if d.label.startswith("wellbeing.")}
+    assert declared["wellbeing.Screening"] >= {"answers", "total", "category", "emotional", "social"}
+    assert declared["wellbeing.WorryReport"] >= {"street", "house_number", "description", "noticed", "signs"}
+    assert declared["wellbeing.OutreachCase"] == {"notes"}
+    assert declared["wellbeing.ContactAttempt"] == {"note"}
+
+
+def test_retention_anonymises_old_reports_and_closed_cases_and_keeps_the_counts(world: World) -> None:
+    now = timezone.now()
+    old = WorryReport.objects.create(
+        district=world.district, street="Korenmarkt", house_number="1", postal_code="9000", noticed="oud",
+        signs=["mail"], reporter_phone="+32470123456", created_at=now - timedelta(days=400),
+    )  # fmt: skip
+    recent = WorryReport.objects.create(district=world.district, noticed="recent", created_at=now - timedelta(days=300))
+    case = OutreachCase.objects.create(
+        district=world.district, person=world.resident, origin="observation", notes="alleen", status="closed",
+        outcome="moved", closed_at=now - timedelta(days=800),
+    )  # fmt: skip
+    ContactAttempt.objects.create(case=case, channel="door", outcome="no_answer", note="niemand thuis")
+    RateBucket.objects.create(scope="report_network", key="k", window_start=now - timedelta(days=10), count=3)
+    RateBucket.objects.create(scope="report_network", key="k", window_start=now - timedelta(days=1), count=3)
+    counts = apply_retention(now=now)
+    assert counts["wellbeing_reports"] == 1 and counts["wellbeing_closed_cases"] == 1
+    assert counts["wellbeing_rate_counters"] == 1
+    old.refresh_from_db()
+    assert (old.street, old.postal_code, old.noticed, old.reporter_phone) == ("", "", "", "")
+    assert (old.district, old.signs, old.status) == (world.district, ["mail"], "new") and old.anonymised_at
+    recent.refresh_from_db()
+    assert recent.noticed == "recent" and recent.anonymised_at is None
+    case.refresh_from_db()
+    assert (case.person, case.notes, case.outcome) == (None, "", "moved")
+    assert ContactAttempt.objects.get().note == ""
+
+
+def test_erasure_removes_screenings_and_empties_cases_and_the_report_behind_them(world: World) -> None:
+    from apps.people.models import Consent, Purpose
+
+    consent = Consent.objects.create(
+        person=world.resident, purpose=Purpose.WELLBEING_SCREENING, method="phone", text_version="1",
+        given_at=timezone.now(),
+    )  # fmt: skip
+    Screening.objects.create(
+        person=world.resident, instrument="djg6", instrument_version="djg6-1", answer_format="3",
+        answers={"3": "yes"}, total=1, category="not_lonely", mode="phone", consent=consent,
+    )  # fmt: skip
+    report = WorryReport.objects.create(district=world.district, street="Korenmarkt", noticed="zorgen")
+    OutreachCase.objects.create(district=world.district, person=world.resident, origin="report", report=report,
+                                notes="alleen")  # fmt: skip
+    exported = export_person(world.resident)
+    assert [s["total"] for s in exported["wellbeing.screenings"]] == [1]
+    (case_row,) = exported["wellbeing.outreach_cases"]
+    assert case_row["notes"] == "alleen" and "zorgen" not in str(case_row), "never the words of the neighbour"
+    erase_person(world.resident)
+    assert not Screening.objects.exists()
+    case = OutreachCase.objects.get()
+    assert (case.person, case.notes) == (None, "")
+    report.refresh_from_db()
+    assert (report.street, report.noticed) == ("", "")
