@@ -20,6 +20,7 @@ PLAIN_COMMANDS: dict[str, str] = {
     "address": "domain.geo.cli:main",
     "directory": "domain.directory.cli:main",
     "instruments": "domain.instruments.cli:main",
+    "disclosure": "domain.disclosure.cli:main",
 }
 
 # sub-command -> Django management command it runs
@@ -35,6 +36,7 @@ commands:
   address   find an address in the offline address register: cityofpeople address --help
   directory how the service directory reads a search and opening hours: cityofpeople directory --help
   instruments score a loneliness instrument from a file of answers: cityofpeople instruments --help
+  disclosure hide small counts of a table so they cannot be worked out: cityofpeople disclosure --help
   demo      load the demo Ghent data (districts, places, people); safe to run again
   districts load district polygons from a GeoJSON file
   manage    any Django management command: cityofpeople manage migrate
