@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.core.capabilities import Capability, Demo, HomePanel, MenuEntry, Setting
 
+from . import capability_screening as screening
 from . import demo, panels
 from .privacy import SOURCE as PERSONAL_DATA
 from .retention import RETENTION
@@ -76,6 +77,8 @@ CAPABILITY = Capability(
     urls="apps.wellbeing.urls",
     retention=RETENTION,
     settings=SETTINGS,
-    menu=MENU,
+    menu=MENU + screening.MENU,
     home_panels=HOME_PANELS,
+    person_actions=screening.PERSON_ACTIONS,
+    person_sections=screening.PERSON_SECTIONS,
 )

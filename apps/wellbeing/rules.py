@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.access.actors import Actor
 from apps.access.rules import rule
 from apps.people.models import Person, Purpose, Role
-from apps.people.rules import coordinates_resident, has_active_consent, is_self
+from apps.people.rules import acts_as_resident, coordinates_resident, has_active_consent, is_self
 
 
 def coordinates_district(actor: Actor, district_id: int | None) -> bool:
@@ -65,3 +65,29 @@ def _view_screening(actor: Actor, screening: Any) -> bool:
     if is_self(actor, person):
         return True
     return coordinates_resident(actor, person) and has_active_consent(person, Purpose.WELLBEING_SCREENING)
+
+
+# --- screening (item 2; pages in views_screening.py) ---------------------------------------------------------
+
+
+@rule("wellbeing.screen_person", label=_("Taking a loneliness screening with a person"))
+def _screen_person(actor: Actor, person: Any) -> bool:
+    """A coordinator who coordinates the person (district or team, as care); the consent is recorded first."""
+    return isinstance(person, Person) and coordinates_resident(actor, person)
+
+
+@rule("wellbeing.view_screenings", label=_("Looking at someone's screenings"))
+def _view_screenings(actor: Actor, person: Any) -> bool:
+    """A person's list and chart: the person; their coordinator while their consent for wellbeing holds."""
+    if not isinstance(person, Person):
+        return False
+    if is_self(actor, person):
+        return True
+    return coordinates_resident(actor, person) and has_active_consent(person, Purpose.WELLBEING_SCREENING)
+
+
+@rule("wellbeing.screen_self", label=_("My wellbeing"))
+def _screen_self(actor: Actor, obj: Any) -> bool:
+    """Filling in a screening online for oneself, and reading one's own: a resident's account (``acts_as_resident``),
+    not a work account."""
+    return acts_as_resident(actor)

@@ -1,6 +1,6 @@
 """Wellbeing and loneliness: its pages, mounted under the language prefix (/nl/, /en/, /fr/)."""
 
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -15,4 +15,5 @@ urlpatterns = [
     path("wellbeing/reports/<int:pk>/", views.report, name="report"),
     path("wellbeing/reports/<int:pk>/pick-up/", views.report_pick_up, name="report_pick_up"),
     path("wellbeing/reports/<int:pk>/open-case/", views.report_open_case, name="report_open_case"),
+    path("", include("apps.wellbeing.urls_screening")),  # screening (item 2)
 ]

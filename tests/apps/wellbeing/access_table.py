@@ -14,6 +14,8 @@ from apps.people.models import Person
 from apps.places.models import District
 from apps.wellbeing.models import WorryReport
 from tests.apps.access.access_rows import Rows, everyone, only
+from tests.apps.wellbeing.rows_screening import ROWS as SCREENING
+from tests.apps.wellbeing.rows_screening import samples as screening_samples
 
 ROWS: Rows = {
     "wellbeing:worried": ({}, everyone(200)),
@@ -24,7 +26,9 @@ ROWS: Rows = {
     "wellbeing:report_open_case": ({"pk": "@report"}, everyone(405)),  # POST only
 }
 
+ROWS.update(SCREENING)  # screening (item 2): rows_screening.py
+
 
 def samples(district: District, resident: Person) -> dict[str, Any]:
     report = WorryReport.objects.create(district=district, description="De man met de grijze hond", signs=["mail"])
-    return {"@report": report.pk}
+    return {"@report": report.pk, **screening_samples(district, resident)}
