@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -223,7 +224,7 @@ def charts(found: list[Screening]) -> list[dict[str, Any]]:
         rows = [s for s in found if s.instrument == key][-12:]
         if not rows:
             continue
-        labels = [s.taken_at.strftime("%d/%m/%Y") for s in rows]
+        labels = [timezone.localtime(s.taken_at).strftime("%d/%m/%Y") for s in rows]
         if key == "ucla3":
             series = [Series(_("Total"), [s.total for s in rows], MARKERS[0], DASHES[0])]
             lowest, highest = 3, 9
@@ -307,4 +308,4 @@ def person_section(request: HttpRequest, actor: Actor, person: Person) -> dict[s
     found = sc.screenings_of(actor, person, request, limit=PANEL_ROWS)
     rows = [{"screening": s, "name": sc.scale_name(s.instrument), "meaning": sc.meaning(s.category)} for s in found]
     rows.reverse()
-    return {"screenings": rows, "may_read": True, "has_consent": True, "total": sc.person_screenings(person).count()}
+    return {"screenings": rows, "may_read": True, "has_consent": True}

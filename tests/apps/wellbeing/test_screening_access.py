@@ -91,6 +91,9 @@ def test_every_other_role_gets_the_answer_of_a_missing_id(world: World, screenin
         client = world.client(who)
     missing = client.get("/nl/wellbeing/screenings/999999/")
     assert missing.status_code == 404
+    forbidden = client.get(f"/nl/wellbeing/screenings/{screening.pk}/")
+    shown = forbidden.content.replace(f"/screenings/{screening.pk}/".encode(), b"/screenings/999999/")
+    assert shown == missing.content  # the same page, but the address
     for url in pages(world, screening):
         response = client.get(url)
         assert response.status_code == 404, url
