@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.core.capabilities import Capability, Demo, HomePanel, MenuEntry, Setting
 
 from . import capability_screening as screening
+from . import capability_signals as signals
 from . import demo, panels
 from .privacy import SOURCE as PERSONAL_DATA
 from .retention import RETENTION
@@ -76,8 +77,8 @@ CAPABILITY = Capability(
     demo=Demo(load=demo.load, noun="reports of worried neighbours", after=("places", "people", "care", "directory")),
     urls="apps.wellbeing.urls",
     retention=RETENTION,
-    settings=SETTINGS,
-    menu=MENU + screening.MENU,
+    settings=SETTINGS + signals.SETTINGS,
+    menu=MENU + screening.MENU + signals.MENU,
     home_panels=HOME_PANELS,
     person_actions=screening.PERSON_ACTIONS,
     person_sections=screening.PERSON_SECTIONS,

@@ -91,3 +91,19 @@ def _screen_self(actor: Actor, obj: Any) -> bool:
     """Filling in a screening online for oneself, and reading one's own: a resident's account (``acts_as_resident``),
     not a work account."""
     return acts_as_resident(actor)
+
+
+# --- structural signals (item 5; pages in views_signals.py) -------------------------------------------------
+
+
+@rule("wellbeing.report_signal", label=_("Reporting what makes isolation worse in a place"))
+def _report_signal(actor: Actor, obj: Any) -> bool:
+    """Anyone signed in (resident, helper, staff) with a person behind the account; they see their own
+    signals' status and no one else's (``signals_service.signals_of``)."""
+    return not actor.is_anonymous and actor.person_id is not None
+
+
+@rule("wellbeing.triage_signals", label=_("Triaging signals of what makes isolation worse"))
+def _triage_signals(actor: Actor, signal: Any) -> bool:
+    """City staff and administrators, as for the directory's review: the whole city, every signal."""
+    return actor.has_role(Role.CITY_STAFF, Role.ADMINISTRATOR)
