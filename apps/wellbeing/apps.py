@@ -19,3 +19,4 @@ class WellbeingConfig(AppConfig):
         from .privacy import declare_special_category
 
         declare_special_category()  # the fields the admin, the API, exports and erasure treat as art. 9 data
+        from . import models_cases  # noqa: F401  (the team lead of outreach cases: its model, table in 0002)

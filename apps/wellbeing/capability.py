@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.core.capabilities import Capability, Demo, HomePanel, MenuEntry, Setting
 
+from . import capability_cases as outreach
 from . import capability_screening as screening
 from . import capability_signals as signals
 from . import demo, panels
@@ -77,9 +78,9 @@ CAPABILITY = Capability(
     demo=Demo(load=demo.load, noun="reports of worried neighbours", after=("places", "people", "care", "directory")),
     urls="apps.wellbeing.urls",
     retention=RETENTION,
-    settings=SETTINGS + signals.SETTINGS,
-    menu=MENU + screening.MENU + signals.MENU,
+    settings=SETTINGS + signals.SETTINGS + outreach.SETTINGS,
+    menu=MENU + screening.MENU + signals.MENU + outreach.MENU,
     home_panels=HOME_PANELS,
-    person_actions=screening.PERSON_ACTIONS,
+    person_actions=screening.PERSON_ACTIONS + outreach.PERSON_ACTIONS,
     person_sections=screening.PERSON_SECTIONS,
 )

@@ -3,9 +3,9 @@
 Objects: a ``WorryReport``, an ``OutreachCase``, a ``Screening`` or a ``Person``.
 
 A neighbour's report reaches the coordinators of its district and nobody else: not the reporter (who is told
-only that it was picked up), not a coordinator of another district, not city staff.  An outreach case is seen by
-its assigned coordinator, the coordinators of its district and of its team (``organisation``, the scope care
-uses for coordinators who follow people for an organisation).  The pages ask the page rules with
+only that it was picked up), not a coordinator of another district, not city staff.  An outreach case is seen only by
+its assigned coordinator (while they coordinate its district or team) and the team lead of its district or team
+(``cases.may_see_case``).  The pages ask the page rules with
 ``@requires``; object access goes through ``selectors.py``, which answers 404 for "missing" and "forbidden" alike
 and writes the access log.
 """
@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.access.actors import Actor
 from apps.access.rules import rule
 from apps.people.models import Person, Purpose, Role
-from apps.people.rules import acts_as_resident, coordinates_resident, has_active_consent, is_self
+from apps.people.rules import acts_as_resident, coordinates_resident, has_active_consent, is_coordinator, is_self
 
 
 def coordinates_district(actor: Actor, district_id: int | None) -> bool:
@@ -47,13 +47,24 @@ def _handle_report(actor: Actor, report: Any) -> bool:
 
 @rule("wellbeing.view_case", label=_("Looking at an outreach case"))
 def _view_case(actor: Actor, case: Any) -> bool:
-    """The assigned coordinator, and the coordinators of the case's district or team."""
-    if case is None or actor.person_id is None:
-        return False
-    if case.assigned_to_id is not None and case.assigned_to_id == actor.person_id and actor.has_role(Role.COORDINATOR):
-        return True
-    in_team = case.organisation_id is not None and case.organisation_id in actor.organisation_scope(Role.COORDINATOR)
-    return in_team or coordinates_district(actor, case.district_id)
+    """Only the assigned coordinator (while they coordinate the case's district or team) and the team lead of the
+    case's district or team (issue 17: "seen only by the assigned coordinators and their team lead"; the other
+    coordinators of the district do not see it).  See ``cases.py``."""
+    from .cases import may_see_case
+
+    return may_see_case(actor, case)
+
+
+@rule("wellbeing.view_cases", label=_("Outreach cases"))
+def _view_cases(actor: Actor, obj: Any) -> bool:
+    """The pages of outreach cases (worklist, call list, a new case): a coordinator with a district or a team."""
+    return actor.person_id is not None and is_coordinator(actor)
+
+
+@rule("wellbeing.open_case_for_person", label=_("Opening an outreach case for a person"))
+def _open_case_for_person(actor: Actor, person: Any) -> bool:
+    """A coordinator who coordinates the person (district or team, as care)."""
+    return isinstance(person, Person) and coordinates_resident(actor, person)
 
 
 @rule("wellbeing.view_screening", label=_("Looking at a screening"))

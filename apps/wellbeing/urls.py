@@ -16,5 +16,6 @@ urlpatterns = [
     path("wellbeing/reports/<int:pk>/pick-up/", views.report_pick_up, name="report_pick_up"),
     path("wellbeing/reports/<int:pk>/open-case/", views.report_open_case, name="report_open_case"),
     path("", include("apps.wellbeing.urls_screening")),  # screening (item 2)
+    path("", include("apps.wellbeing.urls_cases")),  # outreach cases (item 4)
     path("", include("apps.wellbeing.urls_signals")),  # structural signals (item 5)
 ]

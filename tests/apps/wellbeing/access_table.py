@@ -14,6 +14,8 @@ from apps.people.models import Person
 from apps.places.models import District
 from apps.wellbeing.models import WorryReport
 from tests.apps.access.access_rows import Rows, everyone, only
+from tests.apps.wellbeing.rows_cases import ROWS as CASES
+from tests.apps.wellbeing.rows_cases import samples as case_samples
 from tests.apps.wellbeing.rows_screening import ROWS as SCREENING
 from tests.apps.wellbeing.rows_screening import samples as screening_samples
 from tests.apps.wellbeing.rows_signals import ROWS as SIGNALS
@@ -29,9 +31,15 @@ ROWS: Rows = {
 }
 
 ROWS.update(SCREENING)  # screening (item 2): rows_screening.py
+ROWS.update(CASES)  # outreach cases (item 4): rows_cases.py
 ROWS.update(SIGNALS)  # structural signals (item 5): rows_signals.py
 
 
 def samples(district: District, resident: Person) -> dict[str, Any]:
     report = WorryReport.objects.create(district=district, description="De man met de grijze hond", signs=["mail"])
-    return {"@report": report.pk, **screening_samples(district, resident), **signal_samples(district, resident)}
+    return {
+        "@report": report.pk,
+        **screening_samples(district, resident),
+        **case_samples(district, resident),
+        **signal_samples(district, resident),
+    }
