@@ -24,6 +24,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -93,6 +95,9 @@ class Progress:
     answers: dict[str, str | None] = field(default_factory=dict)
     review: bool = False
     """Changing one answer from the check page: "Next" goes back to the check page."""
+    started: str = ""
+    """When the questions began (ISO 8601): one questionnaire stores at most one screening, so "Save" pressed
+    twice, or again after the browser's Back button, does not store it twice."""
 
     @property
     def items(self) -> tuple[str, ...]:
@@ -187,7 +192,7 @@ def screening_start(
         active = consent_give(actor=actor, person=person, purpose=Purpose.WELLBEING_SCREENING, method=method)
     return Progress(
         person=person.pk, instrument=scale.key, answer_format=answer_format, mode=mode, language=language,
-        consent=active.pk,
+        consent=active.pk, started=timezone.now().isoformat(),
     )  # fmt: skip
 
 
@@ -214,6 +219,9 @@ def screening_record(*, actor: Actor, person: Person, progress: Progress) -> Scr
             raise ValidationError(
                 _("The consent for questions about wellbeing was withdrawn: nothing was stored."), code="consent"
             )
+        already = _saved_before(person, progress, actor)
+        if already is not None:
+            return already
         return Screening.objects.create(
             person=person, instrument=result.instrument, instrument_version=result.version,
             answer_format=result.answer_format, language=progress.language,
@@ -223,6 +231,26 @@ def screening_record(*, actor: Actor, person: Person, progress: Progress) -> Scr
             social_category=result.social_category or "", missing=list(result.missing), mode=progress.mode,
             taken_by_id=None if online else actor.person_id, consent=consent, district_id=person.district_id,
         )  # fmt: skip
+
+
+def _saved_before(person: Person, progress: Progress, actor: Actor) -> Screening | None:
+    """The screening this same questionnaire already stored (saved since it began, by the same hand), if any."""
+    started = parse_datetime(progress.started) if progress.started else None
+    if started is None:
+        return None
+    online = progress.mode == Screening.Mode.ONLINE
+    return (
+        Screening.objects.filter(
+            person=person,
+            instrument=progress.instrument,
+            mode=progress.mode,
+            taken_at__gte=started,
+            taken_by_id=None if online else actor.person_id,
+            consent_id=progress.consent,
+        )
+        .order_by("pk")
+        .first()
+    )
 
 
 # --- reads ------------------------------------------------------------------------------------------------------

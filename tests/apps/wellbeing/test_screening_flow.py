@@ -330,3 +330,18 @@ def test_the_answers_are_not_in_the_page_as_plain_text_before_saving(world: Worl
     token = state_of(first)
     forged = token[:-3] + ("AAA" if not token.endswith("AAA") else "BBB")
     assert client.post(url, {"state": forged, "item": "3", "answer": "yes", "go": "next"}).status_code == 400
+
+
+def test_save_pressed_twice_stores_one_screening(world: World) -> None:
+    """A double click, or "Save" again after the browser's Back button: the same questionnaire, stored once."""
+    client, url = world.client("coordinator"), coordinator_url(world)
+    first = start(client, url, consent="on", consent_method="phone")
+    check = answer_all(client, url, first, dict.fromkeys(["3", "4", "7", "8", "9", "10"], "more_or_less"))
+    once, twice = save(client, url, check), save(client, url, check)
+    assert once.status_code == twice.status_code == 302 and once["Location"] == twice["Location"]
+    screening = Screening.objects.get()
+    # "more or less" counts 1 on every item of both kinds: total 6, severely lonely; both subscales 3, lonely
+    assert (screening.total, screening.category, screening.emotional, screening.social) == (6, "severely_lonely", 3, 3)
+    again = start(client, url)  # a new questionnaire is a new screening
+    save(client, url, answer_all(client, url, again, dict.fromkeys(["3", "4", "7", "8", "9", "10"], "no")))
+    assert Screening.objects.count() == 2
