@@ -13,8 +13,13 @@ can be moved up and down along the cycle (+t, −t, +t, …) without changing an
 equations fixes it.  ``protect`` therefore hides the smallest cell that closes a cycle through each bridge
 until there are none (``test_suppression.py`` checks the result by solving the equations).
 
-What this does not cover: bounds (a hidden cell is at least 0, a "<10" at most 9, so two hidden cells summing to
-3 are each at most 3) and differences between two tables published separately (this month against the whole
+**Bounds too.**  Counts are never negative and a "<10" is from 1 to 9: two "<10" in a row whose hidden cells add
+up to 2 are both 1, with no bridge in sight.  Once no bridge is left, each hidden cell's smallest and largest
+possible value is found by linear programming (OR-Tools' GLOP; the equations of a table are totally unimodular,
+so these are whole numbers); where they are equal, one more cell of its row or column is hidden, and the whole
+check runs again.
+
+What this does not cover: differences between two tables published separately (this month against the whole
 year): a page shows one table of a kind, and its totals come from the same table.
 """
 
@@ -95,9 +100,13 @@ def protect(
     hidden = set(small)
     while True:
         bridge = _a_bridge(hidden, rows, columns, row_totals, column_totals)
-        if bridge is None:
+        if bridge is not None:
+            hidden.add(_closing_cell(bridge, hidden, values, rows, columns, row_totals, column_totals))
+            continue
+        pinned = _pinned(hidden, small, values, rows, columns, row_totals, column_totals, threshold)
+        if pinned is None:
             break
-        hidden.add(_closing_cell(bridge, hidden, values, rows, columns, row_totals, column_totals))
+        hidden.add(_widening_cell(pinned, hidden, values, rows, columns, row_totals, column_totals))
 
     def cell(position: Position) -> Cell:
         why = Why.SMALL if position in small else Why.SECONDARY if position in hidden else Why.SHOWN
@@ -185,8 +194,10 @@ def _closing_cell(
 ) -> Position:
     """The cell to hide next: one that joins the two sides of the bridge (so the bridge lies on a cycle).
 
-    A cell before a total; then one between two equations that already have hidden cells (it may close a cycle
-    for other bridges too, so fewer cells are hidden in all); then the smallest count."""
+    Not a zero, if there is any other: a hidden 0 opposite another hidden 0 on a cycle fixes the cycle (counts are
+    never negative, so neither can move) and a row of zeros with its total 0 shown hides nothing.  Then a cell
+    before a total; then one between two equations that already have hidden cells (it may close a cycle for other
+    bridges too, so fewer cells are hidden in all); then the smallest count."""
     rest = hidden - {bridge}
     touched = {end for position in hidden for end in _ends(position, rows, columns, row_totals, column_totals)}
     side = _reachable(_ends(bridge, rows, columns, row_totals, column_totals)[0], rest, rows, columns, row_totals,
@@ -198,7 +209,7 @@ def _closing_cell(
         a, b = _ends(position, rows, columns, row_totals, column_totals)
         if (a in side) != (b in side):
             is_total = position[0] == rows or position[1] == columns
-            candidates.append((is_total, -((a in touched) + (b in touched)), value, position))
+            candidates.append((value == 0, is_total, -((a in touched) + (b in touched)), value, position))
     if not candidates:  # cannot happen in a full table: every pair of equations shares a cell
         raise AssertionError(f"no cell closes a cycle through {bridge}")
     return min(candidates)[-1]
@@ -219,6 +230,79 @@ def _reachable(
                 seen.add(neighbour)
                 todo.append(neighbour)
     return seen
+
+
+def _pinned(
+    hidden: set[Position],
+    small: set[Position],
+    values: dict[Position, int],
+    rows: int,
+    columns: int,
+    row_totals: bool,
+    column_totals: bool,
+    threshold: int,
+) -> Position | None:
+    """A hidden cell whose value the shown cells fix once the bounds are used too, or None.
+
+    No cell is on a bridge any more, so the equations alone fix none; but counts are never negative and a "<10"
+    is from 1 to 9: two "<10" in a row whose hidden cells add up to 2 are both 1.  The smallest and largest value
+    each hidden cell can take are found by linear programming (the tables' equations are totally unimodular, so
+    the bounds found are whole numbers, the same as for whole counts).
+    """
+    from ortools.linear_solver import pywraplp  # type: ignore[import-untyped]
+
+    lines: list[tuple[list[Position], Position]] = []  # (cells, their total)
+    if row_totals:
+        lines += [([(i, j) for j in range(columns)], (i, columns)) for i in range(rows + column_totals)]
+    if column_totals:
+        lines += [([(i, j) for i in range(rows)], (rows, j)) for j in range(columns + row_totals)]
+    solver = pywraplp.Solver.CreateSolver("GLOP")
+    unknown = {
+        position: solver.NumVar(1 if position in small else 0,
+                                threshold - 1 if position in small else solver.infinity(), str(position))
+        for position in sorted(hidden)
+    }  # fmt: skip
+    for parts, total in lines:
+        left = sum(unknown[position] if position in unknown else values[position] for position in parts)
+        right = unknown[total] if total in unknown else values[total]
+        solver.Add(left == right)
+    objective = solver.Objective()
+    for target, variable in unknown.items():
+        found = []
+        for sense in (1.0, -1.0):
+            objective.Clear()
+            objective.SetCoefficient(variable, sense)
+            objective.SetMinimization()
+            if solver.Solve() != pywraplp.Solver.OPTIMAL:
+                break
+            found.append(variable.solution_value())
+        if len(found) == 2 and abs(found[0] - found[1]) < 0.5:
+            return target
+    return None
+
+
+def _widening_cell(
+    pinned: Position,
+    hidden: set[Position],
+    values: dict[Position, int],
+    rows: int,
+    columns: int,
+    row_totals: bool,
+    column_totals: bool,
+) -> Position:
+    """The cell to hide next for a cell the bounds fix: a shown one in the same row or column (its value joins
+    the hidden sum there, so the hidden cells can take more values), not a zero, not a total, the smallest."""
+    ends = set(_ends(pinned, rows, columns, row_totals, column_totals)) - {FREE}
+    candidates = []
+    for position, value in values.items():
+        if position in hidden:
+            continue
+        shares_a_line = bool(ends & set(_ends(position, rows, columns, row_totals, column_totals)))
+        is_total = position[0] == rows or position[1] == columns
+        candidates.append((not shares_a_line, value == 0, is_total, value, position))
+    if not candidates:
+        raise AssertionError(f"nothing left to hide for {pinned}")
+    return min(candidates)[-1]
 
 
 def share(part: Cell, whole: Cell) -> float | None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import random
 from fractions import Fraction
+from typing import Any
 
 import pytest
 
@@ -35,8 +36,24 @@ def test_two_small_counts_in_a_row_protect_each_other() -> None:
     assert shown(protect([[5, 3, 31]], column_totals=False)) == ([["<10", "<10", "31"]], ["39"], None, None)
 
 
-def test_zero_is_shown_but_may_be_hidden_to_protect_a_small_count() -> None:
-    assert shown(protect([[0, 4, 40]], column_totals=False)) == ([["x", "<10", "40"]], ["44"], None, None)
+def test_a_zero_is_not_hidden_to_protect_a_small_count_while_anything_else_can() -> None:
+    # hiding the 0 instead of the 40 would leave 4 − t and 0 + t with t ≥ 0: the 4 is at most 4, but not fixed
+    assert shown(protect([[0, 4, 40]], column_totals=False)) == ([["0", "<10", "x"]], ["44"], None, None)
+
+
+def test_zeros_on_both_sides_of_a_cycle_are_avoided() -> None:
+    # a quarter with nobody screened (total 0 shown) must not be where the small count hides: its cells are 0
+    cells, rows, columns, total = shown(protect([[0, 0, 0], [0, 0, 0], [0, 12, 0], [11, 1, 0]]))
+    assert cells[0] == ["0", "0", "0"] and cells[1] == ["0", "0", "0"]
+    assert cells[3][1] == "<10" and rows == ["0", "0", "12", "12"]
+    hidden = [cell for row in [*cells, columns] for cell in row if cell in {"x", "<10"}]
+    assert len(hidden) == 4 and total == "24"
+
+
+def test_two_small_counts_that_add_up_to_what_is_missing_are_not_left_alone() -> None:
+    # 12 − 10 = 2 for the two "<10": each is at least 1, so both would be 1; the 10 is hidden with them
+    cells, rows, _columns, _total = shown(protect([[10, 1, 1]], column_totals=False))
+    assert cells == [["x", "<10", "<10"]] and rows == ["12"]
 
 
 def test_a_small_total_is_hidden_with_what_it_is_made_of() -> None:
@@ -127,6 +144,52 @@ def _determined(
         if _rank([*equations, unit]) == base:
             found.append(position)
     return found
+
+
+def _range(counts: list[list[int]], table: Protected, row_totals: bool, column_totals: bool) -> list[tuple[int, int]]:
+    """The hidden cells whose smallest and largest possible values are the same, using that counts are never
+    negative and that a "<10" is from 1 to 9 (linear programming with OR-Tools' GLOP, its own formulation)."""
+    from ortools.linear_solver import pywraplp
+
+    rows, columns = len(counts), len(counts[0])
+    cells: dict[tuple[int, int], Any] = {
+        (i, j): cell for i, row in enumerate(table.cells) for j, cell in enumerate(row)
+    }
+    cells.update({(i, columns): cell for i, cell in enumerate(table.row_totals or ())})
+    cells.update({(rows, j): cell for j, cell in enumerate(table.column_totals or ())})
+    if table.total is not None:
+        cells[(rows, columns)] = table.total
+    fixed = []
+    for target in [position for position, cell in cells.items() if cell.hidden]:
+        ends = []
+        for sense in (1, -1):
+            solver = pywraplp.Solver.CreateSolver("GLOP")
+            unknown = {p: solver.NumVar(1 if c.why is Why.SMALL else 0, 9 if c.why is Why.SMALL else 1e9, str(p))
+                       for p, c in cells.items() if c.hidden}  # fmt: skip
+            value = lambda p, unknown=unknown: unknown[p] if p in unknown else cells[p].value  # noqa: E731
+            if row_totals:
+                for i in range(rows + (1 if column_totals else 0)):
+                    solver.Add(sum(value((i, j)) for j in range(columns)) == value((i, columns)))
+            if column_totals:
+                for j in range(columns + (1 if row_totals else 0)):
+                    solver.Add(sum(value((i, j)) for i in range(rows)) == value((rows, j)))
+            solver.Minimize(sense * unknown[target])
+            assert solver.Solve() == pywraplp.Solver.OPTIMAL
+            ends.append(unknown[target].solution_value())
+        if abs(ends[0] - ends[1]) < 0.5:
+            fixed.append(target)
+    return fixed
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_no_hidden_cell_of_a_random_table_is_fixed_by_the_bounds_either(seed: int) -> None:
+    rng = random.Random(100 + seed)
+    for _ in range(25):
+        rows, columns = rng.randint(1, 4), rng.randint(1, 4)
+        counts = [[rng.choice([0, 0, 1, 2, 3, 9, 10, 11, 25]) for _ in range(columns)] for _ in range(rows)]
+        for row_totals, column_totals in ((True, True), (True, False), (False, True)):
+            table = protect(counts, row_totals=row_totals, column_totals=column_totals)
+            assert _range(counts, table, row_totals, column_totals) == [], (counts, shown(table))
 
 
 @pytest.mark.parametrize("seed", range(12))
