@@ -56,6 +56,12 @@ class StartForm(forms.Form):
         field.choices = [(key, INSTRUMENT_NAMES[key]) for key in offered]
         if len(offered) == 1:
             field.initial = offered[0]
+        if "ucla3" not in offered:
+            self.fields["answer_format"].help_text = ""
+        if not has_consent and not online:
+            method = self.fields["consent_method"]
+            method.required = True
+            method.error_messages["required"] = _("Say how the person gave their consent.")
         if online:
             del self.fields["mode"], self.fields["consent_method"]
             self.fields["consent"].label = _("I agree.")
@@ -77,6 +83,4 @@ class StartForm(forms.Form):
             mine = _("Tick this only when you agree: without consent nothing is asked and nothing is stored.")
             theirs = _("Tick this only when the person agrees: without consent nothing is asked and nothing is stored.")
             self.add_error("consent", mine if self.online else theirs)
-        if not self.has_consent and not self.online and not data.get("consent_method"):
-            self.add_error("consent_method", _("Say how the person gave their consent."))
         return data

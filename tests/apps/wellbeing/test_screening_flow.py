@@ -345,3 +345,11 @@ def test_save_pressed_twice_stores_one_screening(world: World) -> None:
     again = start(client, url)  # a new questionnaire is a new screening
     save(client, url, answer_all(client, url, again, dict.fromkeys(["3", "4", "7", "8", "9", "10"], "no")))
     assert Screening.objects.count() == 2
+
+
+def test_the_coordinator_says_how_the_consent_was_given(world: World) -> None:
+    client, url = world.client("coordinator"), coordinator_url(world)
+    refused = start(client, url, consent="on")  # ticked, but not said how
+    assert refused.status_code == 200 and 'name="state"' not in refused.content.decode()
+    assert "Zeg hoe de persoon toestemming gaf." in refused.content.decode()
+    assert Consent.objects.count() == 0
