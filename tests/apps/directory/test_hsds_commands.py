@@ -62,3 +62,15 @@ def test_a_bad_file_exits_2_with_one_line_and_changes_nothing(
     error = capsys.readouterr().err
     assert message in error and error.strip().count("\n") == 0, error
     assert hsds.dumps(list(hsds.export_services())) == before
+
+
+def test_a_file_larger_than_the_limit_is_refused_before_it_is_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "big.json"
+    source.write_bytes(b"[" + b" " * (1024 * 1024 + 10) + b"]")
+    with pytest.raises(SystemExit) as exit_:
+        call_command("hsds_import", str(source), "--max-megabytes", "1")
+    assert exit_.value.code == 2
+    error = capsys.readouterr().err
+    assert "larger than 1 MB" in error and "--max-megabytes" in error
