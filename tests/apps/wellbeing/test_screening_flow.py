@@ -353,3 +353,17 @@ def test_the_coordinator_says_how_the_consent_was_given(world: World) -> None:
     assert refused.status_code == 200 and 'name="state"' not in refused.content.decode()
     assert "Zeg hoe de persoon toestemming gaf." in refused.content.decode()
     assert Consent.objects.count() == 0
+
+
+def test_the_coordinator_opens_an_outreach_case_from_a_result_the_person_has_no_such_button(world: World) -> None:
+    client, url = world.client("coordinator"), coordinator_url(world)
+    first = start(client, url, consent="on", consent_method="phone")
+    saved = save(client, url, answer_all(client, url, first, dict.fromkeys(["3", "4", "7", "8", "9", "10"], "yes")))
+    screening = Screening.objects.get()
+    button = f"/nl/wellbeing/cases/from-screening/{screening.pk}/"
+    assert button in client.get(saved["Location"]).content.decode()
+    assert button not in world.client("resident").get(saved["Location"]).content.decode()
+    opened = client.post(button)
+    assert opened.status_code == 302
+    screening.refresh_from_db()
+    assert screening.case is not None and screening.case.origin == "screening"
