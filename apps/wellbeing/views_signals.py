@@ -75,7 +75,9 @@ def _request_too_big(request: HttpRequest) -> bool:
 @require_http_methods(["GET", "POST"])
 @requires("wellbeing.report_signal")
 def signal_new(request: HttpRequest) -> HttpResponse:
-    """The form; a request far larger than any photo taken is refused before its body is read."""
+    """The form; a request far larger than the largest photo taken is refused as a whole (413), before the form
+    looks at it (Django has by then written a large upload to a temporary file, not to memory; the proxy in front
+    caps request bodies)."""
     if request.method == "POST" and _request_too_big(request):
         context = {"form": SignalForm(), "too_big": too_big_message()}
         return render(request, "wellbeing/signals/new.html", context, status=413)

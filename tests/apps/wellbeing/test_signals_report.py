@@ -154,7 +154,7 @@ def test_a_photo_over_the_limit_is_refused_with_the_limit_in_words(
     assert post(world.client("resident"), photo=photo_file(small)).status_code == 302
 
 
-def test_a_30_mb_upload_is_refused_before_it_is_read(world: World, photo_dir: Path) -> None:
+def test_a_30_mb_upload_is_refused_as_a_whole(world: World, photo_dir: Path) -> None:
     """The default limit is 8 MB; 30 MB is refused as a whole, with the limit in words."""
     huge = tiny_jpeg() + b"\x00" * (30 * 1024 * 1024)
     answer = post(world.client("resident"), photo=photo_file(huge))
@@ -227,3 +227,16 @@ def test_the_reporter_sees_the_status_of_their_own_signals_and_no_one_elses(worl
     assert "Geen lift, of een lift die niet werkt" in mine and "Doorgestuurd naar een dienst" in mine
     assert "Dienst Wonen" in mine
     assert "Een donkere straat" not in mine, "the helper's signal"
+
+
+def test_a_photo_written_for_a_signal_that_then_fails_is_deleted(
+    world: World, photo_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def fail(**fields: Any) -> Signal:
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(Signal.objects, "create", fail)
+    with pytest.raises(RuntimeError):
+        post(world.client("resident"), photo=photo_file(tiny_jpeg()))
+    assert not any(photo_dir.iterdir()), "no photo without its signal"
+    assert not RateBucket.objects.exists(), "and the count was given back"

@@ -55,6 +55,15 @@ def test_city_staff_forward_a_signal_to_a_department_with_who_and_when(world: Wo
     assert "Doorgestuurd naar een dienst" in shown and "Dienst Wegen" in shown and str(staff) in shown
 
 
+def test_staff_do_not_see_who_reported_a_signal(world: World, staff: Person) -> None:
+    """Triage needs the place, not the person: neither the list nor a signal's page names the reporter."""
+    signal = signal_in(world.district, reporter=world.resident)
+    client = client_for(staff)
+    for url in ("/nl/wellbeing/signals/", f"/nl/wellbeing/signals/{signal.pk}/"):
+        page = client.get(url).content.decode()
+        assert world.resident.last_name not in page and world.resident.email not in page, url
+
+
 def test_forwarding_needs_the_department_and_an_unknown_status_is_refused(world: World, staff: Person) -> None:
     signal = signal_in(world.district)
     client = client_for(staff)
