@@ -65,6 +65,12 @@ MENU = (
         order=40, current=REPORT_PAGES,
     ),
 )  # fmt: skip
+DISTRICT_MENU = (
+    MenuEntry(_("Wellbeing in the district"), "wellbeing:district", rule="wellbeing.view_district",
+              group="coordination", order=45),
+)  # fmt: skip
+"""Item 6: counts per district, small ones hidden (district_view.py)."""
+
 HOME_PANELS = (
     HomePanel("wellbeing-reports", "wellbeing/panels/reports.html", "wellbeing.view_reports", panels.new_reports,
               order=15),
@@ -79,8 +85,9 @@ CAPABILITY = Capability(
     urls="apps.wellbeing.urls",
     retention=RETENTION,
     settings=SETTINGS + signals.SETTINGS + outreach.SETTINGS,
-    menu=MENU + screening.MENU + signals.MENU + outreach.MENU,
+    menu=MENU + screening.MENU + signals.MENU + DISTRICT_MENU + outreach.MENU,
     home_panels=HOME_PANELS,
+    open_data=signals.OPEN_DATA,
     person_actions=screening.PERSON_ACTIONS + outreach.PERSON_ACTIONS,
     person_sections=screening.PERSON_SECTIONS,
 )

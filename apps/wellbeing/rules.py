@@ -61,6 +61,12 @@ def _view_cases(actor: Actor, obj: Any) -> bool:
     return actor.person_id is not None and is_coordinator(actor)
 
 
+@rule("wellbeing.manage_team_leads", label=_("Team leads of outreach"))
+def _manage_team_leads(actor: Actor, obj: Any) -> bool:
+    """Marking a coordinator as team lead of a district or an organisation: administrators."""
+    return actor.has_role(Role.ADMINISTRATOR)
+
+
 @rule("wellbeing.open_case_for_person", label=_("Opening an outreach case for a person"))
 def _open_case_for_person(actor: Actor, person: Any) -> bool:
     """A coordinator who coordinates the person (district or team, as care)."""
@@ -118,3 +124,17 @@ def _report_signal(actor: Actor, obj: Any) -> bool:
 def _triage_signals(actor: Actor, signal: Any) -> bool:
     """City staff and administrators, as for the directory's review: the whole city, every signal."""
     return actor.has_role(Role.CITY_STAFF, Role.ADMINISTRATOR)
+
+
+# --- the district view (item 6; pages in views_district.py) -------------------------------------------------
+
+
+@rule("wellbeing.view_district", label=_("The wellbeing of a district, in numbers"))
+def _view_district(actor: Actor, district: Any) -> bool:
+    """Counts only, small ones hidden (``district_view.py``): the coordinators of the district, and city staff
+    for every district (a city official with districts to run).  Without a district: whether there is one."""
+    if actor.has_role(Role.CITY_STAFF):
+        return True
+    if district is None:
+        return bool(actor.district_scope(Role.COORDINATOR))
+    return coordinates_district(actor, district.pk)

@@ -18,4 +18,5 @@ urlpatterns = [
     path("", include("apps.wellbeing.urls_screening")),  # screening (item 2)
     path("", include("apps.wellbeing.urls_cases")),  # outreach cases (item 4)
     path("", include("apps.wellbeing.urls_signals")),  # structural signals (item 5)
+    path("", include("apps.wellbeing.urls_district")),  # the district view (item 6)
 ]

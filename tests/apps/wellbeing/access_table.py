@@ -28,6 +28,8 @@ ROWS: Rows = {
     "wellbeing:report": ({"pk": "@report"}, only({"coordinator"})),
     "wellbeing:report_pick_up": ({"pk": "@report"}, everyone(405)),  # POST only
     "wellbeing:report_open_case": ({"pk": "@report"}, everyone(405)),  # POST only
+    # the district view (item 6): counts only, for the coordinators of a district and city staff
+    "wellbeing:district": ({}, only({"coordinator", "city_staff"})),
 }
 
 ROWS.update(SCREENING)  # screening (item 2): rows_screening.py
