@@ -1,12 +1,12 @@
 """What structural signals (issue 17, item 5) add to the wellbeing capability (``capability.py`` joins it in):
-their settings and menu entries.  The categories' setting (``WELLBEING_SIGNAL_CATEGORIES``) is in
+their settings, menu entries and open dataset.  The categories' setting (``WELLBEING_SIGNAL_CATEGORIES``) is in
 ``capability.py`` with the app's other settings."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.capabilities import MenuEntry, Setting
+from apps.core.capabilities import MenuEntry, OpenDataset, Setting
 
 SETTINGS = (
     Setting("WELLBEING_SIGNALS_PER_DAY", 5, env="COP_WELLBEING_SIGNALS_PER_DAY",
@@ -33,3 +33,26 @@ MENU = (
         current=("wellbeing:signal",),
     ),
 )  # fmt: skip
+
+
+def _signals_csv() -> str:
+    from .signals_service import open_data_csv  # not at import time: capability.py is read before the models
+
+    return open_data_csv()
+
+
+OPEN_DATA = (
+    OpenDataset(
+        slug="signals",
+        title=_("What isolates people, per district"),
+        description=_(
+            "What residents, helpers and the city's staff reported as making isolation worse in a place, and what "
+            "the city did with it: per signal the district, the category (code and name in Dutch, English and "
+            "French), the street without a house number, the month (YYYY-MM) and the status (new, forwarded, "
+            "solved). Never who reported it, what they wrote, a photo, a house number or a day. Signals the city "
+            "found not applicable are left out."
+        ),
+        formats={"csv": _signals_csv},
+        source=_("City of People: signals reported by the city's residents, helpers and staff."),
+    ),
+)

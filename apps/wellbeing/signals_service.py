@@ -372,3 +372,33 @@ def public_counts() -> dict[int, int]:
     """How many signals each district's public page lists, by district id."""
     rows = Signal.objects.filter(status__in=PUBLIC_STATUSES).order_by().values("district_id").annotate(n=Count("pk"))
     return {row["district_id"]: row["n"] for row in rows}
+
+
+def open_data_csv() -> str:
+    """The open dataset of the public pages: per signal the district, the category (code and label in the three
+    languages), the street without a house number, the month and the status; what the public page shows, in one
+    file, and nothing more (not applicable ones left out)."""
+    from django.utils import translation
+
+    from apps.core.open_data import csv_text
+
+    rows = (
+        Signal.objects.filter(status__in=PUBLIC_STATUSES)
+        .order_by("district__number", "-created_at", "-pk")
+        .values_list("district__number", "district__name", "category", "address", "created_at", "status")
+    )
+    codes = {row[2] for row in rows}
+    labels: dict[str, dict[str, str]] = {}
+    for language in ("nl", "en", "fr"):
+        with translation.override(language):
+            labels[language] = {code: category_label(code) for code in codes}
+    header = ["district_number", "district", "category", "category_nl", "category_en", "category_fr", "street",
+              "month", "status"]  # fmt: skip
+    return csv_text(
+        header,
+        (
+            [number, name, code, labels["nl"][code], labels["en"][code], labels["fr"][code], street_of(address),
+             timezone.localtime(at).strftime("%Y-%m"), status]
+            for number, name, code, address, at, status in rows
+        ),
+    )  # fmt: skip

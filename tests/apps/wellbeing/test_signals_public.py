@@ -109,3 +109,24 @@ def test_the_index_lists_every_district_with_its_count_and_the_menu_links_to_it(
 
 def test_an_unknown_district_is_not_found() -> None:
     assert Client().get("/nl/wellbeing/signals/districts/atlantis/").status_code == 404
+
+
+def test_the_open_dataset_holds_what_the_public_pages_show_and_nothing_more(
+    world: World, signals: list[Signal]
+) -> None:
+    answer = Client().get("/open-data/wellbeing/signals.csv")
+    assert answer.status_code == 200
+    lines = answer.content.decode().splitlines()
+    assert lines[0] == "district_number,district,category,category_nl,category_en,category_fr,street,month,status"
+    assert lines[1:] == [
+        "1,Binnenstad,no_lift,"
+        '"Geen lift, of een lift die niet werkt","No lift, or a lift that does not work",'
+        '"Pas d’ascenseur, ou un ascenseur en panne",,2026-10,new',
+        "1,Binnenstad,dark_street,Een donkere straat,A dark street,Une rue sombre,Kouter,2026-10,forwarded",
+        "1,Binnenstad,no_bench,Geen bank om even te rusten,No bench to rest on,Pas de banc pour se reposer,"
+        "Sint-Pietersnieuwstraat,2026-10,new",
+        "3,Macharius - Heirnis,no_bench,Geen bank om even te rusten,No bench to rest on,"
+        "Pas de banc pour se reposer,Heirnislaan,2026-10,new",
+    ]
+    listed = Client().get("/nl/open-data/").content.decode()
+    assert "/open-data/wellbeing/signals.csv" in listed
