@@ -215,7 +215,9 @@ def _signals_table(district: District) -> Table | None:
         return None
     statuses = list(Signal.Status)
     present = {category for category, _status in found}
-    categories = list(category_codes()) + sorted(present - set(category_codes()))
+    # the kinds with at least one signal, in the configured order (a row of zeros says nothing and makes the page
+    # long on a phone, where each row is a card)
+    categories = [code for code in category_codes() if code in present] + sorted(present - set(category_codes()))
     grid = [[found.get((category, status.value), 0) for status in statuses] for category in categories]
     protected = protect(grid)
     assert protected.row_totals is not None and protected.column_totals is not None and protected.total

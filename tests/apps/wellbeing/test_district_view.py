@@ -93,8 +93,8 @@ def test_signals_by_kind_and_status(world: World) -> None:
         view = district_view(world.district, today=TODAY)
     assert view.signals is not None
     rows = {row[0]: row[1:] for row in cells(view.signals)}
-    no_lift = next(row for name, row in rows.items() if name.startswith("No lift"))
-    assert set(no_lift) == {"0"}  # the one without a lift is in another district
+    assert not [name for name in rows if name.startswith("No lift")]  # the one without a lift is elsewhere
+    assert len(rows) == 3  # two kinds and the totals
     assert rows["All kinds"][-1] == "22"
 
 
