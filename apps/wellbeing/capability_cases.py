@@ -26,6 +26,8 @@ CASE_PAGES = ("wellbeing:case", "wellbeing:case_new", "wellbeing:case_new_for_pe
 MENU = (
     MenuEntry(_("Outreach cases"), "wellbeing:cases", rule="wellbeing.view_cases", group="coordination", order=42,
               current=(*CASE_PAGES, "wellbeing:case_calls")),
+    MenuEntry(_("Team leads of outreach"), "wellbeing:team_leads", rule="wellbeing.manage_team_leads", group="city",
+              order=45),
 )  # fmt: skip
 PERSON_ACTIONS = (
     PersonAction(_("Open an outreach case"), "wellbeing:case_new_for_person", "wellbeing.open_case_for_person",

@@ -534,12 +534,32 @@ def team_lead_grant(
         raise PermissionDenied
     if (district is None) == (organisation is None):
         raise ValidationError(_("Choose a district or an organisation."), code="scope")
-    return TeamLead.objects.create(
-        person=person, district=district, organisation=organisation, granted_by_id=actor.person_id
-    )
+    grants = RoleAssignment.objects.filter(person=person, role=Role.COORDINATOR, withdrawn_at__isnull=True)
+    scope = {"district": district} if district is not None else {"organisation": organisation}
+    if not grants.filter(**scope).exists():
+        raise ValidationError(_("This person is not a coordinator there."), code="not_coordinator")
+    with transaction.atomic():
+        Person.objects.select_for_update().filter(pk=person.pk).first()  # two grants at once make one row
+        existing = _lead_rows(person.pk).filter(**scope).first()
+        if existing is not None:
+            return existing
+        return TeamLead.objects.create(
+            person=person, district=district, organisation=organisation, granted_by_id=actor.person_id
+        )
 
 
 def team_lead_withdraw(*, actor: Actor, lead: TeamLead) -> None:
+    """End a team lead's mark (the row stays, with when)."""
     if not actor.has_role(Role.ADMINISTRATOR):
         raise PermissionDenied
     TeamLead.objects.filter(pk=lead.pk, withdrawn_at__isnull=True).update(withdrawn_at=timezone.now())
+
+
+def team_leads() -> QuerySet[TeamLead]:
+    """The team leads now, for the administrators' page."""
+    return (
+        TeamLead.objects.filter(withdrawn_at__isnull=True)
+        .select_related("person", "district", "organisation")
+        .defer("district__geometry")
+        .order_by("district__number", "organisation__name", "person__first_name", "pk")
+    )

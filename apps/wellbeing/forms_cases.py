@@ -11,6 +11,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.forms import DayInput
+from apps.organisations.models import Organisation
 from apps.people.models import Consent, Person
 from apps.places.models import District
 
@@ -118,3 +119,29 @@ class CloseForm(forms.Form):
 
 class CallListForm(forms.Form):
     day = forms.DateField(label=_("Day"), required=False, widget=DayInput())
+
+
+class TeamLeadForm(forms.Form):
+    """An administrator marks a coordinator as team lead of a district or of an organisation."""
+
+    person = forms.IntegerField(
+        label=_("Person number of the coordinator"), min_value=1, max_value=2_147_483_647,
+        help_text=_("The number on the person's page, under Residents."),
+    )  # fmt: skip
+    district = forms.ModelChoiceField(label=_("District"), queryset=District.objects.none(), required=False)
+    organisation = forms.ModelChoiceField(label=_("or organisation"), queryset=Organisation.objects.none(),
+                                          required=False)  # fmt: skip
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        district = self.fields["district"]
+        organisation = self.fields["organisation"]
+        assert isinstance(district, forms.ModelChoiceField) and isinstance(organisation, forms.ModelChoiceField)
+        district.queryset = District.objects.defer("geometry").order_by("number")
+        organisation.queryset = Organisation.objects.filter(active=True).order_by("name")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if bool(data.get("district")) == bool(data.get("organisation")):
+            raise forms.ValidationError(_("Choose a district or an organisation."), code="scope")
+        return data

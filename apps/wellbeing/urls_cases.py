@@ -11,6 +11,8 @@ urlpatterns = [
     path("wellbeing/cases/from-screening/<int:screening_pk>/", views.case_from_screening, name="case_from_screening"),
     path("wellbeing/cases/calls/", views.call_list, name="case_calls"),
     path("wellbeing/cases/<int:pk>/", views.case_detail, name="case"),
+    path("wellbeing/team-leads/", views.team_leads, name="team_leads"),
+    path("wellbeing/team-leads/<int:pk>/withdraw/", views.team_lead_withdraw, name="team_lead_withdraw"),
     *[
         path(f"wellbeing/cases/<int:pk>/{action.replace('_', '-')}/", view, name=f"case_{action}")
         for action, view in views.ACTION_VIEWS.items()

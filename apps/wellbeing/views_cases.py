@@ -43,6 +43,7 @@ from .forms_cases import (
     OfferForm,
     OpenCaseForm,
     PersonForm,
+    TeamLeadForm,
 )
 from .models import OutreachCase
 
@@ -319,3 +320,49 @@ def call_list(request: HttpRequest) -> HttpResponse:
     cases.log_list(request, [call.case for call in calls], action="call_list")
     return render(request, "wellbeing/cases/call_list.html", {"form": form, "calls": calls, "day": day,
                                                               "today": today})  # fmt: skip
+
+
+# --- team leads (administrators) ---------------------------------------------------------------------------
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@requires("wellbeing.manage_team_leads")
+def team_leads(request: HttpRequest) -> HttpResponse:
+    """The team leads of outreach, and marking a coordinator as one (of a district or an organisation)."""
+    actor = actor_for(request)
+    form = TeamLeadForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        person = Person.objects.filter(pk=form.cleaned_data["person"], erased_at__isnull=True).first()
+        try:
+            if person is None:
+                raise ValidationError(_("This person is not a coordinator there."), code="not_coordinator")
+            cases.team_lead_grant(actor=actor, person=person, district=form.cleaned_data["district"],
+                                  organisation=form.cleaned_data["organisation"])  # fmt: skip
+        except ValidationError as error:
+            form.add_error("person" if error.code == "not_coordinator" else None, error)
+        else:
+            messages.success(request, _("%(name)s is team lead now.") % {"name": person})
+            return redirect("wellbeing:team_leads")
+    table = Table(
+        caption=_("Team leads of outreach"),
+        columns=[Column(_("Team lead")), Column(_("Team")), Column(_("Since")), Column(_("Withdraw"))],
+        empty=_("No team leads yet."),
+    )
+    for lead in cases.team_leads():
+        team = lead.district.name if lead.district else str(lead.organisation)
+        withdraw = Cell(template="wellbeing/cases/_withdraw_lead.html", context={"lead": lead})
+        table.add(str(lead.person), team, lead.granted_at.date(), withdraw)
+    status = 400 if form.errors else 200
+    return render(request, "wellbeing/cases/team_leads.html", {"form": form, "table": table}, status=status)
+
+
+@require_POST
+@requires("wellbeing.manage_team_leads")
+def team_lead_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    lead = cases.team_leads().filter(pk=pk).first()
+    if lead is None:
+        raise Http404
+    cases.team_lead_withdraw(actor=actor_for(request), lead=lead)
+    messages.success(request, _("%(name)s is no longer team lead.") % {"name": lead.person})
+    return redirect("wellbeing:team_leads")

@@ -4,7 +4,7 @@ The pages of cases (worklist, call list, a new case, one case) are for a coordin
 every other signed-in role gets 403, a visitor is sent to log in.  ``@case`` is a case of the demo coordinator's
 district assigned to the demo coordinator.  A case about a known person (``@resident``, of that district) is
 for a coordinator who coordinates them: others get the answer of a missing id (404).  Everything done on a case,
-and opening one from a screening, is POST only.
+and opening one from a screening, is POST only.  The page of team leads is for administrators.
 """
 
 from __future__ import annotations
@@ -26,6 +26,9 @@ ROWS: Rows = {
     "wellbeing:case_new_for_person": ({"person_pk": "@resident"}, only({"coordinator"}, others=404)),
     "wellbeing:case_from_screening": ({"screening_pk": "@case_screening"}, everyone(405)),  # POST only
     **{f"wellbeing:case_{action}": ({"pk": "@case"}, everyone(405)) for action in ACTIONS},  # POST only
+    # administrators mark a coordinator as team lead
+    "wellbeing:team_leads": ({}, only({"administrator"})),
+    "wellbeing:team_lead_withdraw": ({"pk": 1}, everyone(405)),  # POST only
 }
 
 

@@ -179,3 +179,35 @@ def test_only_an_administrator_marks_a_team_lead(world: World) -> None:
         cases.team_lead_grant(actor=actor_for_user(admin.user), person=world.coordinator)
     cases.team_lead_withdraw(actor=actor_for_user(admin.user), lead=lead)
     assert cases.lead_scope(actor_for_user(world.coordinator.user)) == (frozenset(), frozenset())
+
+
+def test_an_administrator_marks_and_withdraws_a_team_lead_on_the_page(world: World) -> None:
+    admin = make_person("Ada", world.district, Role.ADMINISTRATOR)
+    client = client_for(admin)
+    assert client.get("/en/wellbeing/team-leads/").status_code == 200
+    refused = client.post("/en/wellbeing/team-leads/", {"person": world.helper.pk, "district": world.district.pk})
+    assert refused.status_code == 400 and "This person is not a coordinator there." in refused.content.decode()
+    other = client.post(
+        "/en/wellbeing/team-leads/", {"person": world.coordinator.pk, "district": world.other_district.pk}
+    )
+    assert other.status_code == 400, "Tine coordinates district 1, not 3"
+    both = client.post(
+        "/en/wellbeing/team-leads/", {"person": world.coordinator.pk, "district": world.district.pk, "organisation": ""}
+    )
+    assert both.status_code == 302
+    assert (
+        client.post(
+            "/en/wellbeing/team-leads/", {"person": world.coordinator.pk, "district": world.district.pk}
+        ).status_code
+        == 302
+    )
+    lead = TeamLead.objects.get()  # granted twice, one row
+    assert (lead.person, lead.district, lead.granted_by) == (world.coordinator, world.district, admin)
+    assert str(world.coordinator) in client.get("/en/wellbeing/team-leads/").content.decode()
+    assert client.post(f"/en/wellbeing/team-leads/{lead.pk}/withdraw/").status_code == 302
+    lead.refresh_from_db()
+    assert lead.withdrawn_at is not None
+    assert client.post(f"/en/wellbeing/team-leads/{lead.pk}/withdraw/").status_code == 404
+    for who in ("coordinator", "helper", "resident"):
+        assert world.client(who).get("/en/wellbeing/team-leads/").status_code == 403
+        assert world.client(who).post(f"/en/wellbeing/team-leads/{lead.pk}/withdraw/").status_code == 403
