@@ -97,7 +97,8 @@ def export(person: Any, reader: Reader) -> dict[str, Rows]:
 
 def erase(person: Any) -> None:
     """Screenings go; cases keep their counts (district, origin, outcome, dates) without the person or words;
-    reports reached through them lose their words and address; signals forget who reported them."""
+    reports reached through them lose their words and address; signals forget who reported them, with their words,
+    photo and house number."""
     cases = OutreachCase.objects.filter(person=person)
     reports = WorryReport.objects.filter(cases__in=cases)
     reports.update(**dict.fromkeys([*REPORT_TEXTS, *REPORTER], ""), signs=[])
@@ -105,7 +106,21 @@ def erase(person: Any) -> None:
     CaseOffer.objects.filter(case__in=cases).update(description="", care_request=None, referral=None)
     cases.update(notes="", person=None, consent=None)
     Screening.objects.filter(person=person).delete()
-    Signal.objects.filter(reporter=person).update(reporter=None)
+    _forget_signals_of(person)
+
+
+def _forget_signals_of(person: Any) -> None:
+    """A signal stays for its place (category, district, street, status: the public page and the counts), but
+    loses who reported it, their words, their photo and the house number (which may have been their own)."""
+    from .signals_service import photo_storage, street_of
+
+    storage = photo_storage()
+    for signal in Signal.objects.filter(reporter=person):
+        if signal.photo:
+            storage.delete(signal.photo)
+        signal.reporter, signal.description, signal.photo = None, "", ""
+        signal.address = street_of(signal.address)
+        signal.save(update_fields=["reporter", "description", "photo", "address"])
 
 
 def anonymise_reports(*, before: datetime) -> int:

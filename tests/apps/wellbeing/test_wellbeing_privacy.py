@@ -82,3 +82,24 @@ def test_erasure_removes_screenings_and_empties_cases_and_the_report_behind_them
     assert (case.person, case.notes) == (None, "")
     report.refresh_from_db()
     assert (report.street, report.noticed) == ("", "")
+
+
+def test_erasure_keeps_a_signal_for_its_place_without_the_reporter_their_words_photo_or_house_number(
+    world: World, settings, tmp_path
+) -> None:
+    from django.core.files.base import ContentFile
+
+    from apps.wellbeing.models import Signal
+    from apps.wellbeing.signals_service import photo_storage
+
+    settings.WELLBEING_SIGNAL_PHOTO_DIR = str(tmp_path)
+    name = photo_storage().save("signal.jpg", ContentFile(b"\xff\xd8photo"))
+    signal = Signal.objects.create(
+        category="no_bench", district=world.district, reporter=world.resident, address="Veldstraat 12",
+        description="Ik, Rik, woon hier en mis een bank", photo=name,
+    )  # fmt: skip
+    erase_person(world.resident)
+    signal.refresh_from_db()
+    assert (signal.reporter, signal.description, signal.photo) == (None, "", "")
+    assert signal.address == "Veldstraat" and signal.category == "no_bench" and signal.district == world.district
+    assert not photo_storage().exists(name)
