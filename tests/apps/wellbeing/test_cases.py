@@ -390,3 +390,30 @@ def test_the_pages_speak_dutch_and_the_persons_page_has_the_button(world: World)
     assert "Mijn outreachdossiers" in client.get("/nl/wellbeing/cases/").content.decode()
     person_page = client.get(f"/en/persons/{world.resident.pk}/").content.decode()
     assert f"/en/wellbeing/cases/new/person/{world.resident.pk}/" in person_page
+
+
+def test_a_request_for_help_of_the_person_is_linked_once_consent_is_there(world: World) -> None:
+    from apps.care.models import CareCategory, CareRequest
+
+    category = CareCategory.objects.first() or CareCategory.objects.create(
+        code="shopping", name_nl="Boodschappen", name_en="Shopping", name_fr="Courses"
+    )
+    request = CareRequest.objects.create(
+        person=world.resident, category=category, street="Korenmarkt", house_number="1", postcode="9000",
+        lat=world.district.interior_lat, lon=world.district.interior_lon, shown_lat=world.district.interior_lat,
+        shown_lon=world.district.interior_lon, district=world.district,
+    )  # fmt: skip
+    case = a_case(world, person=world.resident)
+    client = world.client("coordinator")
+    data = {"kind": "care_request", "care_request": request.pk}
+    assert client.post(url(case, "offer"), data).status_code == 400, "no consent yet"
+    with_consent(world, case)
+    page = client.get(url(case)).content.decode()
+    assert f"/en/coordinate/persons/{world.resident.pk}/request/" in page, "take a request by phone"
+    assert client.post(url(case, "offer"), data).status_code == 302
+    assert list(case.offers.values_list("kind", "care_request")) == [("care_request", request.pk)]
+    assert client.post(url(case, "offer"), data).status_code == 400, "linked once"
+    offer = case.offers.get()
+    assert client.post(url(case, "answer"), {"offer": offer.pk, "answer": "accepted"}).status_code == 302
+    offer.refresh_from_db()
+    assert offer.answer == "accepted"
