@@ -246,6 +246,7 @@ def test_without_consent_only_contact_attempts_and_recording_the_consent(world: 
     client = world.client("coordinator")
     page = client.get(url(case)).content.decode()
     assert "/referrals/refer/" not in page and "Offers, referrals and screenings need the person" in page
+    assert "/screening/" not in page
     refused = client.post(url(case, "offer"), {"kind": "buddy", "description": "Een buddy uit de buurt"})
     assert refused.status_code == 400 and not CaseOffer.objects.exists()
     assert "First record the person&#x27;s consent" in refused.content.decode()
@@ -410,6 +411,7 @@ def test_a_request_for_help_of_the_person_is_linked_once_consent_is_there(world:
     with_consent(world, case)
     page = client.get(url(case)).content.decode()
     assert f"/en/coordinate/persons/{world.resident.pk}/request/" in page, "take a request by phone"
+    assert f"/en/wellbeing/persons/{world.resident.pk}/screening/" in page, "a screening, now that consent is there"
     assert client.post(url(case, "offer"), data).status_code == 302
     assert list(case.offers.values_list("kind", "care_request")) == [("care_request", request.pk)]
     assert client.post(url(case, "offer"), data).status_code == 400, "linked once"
