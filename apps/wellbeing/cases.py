@@ -162,6 +162,11 @@ def case_for(
     return found
 
 
+def case_for_write(pk: int) -> OutreachCase:
+    """The case as it is now, unchecked: only to decide where a view goes after a write it made."""
+    return _cases().get(pk=pk)
+
+
 def _due_first(today: date) -> Case:
     return Case(
         When(follow_up_on__lte=today, then=Value(0)), When(follow_up_on__isnull=False, then=Value(1)),

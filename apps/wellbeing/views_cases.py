@@ -282,6 +282,8 @@ def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             raise Http404 from error
         else:
             messages.success(request, done)
+            if action == "assign" and not cases.may_see_case(actor, cases.case_for_write(pk)):
+                return redirect("wellbeing:cases")  # handed over to a colleague: no longer mine to see
             return redirect("wellbeing:case", pk=case.pk)
     case = cases.case_for(actor, pk, None)
     return _page(request, case, {action: form})

@@ -152,7 +152,8 @@ def test_assigned_to_a_colleague_of_the_team_it_moves_to_them(world: World) -> N
     client = world.client("coordinator")
     page = client.get(url(case)).content.decode()
     assert f'value="{lotte.pk}"' in page and f'value="{world.other_coordinator.pk}"' not in page
-    assert client.post(url(case, "assign"), {"to": lotte.pk}).status_code == 302
+    handed = client.post(url(case, "assign"), {"to": lotte.pk})
+    assert handed.status_code == 302 and handed["Location"] == "/en/wellbeing/cases/", "back to the worklist"
     case.refresh_from_db()
     assert case.assigned_to == lotte
     assert client_for(lotte).get(url(case)).status_code == 200
