@@ -108,9 +108,11 @@ def test_reading_support_needs_writes_exactly_one_log_entry(
     html = client_as("coordinator").get(f"/nl/persons/{resident.pk}/").content.decode()
     assert resident.support_needs in html
     written = list(AccessLogEntry.objects.all()[: AccessLogEntry.objects.count() - before])
-    # the page's care and referral sections log the rows they list, one entry each
-    # (tests/apps/care/test_person_page_section.py, tests/apps/directory/test_referral_access_log.py)
-    entries = [e for e in written if e.record_type not in ("care.CareRequest", "directory.Referral")]
+    # the page's care, referral and screening sections log the rows they list, one entry each
+    # (tests/apps/care/test_person_page_section.py, tests/apps/directory/test_referral_access_log.py,
+    # tests/apps/wellbeing/test_screening_access.py)
+    listed = ("care.CareRequest", "directory.Referral", "wellbeing.Screening")
+    entries = [e for e in written if e.record_type not in listed]
     assert len(entries) == 1
     entry = entries[0]
     assert (entry.actor_role, entry.subject_person_id, entry.action, entry.outcome, entry.purpose) == (
