@@ -59,19 +59,26 @@ def _when(value: Any) -> Any:
 
 
 def export(person: Any, reader: Reader) -> dict[str, Rows]:
-    """The person's screenings and outreach cases (declared fields only where the reader may read them), and
-    the signals they reported."""
+    """The person's screenings and outreach cases, and the signals they reported.
+
+    For anyone but the person, a screening or a case is in the file only where its rule lets the reader see it
+    at all: that a neighbour reported someone, how a case ended or that someone was screened for loneliness says
+    as much as the notes (a coordinator of the district who is not assigned to the case got it all but the
+    notes, before)."""
     screenings = [
         {
             "id": s.pk, "instrument": s.instrument, "version": s.instrument_version, "answer_format": s.answer_format,
             "taken_at": _when(s.taken_at), "mode": s.mode,
-            **{name: reader.value(s, name) for name in SCORES},
+            **{name: getattr(s, name) for name in SCORES},
         }
         for s in Screening.objects.filter(person=person).order_by("taken_at", "pk")
+        if reader.may_read(s)
     ]  # fmt: skip
     cases = []
     for case in OutreachCase.objects.filter(person=person).select_related("district").order_by("created_at", "pk"):
         shown = reader.may_read(case)
+        if not shown:
+            continue
         cases.append({
             "id": case.pk, "district": case.district.name, "opened_from": case.origin,
             "opened_at": _when(case.created_at), "status": case.status, "outcome": case.outcome,
@@ -139,16 +146,19 @@ def anonymise_closed_cases(*, before: datetime) -> int:
     ContactAttempt.objects.filter(case__in=old).exclude(note="").update(note="")
     CaseOffer.objects.filter(case__in=old).update(description="", care_request=None, referral=None)
     Screening.objects.filter(case__in=old).update(
-        person=None, consent=None, answers={}, missing=[], anonymised_at=timezone.now()
+        person=None, consent=None, answers={}, missing=[], case=None, anonymised_at=timezone.now()
     )
-    return int(old.update(person=None, notes="", consent=None, anonymised_at=timezone.now()))
+    return int(old.update(person=None, notes="", consent=None, screening=None, anonymised_at=timezone.now()))
 
 
 def anonymise_screenings(*, before: datetime) -> int:
-    """Retention: screenings taken before ``before`` lose the person and the answers; the scores, categories,
-    district and date stay for the district view."""
+    """Retention: screenings taken before ``before`` lose the person, the answers and their links to a case;
+    the scores, categories, district and date stay for the district view."""
     old = Screening.objects.filter(taken_at__lt=before, anonymised_at__isnull=True)
-    return int(old.update(person=None, consent=None, answers={}, missing=[], anonymised_at=timezone.now()))
+    # the links go too: a case (still open, or not yet anonymised) pointing at the screening would name its person
+    OutreachCase.objects.filter(screening__in=old).update(screening=None)
+    return int(old.update(person=None, consent=None, answers={}, missing=[], case=None,
+                          anonymised_at=timezone.now()))  # fmt: skip
 
 
 SOURCE = PersonalDataSource(name="wellbeing", export=export, erase=erase)

@@ -103,3 +103,41 @@ def test_erasure_keeps_a_signal_for_its_place_without_the_reporter_their_words_p
     assert (signal.reporter, signal.description, signal.photo) == (None, "", "")
     assert signal.address == "Veldstraat" and signal.category == "no_bench" and signal.district == world.district
     assert not photo_storage().exists(name)
+
+
+def test_an_export_for_someone_else_holds_only_the_cases_and_screenings_they_may_see(world: World) -> None:
+    from apps.access.actors import actor_for_user
+    from apps.people.models import Role
+
+    from .conftest import make_person
+
+    colleague = make_person("Lotte", world.district, Role.COORDINATOR)  # same district, not assigned
+    report = WorryReport.objects.create(district=world.district, street="Korenmarkt", noticed="zorgen")
+    OutreachCase.objects.create(district=world.district, person=world.resident, origin="report", report=report,
+                                assigned_to=world.coordinator, notes="alleen")  # fmt: skip
+    Screening.objects.create(person=world.resident, instrument="djg6", instrument_version="djg6-1",
+                             answer_format="3", total=5, category="severely_lonely", mode="phone")  # fmt: skip
+    for_colleague = export_person(world.resident, actor_for_user(colleague.user))
+    assert for_colleague["wellbeing.outreach_cases"] == []  # not even that a neighbour reported him
+    assert for_colleague["wellbeing.screenings"] == []  # no consent for wellbeing: not that he was screened
+    for_assigned = export_person(world.resident, actor_for_user(world.coordinator.user))
+    assert [case["notes"] for case in for_assigned["wellbeing.outreach_cases"]] == ["alleen"]
+    assert len(export_person(world.resident)["wellbeing.screenings"]) == 1  # the person themselves: everything
+
+
+def test_an_anonymised_screening_cannot_be_traced_back_through_its_case(world: World) -> None:
+    from apps.wellbeing.privacy import anonymise_screenings
+
+    screening = Screening.objects.create(
+        person=world.resident, instrument="djg6", instrument_version="djg6-1", answer_format="3", total=5,
+        category="severely_lonely", mode="phone", taken_at=timezone.now() - timedelta(days=3 * 365 + 5),
+    )  # fmt: skip
+    case = OutreachCase.objects.create(district=world.district, person=world.resident, origin="screening",
+                                       screening=screening)  # fmt: skip
+    screening.case = case
+    screening.save(update_fields=["case"])
+    assert anonymise_screenings(before=timezone.now() - timedelta(days=3 * 365)) == 1
+    screening.refresh_from_db()
+    case.refresh_from_db()
+    assert (screening.person, screening.case, case.screening) == (None, None, None)
+    assert screening.category == "severely_lonely"  # kept for the district view
