@@ -6,7 +6,9 @@ per quarter (the trend), and the signals of what isolates people by category and
 
 Every count goes through ``domain.disclosure.protect``: a count from 1 to 9 is shown as "<10", and as many other
 cells of its table are hidden as it takes so that it cannot be worked out from the totals (``docs/disclosure.md``).
-A share is shown only where both of its counts are.  The page reads counts only (never a person, an answer or a
+A share is shown only where both of its counts are.  Pages of two days must not be subtractable either: the
+screenings are shown for quarters that are over, each protected on its own (the same row every day it is shown),
+and the open cases by age, which move every day, have no total.  The page reads counts only (never a person, an answer or a
 text), so it writes nothing to the access log; what it may show is what a coordinator of the district may know
 in aggregate.
 
@@ -37,7 +39,7 @@ from .models import OutreachCase, Screening, Signal, WorryReport
 from .signals_service import category_codes, category_label
 
 QUARTERS = 4
-"""The trend: this quarter and the three before it."""
+"""The trend: the last four quarters that are over (a quarter still running changes every day)."""
 
 AGES = (
     (7, gettext_lazy("Less than a week")),
@@ -111,19 +113,19 @@ def _cell(cell: Cell) -> str:
 
 
 def _cases_table(opened: list[datetime], today: date) -> Table:
+    """Open cases by age, without a total: cases move from one column to the next every day, so a total beside
+    them would let yesterday's and today's pages be subtracted; each count stands alone ("<10" from 1 to 9)."""
     counts = [0] * len(AGES)
     for moment in opened:
         days = (today - timezone.localdate(moment)).days
         index = next(i for i, (limit, _label) in enumerate(AGES) if limit is None or days < limit)
         counts[index] += 1
-    protected = protect([counts], column_totals=False)
+    protected = protect([counts], row_totals=False, column_totals=False)
     table = Table(
         caption=_("Open outreach cases, by how long they have been open"),
-        columns=[Column(_("How long open"))] + [Column(str(label), numeric=True) for _limit, label in AGES]
-        + [Column(_("All open cases"), numeric=True)],
+        columns=[Column(_("How long open"))] + [Column(str(label), numeric=True) for _limit, label in AGES],
     )  # fmt: skip
-    assert protected.row_totals is not None
-    table.add(_("Cases"), *[_cell(cell) for cell in protected.cells[0]], _cell(protected.row_totals[0]))
+    table.add(_("Cases"), *[_cell(cell) for cell in protected.cells[0]])
     return table
 
 
@@ -132,8 +134,9 @@ def quarter_of(day: date) -> tuple[int, int]:
 
 
 def quarters_until(today: date, count: int = QUARTERS) -> list[tuple[int, int]]:
-    """The last ``count`` quarters, oldest first, ending with the one that holds ``today``."""
+    """The last ``count`` quarters that are over, oldest first (the one that holds ``today`` is not one of them)."""
     year, quarter = quarter_of(today)
+    year, quarter = (year - 1, 4) if quarter == 1 else (year, quarter - 1)
     found = []
     for _step in range(count):
         found.append((year, quarter))
@@ -148,8 +151,10 @@ def quarter_start(year: int, quarter: int) -> date:
 def _screening_tables(district: District, today: date) -> list[Table]:
     quarters = quarters_until(today)
     since = timezone.make_aware(datetime.combine(quarter_start(*quarters[0]), datetime.min.time()))
+    year, quarter = quarter_of(today)
+    until = timezone.make_aware(datetime.combine(quarter_start(year, quarter), datetime.min.time()))
     rows = (
-        Screening.objects.filter(district=district, taken_at__gte=since)
+        Screening.objects.filter(district=district, taken_at__gte=since, taken_at__lt=until)
         .exclude(category="")
         .order_by("taken_at", "pk")
         .values_list("pk", "person_id", "instrument", "category", "taken_at")
@@ -169,8 +174,11 @@ def _screening_tables(district: District, today: date) -> list[Table]:
         if instrument not in counts:
             continue
         per_quarter = counts[instrument]
-        grid = [[per_quarter.get(quarter, {}).get(category, 0) for category in categories] for quarter in quarters]
-        tables.append(_screening_table(instrument, categories, quarters, protect(grid)))
+        # each quarter protected on its own: a quarter that is over does not change, so its row is the same on
+        # every day it is shown (a window of quarters with column totals let two days be subtracted)
+        rows_shown = [protect([[per_quarter.get(quarter, {}).get(category, 0) for category in categories]],
+                              column_totals=False) for quarter in quarters]  # fmt: skip
+        tables.append(_screening_table(instrument, categories, quarters, rows_shown))
     return tables
 
 
@@ -181,17 +189,16 @@ def _quarter_name(year: int, quarter: int) -> str:
 
 
 def _screening_table(instrument: str, categories: tuple[str, ...], quarters: list[tuple[int, int]],
-                     protected: Protected) -> Table:  # fmt: skip
-    assert protected.row_totals is not None and protected.column_totals is not None and protected.total
+                     rows: list[Protected]) -> Table:  # fmt: skip
     columns = [Column(_("Quarter"))]
     for category in categories:
         columns.append(Column(str(CATEGORY_NAMES[category]), numeric=True))
     columns.append(Column(_("Screened residents"), numeric=True))
     table = Table(caption=str(INSTRUMENT_NAMES[instrument]), columns=columns)
-    for quarter, row, total in zip(quarters, protected.cells, protected.row_totals, strict=True):
-        table.add(_quarter_name(*quarter), *[_with_share(cell, total) for cell in row], _cell(total))
-    table.add(_("All four quarters"), *[_with_share(cell, protected.total) for cell in protected.column_totals],
-              _cell(protected.total))  # fmt: skip
+    for quarter, protected in zip(quarters, rows, strict=True):
+        assert protected.row_totals is not None
+        total = protected.row_totals[0]
+        table.add(_quarter_name(*quarter), *[_with_share(cell, total) for cell in protected.cells[0]], _cell(total))
     return table
 
 
@@ -200,7 +207,7 @@ def _with_share(cell: Cell, whole: Cell) -> str:
     part = share(cell, whole)
     if part is None or cell.value == 0:
         return _cell(cell)
-    return _("%(count)s (%(share)s%%)") % {"count": cell.value, "share": number_format(part, 0)}
+    return _("%(count)s (%(share)s%%)") % {"count": cell.value, "share": number_format(round(part), 0)}
 
 
 def _signals_table(district: District) -> Table | None:
