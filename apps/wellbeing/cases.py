@@ -322,6 +322,10 @@ def open_case_from_screening(screening: Screening, by: Actor, *, now: datetime |
         if locked.case_id is not None:
             existing = OutreachCase.objects.filter(pk=locked.case_id).exclude(status=OutreachCase.Status.CLOSED).first()
             if existing is not None:
+                if not may_see_case(by, existing):
+                    # neither its number nor a way to it: only that a colleague follows it up already
+                    raise ValidationError(_("A colleague already follows this up in an outreach case."),
+                                          code="case_exists")  # fmt: skip
                 return existing
         me = _person_of(by)
         consent = locked.consent

@@ -420,3 +420,27 @@ def test_a_request_for_help_of_the_person_is_linked_once_consent_is_there(world:
     assert client.post(url(case, "answer"), {"offer": offer.pk, "answer": "accepted"}).status_code == 302
     offer.refresh_from_db()
     assert offer.answer == "accepted"
+
+
+def test_a_colleague_asking_for_a_case_from_the_same_screening_learns_only_that_someone_follows_it_up(
+    world: World,
+) -> None:
+    """An attacker review found the colleague was sent to the case's page (its number), which they may not see."""
+    from .conftest import make_person
+
+    consent = Consent.objects.create(
+        person=world.resident, purpose=Purpose.WELLBEING_SCREENING, method="phone", text_version="1",
+        given_at=timezone.now(),
+    )  # fmt: skip
+    screening = Screening.objects.create(
+        person=world.resident, instrument="djg6", instrument_version="1", answer_format="3", mode="phone",
+        taken_by=world.coordinator, consent=consent, district=world.district,
+    )  # fmt: skip
+    case = cases.open_case_from_screening(screening, actor_for_user(world.coordinator.user))
+    colleague = make_person("Lotte", world.district, "coordinator")
+    from .conftest import client_for
+
+    response = client_for(colleague).post(f"/en/wellbeing/cases/from-screening/{screening.pk}/", follow=True)
+    page = response.content.decode()
+    assert "A colleague already follows this up" in page
+    assert f"/wellbeing/cases/{case.pk}/" not in page and OutreachCase.objects.count() == 1
