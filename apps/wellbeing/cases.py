@@ -480,8 +480,14 @@ def case_link_referrals(case: OutreachCase) -> int:
     with transaction.atomic():
         OutreachCase.objects.select_for_update().filter(pk=case.pk).first()
         linked = case.offers.exclude(referral=None).values("referral_id")
+        # only referrals made by someone who follows the case (its coordinator or a lead of its team): anyone who
+        # may refer the person can name any case number as the origin, and must not add to a case they cannot see
+        leads = TeamLead.objects.filter(Q(district_id=case.district_id) | Q(organisation_id=case.organisation_id)
+                                        if case.organisation_id else Q(district_id=case.district_id),
+                                        withdrawn_at__isnull=True).values("person_id")  # fmt: skip
         found = Referral.objects.filter(
-            origin=Referral.Origin.OUTREACH, origin_id=case.pk, person_id=case.person_id
+            Q(created_by_id=case.assigned_to_id) | Q(created_by_id__in=leads),
+            origin=Referral.Origin.OUTREACH, origin_id=case.pk, person_id=case.person_id,
         ).exclude(pk__in=linked)
         offers = [
             CaseOffer(case=case, kind=CaseOffer.Kind.REFERRAL, referral=r, created_by_id=r.created_by_id,

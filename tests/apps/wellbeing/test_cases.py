@@ -290,6 +290,12 @@ def test_a_referral_sent_from_the_case_page_is_linked_as_an_offer(world: World) 
         consent=share, need="Gezelschap", answer_due=timezone.localdate() + timedelta(days=7),
         created_by=world.coordinator,
     )  # fmt: skip
+    # someone else who may refer the person names this case as the origin: not added to a case they cannot see
+    Referral.objects.create(
+        person=world.resident, service=service, organisation=org, origin=Referral.Origin.OUTREACH, origin_id=case.pk,
+        consent=share, need="Iets anders", answer_due=timezone.localdate() + timedelta(days=7),
+        created_by=world.other_coordinator,
+    )  # fmt: skip
     page = client.get(url(case)).content.decode()
     assert "Sociale dienst" in page
     client.get(url(case))
