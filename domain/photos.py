@@ -10,9 +10,10 @@ What is kept is exactly what drawing the picture needs; everything else is dropp
 where or when it was taken, the camera's serial number, a thumbnail of the uncropped picture or a comment:
 
 - JPEG: the image data and its tables (quantisation, Huffman, frame, scans, restart interval), the JFIF
-  header, the Adobe marker (it says how the colours are stored) and the colour profile (ICC); every other
-  application segment (EXIF with its GPS position, XMP, IPTC/Photoshop, maker notes) and every comment go,
-  and so do bytes after the end marker.
+  header without its thumbnail, the Adobe marker (it says how the colours are stored) and the colour profile
+  (ICC); every other application segment (EXIF with its GPS position, XMP, IPTC/Photoshop, maker notes, a JFXX
+  thumbnail), the JPEG extension segments (JPG0-13) and every comment go, and so do bytes after the end marker.
+  More than ``MAX_SEGMENTS`` markers (PNG: ``MAX_PNG_CHUNKS`` chunks) is refused before it costs seconds.
 - PNG: the critical chunks (IHDR, PLTE, IDAT, IEND) and the ancillary chunks about colour and transparency
   (tRNS, gAMA, cHRM, sRGB, iCCP, sBIT, bKGD, pHYs); text (tEXt, zTXt, iTXt), EXIF (eXIf), the time (tIME),
   animation and any private chunk go, as do bytes after IEND.
@@ -34,7 +35,9 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 MAX_SIDE = 12_000
 """The largest width or height taken, in pixels (a 100-megapixel camera is about 12,000 wide)."""
-MAX_PIXELS = 100_000_000
+MAX_PIXELS = 50_000_000
+"""About 8,700 × 5,800: more than a phone's photo of a place needs, and what a staff member's browser decodes
+(a 93 KB PNG may declare 12,000 × 8,000 pixels, 384 MB to draw)."""
 
 
 class Problem(Enum):
@@ -93,9 +96,23 @@ STANDALONE = frozenset({0x01, *range(0xD0, 0xD8)})  # TEM, RST0-7: no length
 SOS, EOI, APP0, APP2, APP14, COM = 0xDA, 0xD9, 0xE0, 0xE2, 0xEE, 0xFE
 
 
+JFIF_HEAD = 12
+"""``JFIF\\0``, version (2 bytes), units, X and Y density (2 bytes each): what is kept of a JFIF segment; its
+thumbnail (two size bytes and the pixels) is written as "none" (0 × 0)."""
+MAX_SEGMENTS = 2_000
+"""More markers than this outside the image data is no photo (a camera writes a few dozen): refused before a
+file of millions of empty segments costs seconds to read."""
+
+
+def _jfif_without_thumbnail(payload: bytes) -> bytes | None:
+    """The JFIF segment with its thumbnail removed, or None when it is not a JFIF segment."""
+    if not payload.startswith(b"JFIF\x00") or len(payload) < JFIF_HEAD + 2:
+        return None
+    kept = payload[:JFIF_HEAD] + b"\x00\x00"
+    return b"\xff\xe0" + struct.pack(">H", len(kept) + 2) + kept
+
+
 def _keep_app(marker: int, payload: bytes) -> bool:
-    if marker == APP0:
-        return payload.startswith((b"JFIF\x00", b"JFXX\x00"))
     if marker == APP2:
         return payload.startswith(b"ICC_PROFILE\x00")
     if marker == APP14:
@@ -124,7 +141,7 @@ def _clean_jpeg(data: bytes) -> Photo:
     out = bytearray(JPEG_START)
     position = 2
     size: tuple[int, int] | None = None
-    scans = 0
+    scans = segments = 0
     while True:
         if position >= len(data) or data[position] != 0xFF:
             raise PhotoError(Problem.DAMAGED, f"no marker at byte {position}")
@@ -140,6 +157,9 @@ def _clean_jpeg(data: bytes) -> Photo:
             out += b"\xff\xd9"
             break  # what follows the end marker is dropped
         if marker in STANDALONE:
+            segments += 1
+            if segments > MAX_SEGMENTS:
+                raise PhotoError(Problem.DAMAGED, f"more than {MAX_SEGMENTS} segments")
             out += bytes((0xFF, marker))
             continue
         if marker in (0x00, 0xD8):
@@ -153,7 +173,14 @@ def _clean_jpeg(data: bytes) -> Photo:
         payload = data[position + 2 : end]
         segment = bytes((0xFF, marker)) + data[position:end]
         position = end
-        if 0xE0 <= marker <= 0xEF:
+        segments += 1
+        if segments > MAX_SEGMENTS:
+            raise PhotoError(Problem.DAMAGED, f"more than {MAX_SEGMENTS} segments")
+        if marker == APP0:
+            jfif = _jfif_without_thumbnail(payload)  # a JFXX segment (a thumbnail alone) is dropped
+            if jfif is not None:
+                out += jfif
+        elif 0xE0 <= marker <= 0xEF:
             if _keep_app(marker, payload):
                 out += segment
         elif marker == COM:
@@ -171,8 +198,10 @@ def _clean_jpeg(data: bytes) -> Photo:
             out += segment + data[position:scan_end]
             position = scan_end
             scans += 1
-        elif marker in TABLE_MARKERS or 0xF0 <= marker <= 0xFD:
-            out += segment  # tables, and JPEG extensions (JPG0-13) a decoder may need
+        elif marker in TABLE_MARKERS:
+            out += segment
+        elif 0xF0 <= marker <= 0xFD:
+            pass  # JPEG extensions (JPG0-13): no decoder of a photo needs them, and they could carry anything
         else:
             raise PhotoError(Problem.DAMAGED, f"unknown marker {marker:02X}")
     assert size is not None
@@ -185,12 +214,20 @@ PNG_KEEP = frozenset({b"IHDR", b"PLTE", b"IDAT", b"IEND", b"tRNS", b"gAMA", b"cH
                       b"bKGD", b"pHYs"})  # fmt: skip
 
 
+MAX_PNG_CHUNKS = 20_000
+"""An encoder writes its image data in chunks of 8 KB or more: a photo within the size limit has far fewer."""
+
+
 def _clean_png(data: bytes) -> Photo:
     out = bytearray(PNG_SIGNATURE)
     position = len(PNG_SIGNATURE)
     size: tuple[int, int] | None = None
     has_data = False
+    chunks = 0
     while True:
+        chunks += 1
+        if chunks > MAX_PNG_CHUNKS:
+            raise PhotoError(Problem.DAMAGED, f"more than {MAX_PNG_CHUNKS} chunks")
         if position + 12 > len(data):
             raise PhotoError(Problem.DAMAGED, "ends inside a chunk")
         length, kind = struct.unpack(">I4s", data[position : position + 8])

@@ -128,3 +128,48 @@ def test_a_picture_with_too_many_pixels_is_refused_without_decoding_it() -> None
     with pytest.raises(photos.PhotoError) as refused:
         photos.clean(claimed)
     assert refused.value.problem is photos.Problem.TOO_LARGE_PICTURE
+
+
+# --- found by an attacker review: thumbnails, extension segments, pictures too large to draw, floods of markers
+
+
+def _jfif(thumbnail: bytes = b"", width: int = 0, height: int = 0) -> bytes:
+    body = b"JFIF\x00\x01\x02\x00\x00\x01\x00\x01" + bytes((width, height)) + thumbnail
+    return b"\xff\xe0" + struct.pack(">H", len(body) + 2) + body
+
+
+def test_a_thumbnail_inside_the_jfif_segment_or_in_a_jfxx_segment_is_dropped() -> None:
+    plain = tiny_jpeg()
+    start = plain.index(b"\xff\xe0")
+    length = struct.unpack(">H", plain[start + 2 : start + 4])[0]
+    secret = b"THUMB-SECRET"  # 2 x 2 pixels, 3 bytes each
+    thumb = _jfif(secret, 2, 2)
+    jfxx_body = b"JFXX\x00\x10" + secret
+    jfxx = b"\xff\xe0" + struct.pack(">H", len(jfxx_body) + 2) + jfxx_body
+    data = plain[:start] + thumb + jfxx + plain[start + 2 + length :]
+    photo = photos.clean(data)
+    assert secret not in photo.data
+    jfif_at = photo.data.index(b"JFIF\x00")
+    assert photo.data[jfif_at + 12 : jfif_at + 14] == b"\x00\x00"  # no thumbnail left
+
+
+def test_jpeg_extension_segments_are_dropped() -> None:
+    plain = tiny_jpeg()
+    secret = b"HIDDEN-IN-AN-EXTENSION"
+    extension = b"\xff\xf5" + struct.pack(">H", len(secret) + 2) + secret
+    photo = photos.clean(plain[:2] + extension + plain[2:])
+    assert secret not in photo.data and 0xF5 not in jpeg_segments(photo.data)
+
+
+def test_a_flood_of_empty_segments_is_refused_quickly() -> None:
+    plain = tiny_jpeg()
+    flood = (b"\xff\xf0\x00\x02") * 100_000
+    with pytest.raises(photos.PhotoError) as refused:
+        photos.clean(plain[:2] + flood + plain[2:])
+    assert refused.value.problem is photos.Problem.DAMAGED
+
+
+def test_a_small_png_that_declares_a_huge_picture_is_refused() -> None:
+    with pytest.raises(photos.PhotoError) as refused:
+        photos.clean(tiny_png(12_000, 8_000, metadata=False)[:33] + tiny_png(metadata=False)[33:])
+    assert refused.value.problem in {photos.Problem.TOO_LARGE_PICTURE, photos.Problem.DAMAGED}
