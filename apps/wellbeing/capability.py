@@ -83,6 +83,7 @@ CAPABILITY = Capability(
     personal_data=PERSONAL_DATA,
     demo=Demo(load=demo.load, noun="reports of worried neighbours", after=("places", "people", "care", "directory")),
     urls="apps.wellbeing.urls",
+    api="apps.wellbeing.api:router",
     retention=RETENTION,
     settings=SETTINGS + signals.SETTINGS + outreach.SETTINGS,
     menu=MENU + screening.MENU + signals.MENU + DISTRICT_MENU + outreach.MENU,

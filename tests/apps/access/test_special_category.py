@@ -278,6 +278,11 @@ API_QUERY_PARAMETERS = {
     ("/api/v1/care/requests/mine", "limit"), ("/api/v1/care/requests/mine", "offset"),
     ("/api/v1/care/rounds/{round_id}", "limit"), ("/api/v1/care/rounds/{round_id}", "offset"),
     ("/api/v1/care/requests/{request_id}/suggestions", "top"),
+    # wellbeing: pages only; the staff's filters of signals (places, not persons)
+    *{(f"/api/v1/wellbeing/{path}", name) for name in ("limit", "offset") for path in (
+      "reports", "signals", "signals/mine", "districts/{district_id}/signals", "cases", "screenings/mine",
+      "persons/{person_id}/screenings")},
+    *{("/api/v1/wellbeing/signals", name) for name in ("district_id", "status", "category_code", "month")},
     # the public HSDS directory: published services, organisations, locations and types of help, no referral
     *{("/api/v1/hsds/services", name) for name in ("search", "page", "per_page", "format", "taxonomy_term_id",
       "taxonomy_id", "organization_id", "modified_after", "minimal", "full")},

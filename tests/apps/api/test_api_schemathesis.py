@@ -45,6 +45,20 @@ PERSONAL = {
     "/api/v1/access-log",
     "/api/v1/me/consents/{purpose}",
     "/api/v1/persons/{person_id}/consents/{purpose}",
+    # wellbeing (issue 17): a neighbour's reports, a person's signals, outreach cases and screenings
+    "/api/v1/wellbeing/reports",
+    "/api/v1/wellbeing/reports/{report_id}",
+    "/api/v1/wellbeing/reports/{report_id}/pick-up",
+    "/api/v1/wellbeing/reports/{report_id}/open-case",
+    "/api/v1/wellbeing/signals",
+    "/api/v1/wellbeing/signals/mine",
+    "/api/v1/wellbeing/signals/{signal_id}",
+    "/api/v1/wellbeing/signals/{signal_id}/triage",
+    "/api/v1/wellbeing/cases",
+    "/api/v1/wellbeing/cases/{case_id}",
+    "/api/v1/wellbeing/screenings/mine",
+    "/api/v1/wellbeing/screenings/{screening_id}",
+    "/api/v1/wellbeing/persons/{person_id}/screenings",
 }
 
 

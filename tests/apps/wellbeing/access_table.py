@@ -14,6 +14,8 @@ from apps.people.models import Person
 from apps.places.models import District
 from apps.wellbeing.models import WorryReport
 from tests.apps.access.access_rows import Rows, everyone, only
+from tests.apps.wellbeing.rows_api import ROWS as API
+from tests.apps.wellbeing.rows_api import samples as api_samples
 from tests.apps.wellbeing.rows_cases import ROWS as CASES
 from tests.apps.wellbeing.rows_cases import samples as case_samples
 from tests.apps.wellbeing.rows_screening import ROWS as SCREENING
@@ -35,6 +37,7 @@ ROWS: Rows = {
 ROWS.update(SCREENING)  # screening (item 2): rows_screening.py
 ROWS.update(CASES)  # outreach cases (item 4): rows_cases.py
 ROWS.update(SIGNALS)  # structural signals (item 5): rows_signals.py
+ROWS.update(API)  # the API (item 7): rows_api.py
 
 
 def samples(district: District, resident: Person) -> dict[str, Any]:
@@ -44,4 +47,5 @@ def samples(district: District, resident: Person) -> dict[str, Any]:
         **screening_samples(district, resident),
         **case_samples(district, resident),
         **signal_samples(district, resident),
+        **api_samples(district, resident),
     }
