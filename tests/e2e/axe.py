@@ -22,8 +22,13 @@ def axe_violations(page: Page) -> list[dict[str, Any]]:
     )
     needs_review = []
     for item in result["incomplete"]:
-        # text covered by an open menu panel is not a contrast defect: it is out of sight while the panel is open
-        nodes = [node for node in item["nodes"] if _reason(node) != "bgOverlap"]
+        # text covered by an open menu panel is not a contrast defect: it is out of sight while the panel is open;
+        # a text of one or two characters (a chart's axis figure "4") axe leaves for review only because it could
+        # be an icon font's ligature, which the project does not use; the text of a server-drawn chart (an SVG
+        # with role="img") axe cannot measure at all: the charts' own tests check its colours instead
+        # (tests/apps/wellbeing/test_screening_chart.py)
+        skipped = {"bgOverlap", "shortTextContent", "imgNode"}
+        nodes = [node for node in item["nodes"] if _reason(node) not in skipped]
         if item["id"] in REVIEW_RULES and nodes:
             needs_review.append({**item, "nodes": nodes})
     return list(result["violations"]) + needs_review

@@ -35,6 +35,23 @@ def test_no_colour_carries_meaning_only_black_white_and_grey() -> None:
     assert colours <= {"#000", "#fff", "#ccc", "#333", "none"}
 
 
+def _luminance(colour: str) -> float:
+    channels = [int(colour[1 + i], 16) / 15 for i in range(3)]  # "#333": one hex digit per channel
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def test_every_text_of_the_chart_has_at_least_the_contrast_wcag_asks_on_its_white_ground() -> None:
+    """axe cannot measure text inside an SVG with role="img" (tests/e2e/axe.py): WCAG 1.4.3's ratio, here."""
+    root = ET.fromstring(draw())
+    texts = list(root.iter(f"{NS}text"))
+    assert texts
+    for text in texts:
+        colour = text.get("fill", "#000")
+        ratio = (1.0 + 0.05) / (_luminance(colour) + 0.05)  # on white
+        assert ratio >= 4.5, (text.text, colour, ratio)
+
+
 def test_each_line_has_its_own_marker_and_every_value_is_written() -> None:
     svg = draw()
     root = ET.fromstring(svg)
