@@ -8,9 +8,9 @@ Every count goes through ``domain.disclosure.protect``: a count from 1 to 9 is s
 cells of its table are hidden as it takes so that it cannot be worked out from the totals (``docs/disclosure.md``).
 A share is shown only where both of its counts are.  Pages of two days must not be subtractable either: the
 screenings are shown for quarters that are over, each protected on its own (the same row every day it is shown),
-and the open cases by age, which move every day, have no total.  The page reads counts only (never a person, an answer or a
-text), so it writes nothing to the access log; what it may show is what a coordinator of the district may know
-in aggregate.
+and the open cases by age, which move every day, have no total.  The page reads counts only (never a person, an
+answer or a text), so it writes nothing to the access log; what it may show is what a coordinator of the district
+may know in aggregate.
 
 Screened residents: per quarter, each person counts once, in the category of their latest screening of that
 quarter; an anonymised screening (its person removed by retention) counts as one resident.  Each instrument has
