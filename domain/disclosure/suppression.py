@@ -256,6 +256,8 @@ def _pinned(
         lines += [([(i, j) for j in range(columns)], (i, columns)) for i in range(rows + column_totals)]
     if column_totals:
         lines += [([(i, j) for i in range(rows)], (rows, j)) for j in range(columns + row_totals)]
+    if not lines:  # a table without totals: nothing to subtract from, and no solver to start
+        return None
     solver = pywraplp.Solver.CreateSolver("GLOP")
     unknown = {
         position: solver.NumVar(1 if position in small else 0,
