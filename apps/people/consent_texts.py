@@ -19,8 +19,11 @@ CONSENT_TEXTS: dict[str, tuple[str, Promise]] = {
         ),
     ),
     Purpose.WELLBEING_SCREENING: (
-        "2026-11",
-        _("I answer questions about how I feel. Only the coordinator of my district sees my answers, to offer help."),
+        "2026-12",
+        _(
+            "I answer questions about how I feel. Only the coordinator who asks me the questions or follows me up, "
+            "and their team lead, see my answers, to offer help."
+        ),
     ),
     Purpose.CONTACT_PHONE: ("2026-11", _("The city and my coordinator may call me about my requests and activities.")),
     Purpose.CONTACT_SMS: ("2026-11", _("The city and my coordinator may send me text messages about my requests.")),

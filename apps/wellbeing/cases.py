@@ -94,6 +94,26 @@ def is_team_lead(actor: Actor, case: OutreachCase) -> bool:
     return _in_scope(case.district_id, case.organisation_id, lead_scope(actor))
 
 
+def leads_person(actor: Actor, person: Person) -> bool:
+    """The actor is team lead of the person's district or of an organisation that follows them."""
+    return _in_scope(person.district_id, person.organisation_id, lead_scope(actor))
+
+
+def follows_person(actor: Actor, person: Person) -> bool:
+    """The actor is one of the person's outreach circle: the team lead of their district or team, or the assigned
+    coordinator of a case about them that the actor still sees (open or closed, until it is anonymised).
+
+    Screenings are shown to this circle and to the coordinator who took one (``rules.py``): issue 17, "cases and
+    screenings are seen only by the assigned coordinators and their team lead"."""
+    if actor.person_id is None:
+        return False
+    if leads_person(actor, person):
+        return True
+    scope = coordinator_scope(actor)
+    assigned = OutreachCase.objects.filter(person=person, assigned_to_id=actor.person_id, anonymised_at__isnull=True)
+    return any(_in_scope(d, o, scope) for d, o in assigned.values_list("district_id", "organisation_id"))
+
+
 def may_see_case(actor: Actor, case: Any) -> bool:
     """The rule ``wellbeing.view_case``: the assigned coordinator while they coordinate the case's district or
     team, and the team lead of that district or team."""
@@ -147,16 +167,17 @@ def case_for(
     actor: Actor, pk: int, http: HttpRequest | None, *, action: str = "read", lock: bool = False
 ) -> OutreachCase:
     """One case, if ``wellbeing.view_case`` allows; every attempt in the access log, allowed or refused; 404 for
-    "missing" and "forbidden" alike."""
+    "missing" and "forbidden" alike.  An id that does not exist is logged as refused too (no person): the same
+    write either way, so the time of the answer does not tell "exists" from "does not"."""
     found = _cases().filter(pk=pk).first()
-    if found is None:
-        raise Http404
-    allowed = can(actor, "wellbeing.view_case", found)
+    allowed = found is not None and can(actor, "wellbeing.view_case", found)
     if http is not None:
         log_request_access(
-            http, subject_person_id=found.person_id, record_type=RECORD, record_id=found.pk, action=action,
-            purpose="wellbeing.view_case", allowed=allowed,
+            http, subject_person_id=found.person_id if found else None, record_type=RECORD, record_id=pk,
+            action=action, purpose="wellbeing.view_case", allowed=allowed,
         )  # fmt: skip
+    if found is None:
+        raise Http404
     if not allowed:
         raise Http404
     return found
@@ -201,6 +222,48 @@ def team_cases(actor: Actor, today: date) -> list[OutreachCase]:
         .order_by("due", "follow_up_on", "created_at", "pk")
     )
     return list(rows[:500])
+
+
+CLOSED_SHOWN = 200
+ONLINE_DAYS = 90
+
+
+def closed_cases(actor: Actor) -> list[OutreachCase]:
+    """The closed cases the actor still sees (until retention anonymises them), last closed first: their own, and
+    for a team lead those of their teams."""
+    districts, organisations = lead_scope(actor)
+    scope = Q(assigned_to_id=actor.person_id)
+    if districts or organisations:
+        scope |= Q(district_id__in=districts) | Q(organisation_id__in=organisations)
+    rows = _cases().filter(scope, status=OutreachCase.Status.CLOSED, anonymised_at__isnull=True)
+    return [case for case in rows.order_by("-closed_at", "-pk")[: CLOSED_SHOWN * 2] if may_see_case(actor, case)][
+        :CLOSED_SHOWN
+    ]
+
+
+def screenings_to_follow(actor: Actor, now: datetime | None = None) -> list[Screening]:
+    """For a team lead: what residents of their districts or teams filled in online themselves in the last
+    ``ONLINE_DAYS`` days that points to loneliness, on no case, with no open case about the person and their
+    consent still holding.  Nobody is told automatically: the lead decides whether someone calls (a case)."""
+    districts, organisations = lead_scope(actor)
+    if not districts and not organisations:
+        return []
+    since = (now or timezone.now()) - timedelta(days=ONLINE_DAYS)
+    open_about = OutreachCase.objects.filter(anonymised_at__isnull=True).exclude(status=OutreachCase.Status.CLOSED)
+    rows = (
+        Screening.objects.select_related("person", "person__district")
+        .filter(
+            Q(person__district_id__in=districts) | Q(person__organisation_id__in=organisations),
+            mode=Screening.Mode.ONLINE, case__isnull=True, anonymised_at__isnull=True, taken_at__gte=since,
+            person__erased_at__isnull=True, person__consents__purpose=PURPOSE,
+            person__consents__withdrawn_at__isnull=True,
+        )
+        .exclude(category__in=["", "not_lonely"])
+        .exclude(person_id__in=open_about.filter(person__isnull=False).values("person_id"))
+        .distinct()
+        .order_by("-taken_at", "-pk")
+    )  # fmt: skip
+    return [s for s in rows[:200] if can(actor, "wellbeing.view_screening", s)]
 
 
 def log_list(http: HttpRequest, cases: list[OutreachCase], action: str = "list") -> None:

@@ -1,6 +1,9 @@
 """The wellbeing part of the demo city: in the demo coordinator's district, reports of worried neighbours (new,
-picked up, one that became an outreach case), that case with its contact attempts and an offer, a few screenings
-with the wellbeing consent recorded first and scored by ``domain.instruments``, and a few structural signals.
+picked up, one that became an outreach case), that case with its contact attempts and an offer (to call back
+today), a few screenings with the wellbeing consent recorded first and scored by ``domain.instruments``, and a few
+structural signals.  The demo coordinator is also the team lead of that district, so the team's pages show: a
+colleague (without an account) holds a case of their own, a case of the demo coordinator is closed, and a resident
+filled in a screening online that nobody followed up yet.
 
 Every name and address comes from the people the earlier demos made; the random draws come from a copy of the
 demo's generator, so the demos after this one draw the same numbers with or without it.
@@ -10,14 +13,16 @@ from __future__ import annotations
 
 import random
 from datetime import timedelta
+from typing import Any
 
 from django.utils import timezone
 
 from apps.people.demo import DEMO_ACCOUNTS
-from apps.people.models import Consent, Person, Purpose, Role
+from apps.people.models import Consent, Person, Purpose, Role, RoleAssignment
 from domain.instruments import INSTRUMENTS, score
 
 from .models import CaseOffer, ContactAttempt, OutreachCase, Screening, Signal, WorryReport
+from .models_cases import TeamLead
 
 NOTICED = [
     "Ik zie haar niet meer op de markt, en de rolluiken blijven dicht.",
@@ -47,7 +52,7 @@ def load(rng: random.Random) -> int:
     now = timezone.now()
     district = grant.district
     residents = list(
-        Person.objects.filter(district=district, user__isnull=True, erased_at__isnull=True).order_by("pk")[:4]
+        Person.objects.filter(district=district, user__isnull=True, erased_at__isnull=True).order_by("pk")[:6]
     )
     reports = []
     for n, resident in enumerate(residents[:3]):
@@ -71,8 +76,9 @@ def load(rng: random.Random) -> int:
             reporter_told_at=now - timedelta(days=2),
         )  # fmt: skip
         _case(generator, coordinator, residents[0], picked, now)
-    for resident in residents[1:]:
+    for resident in residents[1:4]:
         _screening(generator, coordinator, resident, now)
+    _team(generator, coordinator, district, residents, now)
     for n, (category, text) in enumerate(SIGNALS):
         Signal.objects.create(
             category=category, description=text, district=district, address=residents[n].street if residents else "",
@@ -116,7 +122,7 @@ def _case(
     case = OutreachCase.objects.create(
         person=resident, district=report.district, assigned_to=coordinator, origin=OutreachCase.Origin.REPORT,
         report=report, notes="Woont alleen sinds het overlijden van haar man; dochter woont in het buitenland.",
-        status=OutreachCase.Status.IN_CONTACT, follow_up_on=timezone.localdate(now) + timedelta(days=5),
+        status=OutreachCase.Status.IN_CONTACT, follow_up_on=timezone.localdate(now),
         created_by=coordinator, created_at=now - timedelta(days=2),
     )  # fmt: skip
     ContactAttempt.objects.create(
@@ -135,3 +141,44 @@ def _case(
     )  # fmt: skip
     _screening(generator, coordinator, resident, now, case=case)
     return case
+
+
+def _team(
+    generator: random.Random, coordinator: Person, district: Any, residents: list[Person], now: timezone.datetime
+) -> None:
+    """The demo coordinator as team lead, a colleague's case, a closed case and an online screening to follow."""
+    TeamLead.objects.create(person=coordinator, district=district, granted_at=now - timedelta(days=90))
+    home = residents[0] if residents else coordinator  # a real address of the district (the demo's own)
+    colleague = Person.objects.create(
+        first_name="Lies", last_name="Claeys", district=district, languages=["nl", "fr"], street=home.street,
+        house_number=home.house_number, postcode=home.postcode, lat=home.lat, lon=home.lon,
+    )  # fmt: skip
+    RoleAssignment.objects.create(person=colleague, role=Role.COORDINATOR, district=district)
+    if len(residents) > 4:
+        OutreachCase.objects.create(
+            person=residents[4], district=district, assigned_to=colleague, origin=OutreachCase.Origin.OBSERVATION,
+            notes="Zit elke dag alleen op de bank aan de kerk.", created_by=colleague,
+            follow_up_on=timezone.localdate(now) - timedelta(days=1), created_at=now - timedelta(days=6),
+        )  # fmt: skip
+    if len(residents) > 2:
+        OutreachCase.objects.create(
+            person=residents[2], district=district, assigned_to=coordinator, origin=OutreachCase.Origin.OBSERVATION,
+            notes="Gaat nu elke week naar het buurtrestaurant.", status=OutreachCase.Status.CLOSED,
+            outcome=OutreachCase.Outcome.REACHED_HELPED, created_by=coordinator, created_at=now - timedelta(days=40),
+            closed_at=now - timedelta(days=12),
+        )  # fmt: skip
+    if len(residents) > 5:
+        resident = residents[5]
+        scale = INSTRUMENTS["ucla3"]
+        answers = {number: "often" if n else "some_of_the_time" for n, number in enumerate(scale.numbers)}
+        result = score("ucla3", answers, "3")
+        consent = Consent.objects.create(
+            person=resident, purpose=Purpose.WELLBEING_SCREENING, method=Consent.Method.ONLINE, text_version="1",
+            given_at=now - timedelta(days=3),
+        )  # fmt: skip
+        Screening.objects.create(
+            person=resident, instrument=result.instrument, instrument_version=result.version,
+            answer_format=result.answer_format, language="nl", answers=answers, total=result.total,
+            category=result.category or "", missing=list(result.missing), mode=Screening.Mode.ONLINE,
+            consent=consent, district=resident.district, taken_at=now - timedelta(days=3),
+        )  # fmt: skip

@@ -46,6 +46,10 @@ class StartForm(forms.Form):
         initial=Consent.Method.PHONE, required=False,
     )  # fmt: skip
     consent = forms.BooleanField(label=_("I read the consent text to the person and they agree."), required=False)
+    case = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, min_value=1, max_value=2**31 - 1,
+        error_messages={"invalid": _("This case number cannot be read. Start again from the case's page.")},
+    )  # fmt: skip
 
     def __init__(self, *args: Any, language: str, online: bool, has_consent: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

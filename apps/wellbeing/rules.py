@@ -5,7 +5,8 @@ Objects: a ``WorryReport``, an ``OutreachCase``, a ``Screening`` or a ``Person``
 A neighbour's report reaches the coordinators of its district and nobody else: not the reporter (who is told
 only that it was picked up), not a coordinator of another district, not city staff.  An outreach case is seen only by
 its assigned coordinator (while they coordinate its district or team) and the team lead of its district or team
-(``cases.may_see_case``).  The pages ask the page rules with
+(``cases.may_see_case``); a screening by the person, the coordinator who took it and the person's outreach circle
+(``cases.follows_person``), while the person's consent holds.  The pages ask the page rules with
 ``@requires``; object access goes through ``selectors.py``, which answers 404 for "missing" and "forbidden" alike
 and writes the access log.
 """
@@ -75,13 +76,21 @@ def _open_case_for_person(actor: Actor, person: Any) -> bool:
 
 @rule("wellbeing.view_screening", label=_("Looking at a screening"))
 def _view_screening(actor: Actor, screening: Any) -> bool:
-    """The person themselves; a coordinator who coordinates them while their consent for wellbeing holds."""
-    if screening is None or screening.person is None:
+    """The person themselves; while their consent for wellbeing holds, the coordinator who took it and the person's
+    outreach circle (``cases.follows_person``: the assigned coordinator of a case about them and the team lead),
+    as long as they coordinate the person.  Not the other coordinators of the district (issue 17)."""
+    if screening is None or screening.person is None or screening.anonymised_at is not None:
         return False
     person: Person = screening.person
     if is_self(actor, person):
         return True
-    return coordinates_resident(actor, person) and has_active_consent(person, Purpose.WELLBEING_SCREENING)
+    if actor.person_id is None or not coordinates_resident(actor, person):
+        return False
+    if not has_active_consent(person, Purpose.WELLBEING_SCREENING):
+        return False
+    from .cases import follows_person
+
+    return screening.taken_by_id == actor.person_id or follows_person(actor, person)
 
 
 # --- screening (item 2; pages in views_screening.py) ---------------------------------------------------------
@@ -95,12 +104,22 @@ def _screen_person(actor: Actor, person: Any) -> bool:
 
 @rule("wellbeing.view_screenings", label=_("Looking at someone's screenings"))
 def _view_screenings(actor: Actor, person: Any) -> bool:
-    """A person's list and chart: the person; their coordinator while their consent for wellbeing holds."""
+    """A person's list and chart: the person; while their consent for wellbeing holds, their outreach circle
+    (``cases.follows_person``) and a coordinator who took one of them (who then sees only their own: see
+    ``screening.screenings_of``)."""
     if not isinstance(person, Person):
         return False
     if is_self(actor, person):
         return True
-    return coordinates_resident(actor, person) and has_active_consent(person, Purpose.WELLBEING_SCREENING)
+    if actor.person_id is None or not coordinates_resident(actor, person):
+        return False
+    if not has_active_consent(person, Purpose.WELLBEING_SCREENING):
+        return False
+    from .cases import follows_person
+    from .models import Screening
+
+    took = Screening.objects.filter(person=person, taken_by_id=actor.person_id, anonymised_at__isnull=True)
+    return follows_person(actor, person) or took.exists()
 
 
 @rule("wellbeing.screen_self", label=_("My wellbeing"))

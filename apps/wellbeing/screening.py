@@ -33,10 +33,12 @@ from apps.access.actors import Actor
 from apps.access.rules import can
 from apps.access.services import log_request_access, log_request_list
 from apps.people.models import Consent, Person, Purpose
+from apps.people.rules import is_self
 from apps.people.services import consent_give
 from domain.instruments import INSTRUMENTS, InstrumentError, LanguageNotAvailable, instrument, score
 
-from .models import Screening
+from .cases import follows_person, has_consent, may_see_case
+from .models import OutreachCase, Screening
 
 RECORD = "wellbeing.Screening"
 SALT = "wellbeing.screening.progress"
@@ -98,6 +100,8 @@ class Progress:
     started: str = ""
     """When the questions began (ISO 8601): one questionnaire stores at most one screening, so "Save" pressed
     twice, or again after the browser's Back button, does not store it twice."""
+    case: int | None = None
+    """The outreach case it is taken for (the link on the case's page): the screening is listed on that case."""
 
     @property
     def items(self) -> tuple[str, ...]:
@@ -158,19 +162,41 @@ def answer_check(progress: Progress, item: str, answer: str) -> str | None:
 # --- writes ---------------------------------------------------------------------------------------------------
 
 
+def case_to_link(actor: Actor, person: Person, case_pk: int | None) -> OutreachCase | None:
+    """The open case about ``person`` that the actor sees and whose consent is recorded, to list the screening on
+    (``None`` when none was asked).  Anything else asked for is refused, so a screening never lands on a case
+    about someone else, a closed one, or a colleague's."""
+    if case_pk is None:
+        return None
+    found = (
+        OutreachCase.objects.select_related("consent")
+        .filter(pk=case_pk, person=person, anonymised_at__isnull=True)
+        .exclude(status=OutreachCase.Status.CLOSED)
+        .first()
+    )
+    if found is None or not may_see_case(actor, found) or not has_consent(found):
+        raise ValidationError(
+            _("This screening cannot be added to that case: it is closed, about someone else, or not yours."),
+            code="case",
+        )
+    return found
+
+
 def screening_start(
     *, actor: Actor, person: Person, instrument_key: str, answer_format: str, mode: str, language: str,
-    consent_method: str, consent_given: bool,
+    consent_method: str, consent_given: bool, case_pk: int | None = None,
 ) -> Progress:  # fmt: skip
     """Record the consent for the wellbeing purpose (an active one is reused) and start the questions.
 
     Refused, with nothing stored: no consent, an instrument or format the domain does not have, a language the
-    instrument has no published wording in, or an actor who may not screen this person this way."""
+    instrument has no published wording in, an actor who may not screen this person this way, or a case to list
+    it on that is not one of the actor's open cases about this person."""
     online = mode == Screening.Mode.ONLINE
     if online and actor.person_id != person.pk:
         raise PermissionDenied
     if not online and not can(actor, "wellbeing.screen_person", person):
         raise PermissionDenied
+    case = None if online else case_to_link(actor, person, case_pk)
     if mode not in Screening.Mode.values:
         raise ValidationError(_("Choose how the screening is taken."), code="mode")
     try:
@@ -192,7 +218,7 @@ def screening_start(
         active = consent_give(actor=actor, person=person, purpose=Purpose.WELLBEING_SCREENING, method=method)
     return Progress(
         person=person.pk, instrument=scale.key, answer_format=answer_format, mode=mode, language=language,
-        consent=active.pk, started=timezone.now().isoformat(),
+        consent=active.pk, started=timezone.now().isoformat(), case=case.pk if case else None,
     )  # fmt: skip
 
 
@@ -222,6 +248,7 @@ def screening_record(*, actor: Actor, person: Person, progress: Progress) -> Scr
         already = _saved_before(person, progress, actor)
         if already is not None:
             return already
+        case = _case_still_open(actor, person, progress.case)
         return Screening.objects.create(
             person=person, instrument=result.instrument, instrument_version=result.version,
             answer_format=result.answer_format, language=progress.language,
@@ -230,7 +257,19 @@ def screening_record(*, actor: Actor, person: Person, progress: Progress) -> Scr
             emotional_category=result.emotional_category or "", social=result.social,
             social_category=result.social_category or "", missing=list(result.missing), mode=progress.mode,
             taken_by_id=None if online else actor.person_id, consent=consent, district_id=person.district_id,
+            case=case,
         )  # fmt: skip
+
+
+def _case_still_open(actor: Actor, person: Person, case_pk: int | None) -> OutreachCase | None:
+    """The case the questions were started for, if it is still open and the actor's (closed or handed over
+    meanwhile: the screening is stored all the same, on no case)."""
+    if case_pk is None:
+        return None
+    try:
+        return case_to_link(actor, person, case_pk)
+    except ValidationError:
+        return None
 
 
 def _saved_before(person: Person, progress: Progress, actor: Actor) -> Screening | None:
@@ -256,21 +295,20 @@ def _saved_before(person: Person, progress: Progress, actor: Actor) -> Screening
 # --- reads ------------------------------------------------------------------------------------------------------
 
 
-def _log_refused(http: HttpRequest, screening: Screening) -> None:
+def _log_refused(http: HttpRequest, pk: int, screening: Screening | None) -> None:
     log_request_access(
-        http, subject_person_id=screening.person_id, record_type=RECORD, record_id=screening.pk, action="read",
-        purpose="wellbeing.view_screening", allowed=False,
+        http, subject_person_id=screening.person_id if screening else None, record_type=RECORD, record_id=pk,
+        action="read", purpose="wellbeing.view_screening", allowed=False,
     )  # fmt: skip
 
 
 def screening_for(actor: Actor, pk: int, http: HttpRequest) -> Screening:
     """One screening, if ``wellbeing.view_screening`` allows; every read by someone else logged, allowed or
-    refused; 404 for "missing" and "forbidden" alike (an anonymised one has no person: nobody reads it here)."""
+    refused; 404 for "missing" and "forbidden" alike (an anonymised one has no person: nobody reads it here).
+    An id that does not exist is logged as refused too, so both answers cost the same write."""
     found = Screening.objects.select_related("person", "taken_by").filter(pk=pk).first()
-    if found is None:
-        raise Http404
-    if not can(actor, "wellbeing.view_screening", found):
-        _log_refused(http, found)
+    if found is None or not can(actor, "wellbeing.view_screening", found):
+        _log_refused(http, pk, found)
         raise Http404
     log_request_access(
         http, subject_person_id=found.person_id, record_type=RECORD, record_id=found.pk, action="read",
@@ -284,11 +322,14 @@ def person_screenings(person: Person) -> QuerySet[Screening]:
 
 
 def screenings_of(actor: Actor, person: Person, http: HttpRequest, *, limit: int | None = None) -> list[Screening]:
-    """The person's screenings, oldest first, if ``wellbeing.view_screenings`` allows (else 404); one access-log
-    entry per screening shown (the person's own reads are not logged).  ``limit``: only the most recent ones."""
+    """The person's screenings, oldest first, if ``wellbeing.view_screenings`` allows (else 404): all of them for
+    the person and their outreach circle, only those they took for another coordinator; one access-log entry per
+    screening shown (the person's own reads are not logged).  ``limit``: only the most recent ones."""
     if not can(actor, "wellbeing.view_screenings", person):
         raise Http404
     rows = person_screenings(person)
+    if not is_self(actor, person) and not follows_person(actor, person):
+        rows = rows.filter(taken_by_id=actor.person_id)  # a coordinator outside the circle: only what they took
     if limit is not None:
         rows = rows.reverse()[:limit]
     found = sorted(rows, key=lambda s: (s.taken_at, s.pk))

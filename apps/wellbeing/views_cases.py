@@ -25,7 +25,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from apps.access.actors import Actor, actor_for
 from apps.access.decorators import requires
+from apps.access.rules import can
+from apps.access.services import log_request_list
 from apps.core.components import Cell, Column, Table, Tag
+from apps.core.formats import moment
 from apps.people import selectors as people_selectors
 from apps.people.consent_texts import CONSENT_TEXTS
 from apps.people.models import Person, Purpose, Role
@@ -45,7 +48,10 @@ from .forms_cases import (
     PersonForm,
     TeamLeadForm,
 )
-from .models import OutreachCase
+from .models import OutreachCase, Screening
+from .retention import case_days
+from .screening import meaning
+from .views_screening import results_table
 
 STATUS_VARIANTS = {"open": "warning", "in_contact": "info", "closed": "neutral"}
 
@@ -87,6 +93,55 @@ def _table(caption: str, rows: list[OutreachCase], today: date, *, assignee: boo
     return table
 
 
+def _online_table(found: list[Screening]) -> Table:
+    table = Table(
+        caption=_("Filled in online, not followed up yet"),
+        columns=[Column(_("Date")), Column(_("Who")), Column(_("District")), Column(_("Meaning"))],
+        empty=_("Nothing to follow up."),
+    )  # fmt: skip
+    for found_one in found:
+        person = found_one.person
+        table.add(
+            Cell(moment(found_one.taken_at), url=reverse("wellbeing:screening", args=[found_one.pk])),
+            f"{person.first_name} {person.last_name}" if person else "–",
+            person.district.name if person and person.district else "–",
+            meaning(found_one.category),
+        )
+    return table
+
+
+def _closed_table(rows: list[OutreachCase]) -> Table:
+    table = Table(
+        caption=_("Closed cases"),
+        columns=[Column(_("Case")), Column(_("Who")), Column(_("District")), Column(_("Closed on")),
+                 Column(_("Outcome")), Column(_("Coordinator"))],
+        empty=_("No closed cases."),
+    )  # fmt: skip
+    for case in rows:
+        table.add(
+            Cell(_("Case %(number)d") % {"number": case.pk}, url=reverse("wellbeing:case", args=[case.pk])),
+            who(case),
+            case.district.name,
+            moment(case.closed_at),
+            case.get_outcome_display(),
+            str(case.assigned_to) if case.assigned_to else _("nobody"),
+        )
+    return table
+
+
+@never_cache
+@require_GET
+@requires("wellbeing.view_cases")
+def closed_list(request: HttpRequest) -> HttpResponse:
+    """The closed cases one still sees, until retention anonymises them (and for a team lead their team's): to
+    look up what was done when someone is reported again."""
+    actor = actor_for(request)
+    rows = cases.closed_cases(actor)
+    cases.log_list(request, rows)
+    context = {"closed": _closed_table(rows), "days": case_days()}
+    return render(request, "wellbeing/cases/closed.html", context)
+
+
 @never_cache
 @require_GET
 @requires("wellbeing.view_cases")
@@ -97,9 +152,15 @@ def case_list(request: HttpRequest) -> HttpResponse:
     mine = cases.my_cases(actor, today)
     team = cases.team_cases(actor, today)
     cases.log_list(request, mine + team)
+    online = cases.screenings_to_follow(actor)
+    log_request_list(
+        request, records=[(s.person_id, "wellbeing.Screening", s.pk) for s in online], action="list",
+        purpose="wellbeing.view_screening",
+    )  # fmt: skip
     context = {
         "mine": _table(_("My outreach cases"), mine, today, assignee=False, empty=_("You have no open cases.")),
         "team": _table(_("Cases of my team"), team, today, assignee=True, empty=_("No other open cases.")),
+        "online": _online_table(online),
         "is_lead": any(cases.lead_scope(actor)),
         "due": sum(1 for c in mine if c.follow_up_on is not None and c.follow_up_on <= today),
     }
@@ -194,7 +255,9 @@ def _page(request: HttpRequest, case: OutreachCase, bound: dict[str, forms.Form]
     page_forms = _forms(case, requests)
     page_forms.update(bound or {})
     attempts = cases.attempts_of(case)
+    screenings = _screenings_of_case(request, case)
     context = {
+        "screenings": results_table(screenings, caption=_("Screenings in this case")) if screenings else None,
         "case": case, "who": who(case), "tag": status_tag(case), "attempts": attempts,
         "offers": cases.offers_of(case), "forms": page_forms, "has_consent": cases.has_consent(case),
         "is_closed": case.status == OutreachCase.Status.CLOSED,
@@ -206,6 +269,19 @@ def _page(request: HttpRequest, case: OutreachCase, bound: dict[str, forms.Form]
         "bound": next(iter(bound.values())) if bound else None,
     }  # fmt: skip
     return render(request, "wellbeing/cases/detail.html", context, status=400 if bound else 200)
+
+
+def _screenings_of_case(request: HttpRequest, case: OutreachCase) -> list[Screening]:
+    """The screenings taken for this case that the reader may see (their rule: the consent must still hold), each
+    read logged as on the person's list."""
+    actor = actor_for(request)
+    rows = case.screenings.filter(anonymised_at__isnull=True).select_related("person").order_by("taken_at", "pk")
+    found = [s for s in rows if can(actor, "wellbeing.view_screening", s)]
+    log_request_list(
+        request, records=[(s.person_id, "wellbeing.Screening", s.pk) for s in found], action="read",
+        purpose="wellbeing.view_screening",
+    )  # fmt: skip
+    return found
 
 
 @never_cache

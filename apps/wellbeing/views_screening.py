@@ -125,13 +125,21 @@ def _start_page(
 ) -> HttpResponse:  # fmt: skip
     language = _language()
     has_consent = _has_consent(person)
-    form = form or StartForm(language=language, online=online, has_consent=has_consent)
+    form = form or StartForm(
+        language=language, online=online, has_consent=has_consent, initial={"case": _case_asked(request)}
+    )
     missing = [sc.scale_name(key) for key, ok in sc.available(language).items() if not ok]
     context = {
         "person": person, "online": online, "form": form, "has_consent": has_consent, "missing": missing,
         "consent_text": CONSENT_TEXTS[Purpose.WELLBEING_SCREENING][1], **(context or {}),
     }  # fmt: skip
     return render(request, "wellbeing/screening/start.html", context, status=status)
+
+
+def _case_asked(request: HttpRequest) -> int | None:
+    """``?case=`` of the link on a case's page (checked when the questions start; anything else is ignored)."""
+    value = request.GET.get("case", "")
+    return int(value) if value.isascii() and value.isdigit() and 0 < len(value) < 10 else None
 
 
 def _start(request: HttpRequest, actor: Actor, person: Person, online: bool) -> HttpResponse:
@@ -145,6 +153,7 @@ def _start(request: HttpRequest, actor: Actor, person: Person, online: bool) -> 
             actor=actor, person=person, instrument_key=data["instrument"], answer_format=data["answer_format"],
             mode=Screening.Mode.ONLINE if online else data["mode"], language=language,
             consent_method=data.get("consent_method") or "", consent_given=bool(data.get("consent")),
+            case_pk=None if online else data.get("case"),
         )  # fmt: skip
     except PermissionDenied as error:
         raise Http404 from error
@@ -293,8 +302,19 @@ def screening(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "screening": found, "own": own, "scale_name": sc.scale_name(found.instrument), "lines": sc.result_lines(found),
         "answers": answers, "language": language, "meaning": sc.meaning(found.category),
+        "case_url": _case_url(actor, found) if not own else "",
     }  # fmt: skip
     return render(request, "wellbeing/screening/detail.html", context)
+
+
+def _case_url(actor: Actor, found: Screening) -> str:
+    """The page of the case the screening was taken for, if the reader sees that case (else no link: which
+    colleague follows it up is not theirs to learn)."""
+    from .cases import may_see_case
+
+    if found.case_id is None or not may_see_case(actor, found.case):
+        return ""
+    return reverse("wellbeing:case", args=[found.case_id])
 
 
 # --- the section on a person's page ---------------------------------------------------------------------------

@@ -59,12 +59,15 @@ def test_the_coordinators_pages_of_a_report_a_case_and_screenings_pass_axe(brows
     )  # fmt: skip
     case = OutreachCase.objects.create(district=district, person=resident, origin="screening", screening=screening,
                                        assigned_to=me, consent=consent, created_by=me)  # fmt: skip
+    Screening.objects.filter(pk=screening.pk).update(case=case)  # listed on the case's page
     report = WorryReport.objects.filter(district=district).first()
     assert report is not None
     paths = [
         f"/wellbeing/reports/{report.pk}/",
         f"/wellbeing/cases/{case.pk}/",
         "/wellbeing/cases/calls/",
+        "/wellbeing/cases/",  # the demo coordinator is team lead: the team's cases and online results too
+        "/wellbeing/cases/closed/",
         f"/wellbeing/screenings/{screening.pk}/",
         f"/wellbeing/persons/{resident.pk}/screenings/",
         f"/wellbeing/persons/{resident.pk}/screening/",

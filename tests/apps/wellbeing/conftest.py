@@ -15,9 +15,10 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import Client
+from django.utils import timezone
 
 from apps.core import sms
-from apps.people.models import Person, Role, RoleAssignment
+from apps.people.models import Consent, Person, Purpose, Role, RoleAssignment
 from apps.places.models import District
 
 _numbers = count(1)
@@ -47,6 +48,14 @@ def client_for(person: Person | None) -> Client:
         TOTP.activate(person.user, "JBSWY3DPEHPK3PXP")
     client.force_login(person.user)
     return client
+
+
+def consent_of(person: Person) -> Consent:
+    """The person's consent for the wellbeing purpose (cases and screenings), given now by phone."""
+    return Consent.objects.create(
+        person=person, purpose=Purpose.WELLBEING_SCREENING, method="phone", text_version="2026-12",
+        given_at=timezone.now(),
+    )  # fmt: skip
 
 
 @dataclass

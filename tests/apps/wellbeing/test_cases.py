@@ -23,6 +23,7 @@ from apps.organisations.models import Organisation
 from apps.people.models import Consent, Person, Purpose, Role
 from apps.wellbeing import cases
 from apps.wellbeing.models import CaseOffer, ContactAttempt, OutreachCase, Screening, WorryReport
+from apps.wellbeing.models_cases import TeamLead
 
 from .conftest import World, client_for, make_person
 
@@ -442,11 +443,13 @@ def test_a_colleague_asking_for_a_case_from_the_same_screening_learns_only_that_
         person=world.resident, instrument="djg6", instrument_version="1", answer_format="3", mode="phone",
         taken_by=world.coordinator, consent=consent, district=world.district,
     )  # fmt: skip
-    case = cases.open_case_from_screening(screening, actor_for_user(world.coordinator.user))
-    colleague = make_person("Lotte", world.district, "coordinator")
+    lead = make_person("Lotte", world.district, "coordinator")  # the team lead sees every screening of the district
+    TeamLead.objects.create(person=lead, district=world.district)
+    case = cases.open_case_from_screening(screening, actor_for_user(lead.user))
     from .conftest import client_for
 
-    response = client_for(colleague).post(f"/en/wellbeing/cases/from-screening/{screening.pk}/", follow=True)
+    # the coordinator who took the screening asks next: the case is the lead's, which they may not see
+    response = client_for(world.coordinator).post(f"/en/wellbeing/cases/from-screening/{screening.pk}/", follow=True)
     page = response.content.decode()
     assert "A colleague already follows this up" in page
     assert f"/wellbeing/cases/{case.pk}/" not in page and OutreachCase.objects.count() == 1

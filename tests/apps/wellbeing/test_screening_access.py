@@ -1,9 +1,12 @@
 """Who may see a screening (issue 17, item 2), through the pages by id, and the access log of every read.
 
-The person themselves, and a coordinator who coordinates them (their district, or the organisation that follows
-them, as in care) while their consent for wellbeing holds.  Nobody else: not a helper, not a coordinator of another
-district, not organisation or city staff, not another resident.  A refused id answers exactly like an id that does
-not exist (404); a visitor is sent to log in.
+Issue 17: "cases and screenings are seen only by the assigned coordinators and their team lead".  The person
+themselves; while their consent for wellbeing holds and the coordinator still coordinates them (their district, or
+the organisation that follows them, as in care): the coordinator who took it, the coordinator assigned to an
+outreach case about the person, and the team lead of the person's district or team.  Nobody else: not the other
+coordinators of the same district, not a helper, not a coordinator of another district, not organisation or city
+staff, not another resident.  A refused id answers exactly like an id that does not exist (404); a visitor is sent
+to log in.
 """
 
 from __future__ import annotations
@@ -15,21 +18,15 @@ from django.utils import timezone
 
 from apps.access.models import AccessLogEntry
 from apps.organisations.models import Organisation
-from apps.people.models import Consent, Person, Purpose, Role, RoleAssignment
-from apps.wellbeing.models import Screening
+from apps.people.models import Consent, Person, Role, RoleAssignment
+from apps.wellbeing.models import OutreachCase, Screening
+from apps.wellbeing.models_cases import TeamLead
 
-from .conftest import World, client_for, make_person
+from .conftest import World, client_for, consent_of, make_person
 
 pytestmark = pytest.mark.django_db
 
 RECORD = "wellbeing.Screening"
-
-
-def consent_of(person: Person) -> Consent:
-    return Consent.objects.create(
-        person=person, purpose=Purpose.WELLBEING_SCREENING, method="phone", text_version="2026-11",
-        given_at=timezone.now(),
-    )  # fmt: skip
 
 
 def screening_of(person: Person, consent: Consent, **fields: object) -> Screening:
@@ -45,7 +42,7 @@ def screening_of(person: Person, consent: Consent, **fields: object) -> Screenin
 
 @pytest.fixture
 def screening(world: World) -> Screening:
-    return screening_of(world.resident, consent_of(world.resident))
+    return screening_of(world.resident, consent_of(world.resident), taken_by=world.coordinator)
 
 
 def pages(world: World, screening: Screening) -> list[str]:
@@ -114,11 +111,60 @@ def test_a_coordinator_of_the_persons_team_sees_it_one_of_another_team_does_not(
 ) -> None:
     team, other = (Organisation.objects.create(name=n, slug=n.lower()) for n in ("Team", "Other"))
     Person.objects.filter(pk=world.resident.pk).update(organisation=team)
-    lead, stranger = make_person("Lea", world.other_district), make_person("Sam", world.other_district)
+    lead, member, stranger = (make_person(n, world.other_district) for n in ("Lea", "Mo", "Sam"))
     RoleAssignment.objects.create(person=lead, role=Role.COORDINATOR, organisation=team)
+    RoleAssignment.objects.create(person=member, role=Role.COORDINATOR, organisation=team)
     RoleAssignment.objects.create(person=stranger, role=Role.COORDINATOR, organisation=other)
+    TeamLead.objects.create(person=lead, organisation=team)
     assert client_for(lead).get(f"/nl/wellbeing/screenings/{screening.pk}/").status_code == 200
+    assert client_for(member).get(f"/nl/wellbeing/screenings/{screening.pk}/").status_code == 404  # not in the circle
     assert client_for(stranger).get(f"/nl/wellbeing/screenings/{screening.pk}/").status_code == 404
+    TeamLead.objects.create(person=stranger, organisation=other)  # lead of another team: still nothing
+    assert client_for(stranger).get(f"/nl/wellbeing/screenings/{screening.pk}/").status_code == 404
+
+
+def test_a_colleague_of_the_same_district_sees_nothing_until_assigned_a_case_about_the_person(
+    world: World, screening: Screening
+) -> None:
+    colleague = make_person("Lotte", world.district, Role.COORDINATOR)
+    client = client_for(colleague)
+    for url in pages(world, screening):
+        assert client.get(url).status_code == 404, url
+    assert f"/screenings/{screening.pk}/" not in client.get(f"/nl/persons/{world.resident.pk}/").content.decode()
+    case = OutreachCase.objects.create(
+        person=world.resident, district=world.district, assigned_to=colleague, created_by=world.coordinator,
+    )  # fmt: skip
+    for url in pages(world, screening):
+        assert client.get(url).status_code == 200, url
+    OutreachCase.objects.filter(pk=case.pk).update(assigned_to=world.coordinator)  # handed back
+    for url in pages(world, screening):
+        assert client.get(url).status_code == 404, url
+
+
+def test_the_team_lead_of_the_district_sees_every_screening_of_its_residents(
+    world: World, screening: Screening
+) -> None:
+    online = screening_of(world.resident, screening.consent, mode="online", total=1, category="not_lonely")
+    lead = make_person("Lea", world.district, Role.COORDINATOR)
+    client = client_for(lead)
+    assert client.get(f"/nl/wellbeing/screenings/{online.pk}/").status_code == 404
+    TeamLead.objects.create(person=lead, district=world.district)
+    for one in (screening, online):
+        assert client.get(f"/nl/wellbeing/screenings/{one.pk}/").status_code == 200
+    listed = client.get(f"/nl/wellbeing/persons/{world.resident.pk}/screenings/").content.decode()
+    assert f"/screenings/{screening.pk}/" in listed and f"/screenings/{online.pk}/" in listed
+    RoleAssignment.objects.filter(person=lead).update(withdrawn_at=timezone.now())  # no longer a coordinator
+    assert client_for(lead).get(f"/nl/wellbeing/screenings/{online.pk}/").status_code == 404
+
+
+def test_the_coordinator_who_took_one_sees_only_their_own_in_the_persons_list(
+    world: World, screening: Screening
+) -> None:
+    colleague = make_person("Lotte", world.district, Role.COORDINATOR)
+    theirs = screening_of(world.resident, screening.consent, taken_by=colleague, total=1, category="not_lonely")
+    listed = client_for(colleague).get(f"/nl/wellbeing/persons/{world.resident.pk}/screenings/").content.decode()
+    assert f"/screenings/{theirs.pk}/" in listed and f"/screenings/{screening.pk}/" not in listed
+    assert client_for(colleague).get(f"/nl/wellbeing/screenings/{screening.pk}/").status_code == 404
 
 
 def test_without_an_active_consent_the_coordinator_no_longer_sees_it_but_the_person_does(
@@ -139,7 +185,9 @@ def test_an_anonymised_screening_is_nobodys(world: World, screening: Screening) 
 
 
 def test_every_read_by_the_coordinator_is_in_the_access_log(world: World, screening: Screening) -> None:
-    other = screening_of(world.resident, screening.consent, total=2, category="moderately_lonely")
+    other = screening_of(
+        world.resident, screening.consent, total=2, category="moderately_lonely", taken_by=world.coordinator
+    )
     client = world.client("coordinator")
     client.get(f"/nl/wellbeing/screenings/{screening.pk}/")
     entry = AccessLogEntry.objects.get(record_type=RECORD)
@@ -177,9 +225,22 @@ def test_the_list_shows_the_chart_and_the_same_numbers_as_a_table(world: World, 
     screening_of(
         world.resident, screening.consent, total=1, category="not_lonely", emotional=1, social=0,
         emotional_category="lonely", social_category="not_lonely", taken_at=timezone.now() + timedelta(days=30),
+        taken_by=world.coordinator,
     )  # fmt: skip
     text = world.client("coordinator").get(f"/nl/wellbeing/persons/{world.resident.pk}/screenings/").content.decode()
     svg = text.split("<svg", 1)[1].split("</svg>", 1)[0]
     assert "<circle" in svg and "<rect" in svg and "<polygon" in svg  # a distinct shape per line
     assert ">6</text>" in svg and ">1</text>" in svg  # the values written beside the markers
     assert "<table" in text and "De antwoorden wijzen niet op eenzaamheid." in text
+
+
+def test_a_missing_id_is_logged_as_refused_like_a_forbidden_one(world: World, screening: Screening) -> None:
+    """The same write for "does not exist" and "not yours": the time of the answer tells nothing."""
+    client = world.client("other_coordinator")
+    client.get("/nl/wellbeing/screenings/999999/")
+    client.get(f"/nl/wellbeing/screenings/{screening.pk}/")
+    refused = AccessLogEntry.objects.filter(
+        record_type=RECORD, outcome="denied", actor_person_id=world.other_coordinator.pk
+    )
+    assert sorted(refused.values_list("record_id", flat=True)) == sorted(["999999", str(screening.pk)])
+    assert refused.get(record_id="999999").subject_person_id is None
