@@ -14,6 +14,9 @@ SETTINGS = (
                  "stored."),
     Setting("WELLBEING_SIGNAL_PHOTO_MAX_BYTES", 8 * 1024 * 1024, env="COP_WELLBEING_SIGNAL_PHOTO_MAX_BYTES",
             help="The largest photo of a signal, in bytes (JPEG or PNG; it is stored without its metadata)."),
+    Setting("WELLBEING_SIGNAL_PHOTO_TRIES_PER_DAY", 20, env="COP_WELLBEING_SIGNAL_PHOTO_TRIES_PER_DAY",
+            help="Photos one person may send in 24 hours, accepted or refused (checking a photo takes work, so "
+                 "refused ones count too); over it, a photo is not looked at and the form says so."),
     Setting("WELLBEING_SIGNAL_PHOTO_DIR", "", env="COP_WELLBEING_SIGNAL_PHOTO_DIR", parse=str,
             help="Where the photos of signals are stored (a folder the web server does not serve; empty: "
                  "VAR_DIR/uploads/signal-photos). Only city staff see them, through the triage page."),

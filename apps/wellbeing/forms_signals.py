@@ -83,11 +83,18 @@ class SignalForm(forms.Form):
         self.fields["category"].choices = service.category_choices()  # type: ignore[attr-defined]
         self.place: service.Place | None = None
         self.photo: photos.Photo | None = None
+        self.photo_refused = False
+        """Set by the view when the person is over the day's photos (``signals_service.photo_try_take``)."""
 
     def clean_photo(self) -> Any:
         upload = self.cleaned_data.get("photo")
         if not upload:
             return None
+        if self.photo_refused:
+            raise ValidationError(
+                _("You sent many photos today. Send the signal without a photo, or try again tomorrow."),
+                code="photo_tries",
+            )
         if upload.size > settings.WELLBEING_SIGNAL_PHOTO_MAX_BYTES:
             raise ValidationError(too_big_message(), code="too_big")
         try:

@@ -211,6 +211,24 @@ def person_key(person_id: int) -> str:
     ]
 
 
+SIGNAL_PHOTO_TRIES = "signal_photo_tries"
+"""The ``RateBucket`` scope of the photos one person sends, accepted or refused."""
+
+
+def photo_try_take(actor: Actor, now: datetime | None = None) -> bool:
+    """Count one photo about to be checked for the actor; ``False`` (nothing counted) over the daily budget.
+
+    Its own transaction, kept whatever the photo turns out to be: a refused photo cost the work of reading it, so
+    it counts (the signal's own limit counts only what is stored)."""
+    if actor.person_id is None:
+        return False
+    with transaction.atomic():
+        return rate_take(
+            scope=SIGNAL_PHOTO_TRIES, key=person_key(actor.person_id),
+            limit=settings.WELLBEING_SIGNAL_PHOTO_TRIES_PER_DAY, window=timedelta(days=1), now=now,
+        )  # fmt: skip
+
+
 def signal_create(*, actor: Actor, data: SignalInput, now: datetime | None = None) -> Signal:
     """Store a signal of the actor; ``RateLimited`` (nothing stored, nothing counted) over the daily limit."""
     if actor.person_id is None or not can(actor, "wellbeing.report_signal"):

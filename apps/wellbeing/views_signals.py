@@ -82,6 +82,8 @@ def signal_new(request: HttpRequest) -> HttpResponse:
         context = {"form": SignalForm(), "too_big": too_big_message()}
         return render(request, "wellbeing/signals/new.html", context, status=413)
     form = SignalForm(request.POST, request.FILES) if request.method == "POST" else SignalForm()
+    if request.method == "POST" and "photo" in request.FILES and not service.photo_try_take(actor_for(request)):
+        form.photo_refused = True  # over the day's photos: the photo is not read (its field says why)
     if request.method == "POST" and form.is_valid():
         try:
             service.signal_create(actor=actor_for(request), data=form.signal_input())

@@ -135,7 +135,8 @@ def test_a_file_that_is_not_a_whole_jpeg_or_png_is_refused_and_nothing_stored(
     answer = post(world.client("resident"), photo=photo_file(data, name))
     assert answer.status_code == 400
     assert message in errors_of(answer)
-    assert not Signal.objects.exists() and not RateBucket.objects.exists()
+    assert not Signal.objects.exists() and not RateBucket.objects.filter(scope=service.SIGNAL_PERSON).exists()
+    assert RateBucket.objects.get(scope=service.SIGNAL_PHOTO_TRIES).count == 1, "reading it took work: it counts"
     assert not photo_dir.exists() or not any(photo_dir.iterdir())
 
 
@@ -239,4 +240,24 @@ def test_a_photo_written_for_a_signal_that_then_fails_is_deleted(
     with pytest.raises(RuntimeError):
         post(world.client("resident"), photo=photo_file(tiny_jpeg()))
     assert not any(photo_dir.iterdir()), "no photo without its signal"
-    assert not RateBucket.objects.exists(), "and the count was given back"
+    assert not RateBucket.objects.filter(scope=service.SIGNAL_PERSON).exists(), "and the count was given back"
+
+
+def test_photos_sent_count_accepted_or_refused_and_over_the_days_budget_none_is_read(
+    world: World, photo_dir: Path, settings: Any
+) -> None:
+    """Checking a photo takes work, so a refused one counts too: a flood of broken files is stopped, while the
+    signal itself can still be sent without a photo."""
+    settings.WELLBEING_SIGNAL_PHOTO_TRIES_PER_DAY = 2
+    resident = world.client("resident")
+    for _ in range(2):
+        assert post(resident, photo=photo_file(tiny_jpeg()[:-20])).status_code == 400
+    answer = post(resident, photo=photo_file(tiny_jpeg()))  # a good one, but over the budget
+    assert answer.status_code == 400
+    assert "U stuurde vandaag al veel foto" in errors_of(answer)
+    assert 'href="#id_photo' in errors_of(answer)
+    assert not Signal.objects.exists() and (not photo_dir.exists() or not any(photo_dir.iterdir()))
+    assert post(resident).status_code == 302, "without a photo it is sent"
+    assert post(world.client("helper"), photo=photo_file(tiny_jpeg())).status_code == 302, "the budget is per person"
+    counted = RateBucket.objects.get(scope=service.SIGNAL_PHOTO_TRIES, key=service.person_key(world.resident.pk))
+    assert counted.count == 2
