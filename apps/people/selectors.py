@@ -25,23 +25,22 @@ def person_for(
 ) -> Person:
     """The person, if the rule allows; otherwise the same 404 as for an id that does not exist.
 
-    A refused attempt on an existing person is written to the access log (their
-    record holds care needs), so probing shows up for the auditor.
+    A refused attempt is written to the access log (their record holds care needs), so probing shows up for the
+    auditor: for an existing person and for an id that does not exist alike (no person named), so that both
+    answers cost the same write and their timing does not tell them apart.
     """
     person = (
         Person.objects.select_related("district", "organisation", "user")
         .filter(pk=person_id, erased_at__isnull=True)
         .first()
     )
-    if person is None:
-        raise Http404
-    if not can(actor, rule, person):
+    if person is None or not can(actor, rule, person):
         if request is not None:
             log_request_access(
                 request,
-                subject_person_id=person.pk,
+                subject_person_id=person.pk if person else None,
                 record_type="people.Person",
-                record_id=person.pk,
+                record_id=person_id,
                 action="read",
                 purpose=rule,
                 allowed=False,

@@ -99,19 +99,29 @@ def leads_person(actor: Actor, person: Person) -> bool:
     return _in_scope(person.district_id, person.organisation_id, lead_scope(actor))
 
 
-def follows_person(actor: Actor, person: Person) -> bool:
-    """The actor is one of the person's outreach circle: the team lead of their district or team, or the assigned
-    coordinator of a case about them that the actor still sees (open or closed, until it is anonymised).
-
-    Screenings are shown to this circle and to the coordinator who took one (``rules.py``): issue 17, "cases and
-    screenings are seen only by the assigned coordinators and their team lead"."""
+def screening_cases(actor: Actor, person: Person) -> list[int]:
+    """The cases about the person that the actor is assigned to and still sees (open or closed, until
+    anonymised): the screenings taken for those cases are theirs to read."""
     if actor.person_id is None:
-        return False
-    if leads_person(actor, person):
-        return True
+        return []
     scope = coordinator_scope(actor)
     assigned = OutreachCase.objects.filter(person=person, assigned_to_id=actor.person_id, anonymised_at__isnull=True)
-    return any(_in_scope(d, o, scope) for d, o in assigned.values_list("district_id", "organisation_id"))
+    return [pk for pk, d, o in assigned.values_list("pk", "district_id", "organisation_id") if _in_scope(d, o, scope)]
+
+
+def follows_screening(actor: Actor, screening: Screening) -> bool:
+    """The actor took the screening, is assigned to the case it was taken for (or opened from), or is the team
+    lead of the person's district or team.
+
+    Not "assigned to any case about the person": a coordinator could open a case about anyone they coordinate
+    and so read every screening of theirs (an attacker review found it).  A case gives its coordinator the
+    screenings *of that case* only: the one it was opened from, those taken for it, and those a team lead
+    opened it from before assigning it."""
+    if actor.person_id is None or screening.person is None:
+        return False
+    if screening.taken_by_id == actor.person_id or leads_person(actor, screening.person):
+        return True
+    return screening.case_id is not None and screening.case_id in screening_cases(actor, screening.person)
 
 
 def may_see_case(actor: Actor, case: Any) -> bool:

@@ -5,16 +5,17 @@ Objects: a ``WorryReport``, an ``OutreachCase``, a ``Screening`` or a ``Person``
 A neighbour's report reaches the coordinators of its district and nobody else: not the reporter (who is told
 only that it was picked up), not a coordinator of another district, not city staff.  An outreach case is seen only by
 its assigned coordinator (while they coordinate its district or team) and the team lead of its district or team
-(``cases.may_see_case``); a screening by the person, the coordinator who took it and the person's outreach circle
-(``cases.follows_person``), while the person's consent holds.  The pages ask the page rules with
-``@requires``; object access goes through ``selectors.py``, which answers 404 for "missing" and "forbidden" alike
-and writes the access log.
+(``cases.may_see_case``); a screening by the person, the coordinator who took it, the coordinator of the case it
+belongs to and the team lead (``cases.follows_screening``), while the person's consent holds.  The pages ask the
+page rules with ``@requires``; object access goes through ``selectors.py``, which answers 404 for "missing" and
+"forbidden" alike and writes the access log.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from apps.access.actors import Actor
@@ -76,9 +77,10 @@ def _open_case_for_person(actor: Actor, person: Any) -> bool:
 
 @rule("wellbeing.view_screening", label=_("Looking at a screening"))
 def _view_screening(actor: Actor, screening: Any) -> bool:
-    """The person themselves; while their consent for wellbeing holds, the coordinator who took it and the person's
-    outreach circle (``cases.follows_person``: the assigned coordinator of a case about them and the team lead),
-    as long as they coordinate the person.  Not the other coordinators of the district (issue 17)."""
+    """The person themselves; while their consent for wellbeing holds and the reader still coordinates them: the
+    coordinator who took it, the coordinator assigned to the case it belongs to, and the team lead of the person's
+    district or team (``cases.follows_screening``).  Not the other coordinators of the district (issue 17), and
+    not one who opens a case of their own about the person: that case gives only its own screenings."""
     if screening is None or screening.person is None or screening.anonymised_at is not None:
         return False
     person: Person = screening.person
@@ -88,9 +90,9 @@ def _view_screening(actor: Actor, screening: Any) -> bool:
         return False
     if not has_active_consent(person, Purpose.WELLBEING_SCREENING):
         return False
-    from .cases import follows_person
+    from .cases import follows_screening
 
-    return screening.taken_by_id == actor.person_id or follows_person(actor, person)
+    return follows_screening(actor, screening)
 
 
 # --- screening (item 2; pages in views_screening.py) ---------------------------------------------------------
@@ -104,9 +106,8 @@ def _screen_person(actor: Actor, person: Any) -> bool:
 
 @rule("wellbeing.view_screenings", label=_("Looking at someone's screenings"))
 def _view_screenings(actor: Actor, person: Any) -> bool:
-    """A person's list and chart: the person; while their consent for wellbeing holds, their outreach circle
-    (``cases.follows_person``) and a coordinator who took one of them (who then sees only their own: see
-    ``screening.screenings_of``)."""
+    """A person's list and chart: the person; while their consent for wellbeing holds, anyone who may read at
+    least one of them (``view_screening``), who then sees just those (``screening.screenings_of``)."""
     if not isinstance(person, Person):
         return False
     if is_self(actor, person):
@@ -115,11 +116,13 @@ def _view_screenings(actor: Actor, person: Any) -> bool:
         return False
     if not has_active_consent(person, Purpose.WELLBEING_SCREENING):
         return False
-    from .cases import follows_person
+    from .cases import leads_person, screening_cases
     from .models import Screening
 
-    took = Screening.objects.filter(person=person, taken_by_id=actor.person_id, anonymised_at__isnull=True)
-    return follows_person(actor, person) or took.exists()
+    if leads_person(actor, person):
+        return True
+    mine = Q(taken_by_id=actor.person_id) | Q(case_id__in=screening_cases(actor, person))
+    return Screening.objects.filter(mine, person=person, anonymised_at__isnull=True).exists()
 
 
 @rule("wellbeing.screen_self", label=_("My wellbeing"))

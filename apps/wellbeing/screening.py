@@ -22,7 +22,7 @@ from typing import Any
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -37,7 +37,7 @@ from apps.people.rules import is_self
 from apps.people.services import consent_give
 from domain.instruments import INSTRUMENTS, InstrumentError, LanguageNotAvailable, instrument, score
 
-from .cases import follows_person, has_consent, may_see_case
+from .cases import has_consent, leads_person, may_see_case, screening_cases
 from .models import OutreachCase, Screening
 
 RECORD = "wellbeing.Screening"
@@ -162,6 +162,22 @@ def answer_check(progress: Progress, item: str, answer: str) -> str | None:
 # --- writes ---------------------------------------------------------------------------------------------------
 
 
+def consent_known(actor: Actor, person: Person, *, online: bool = False) -> bool:
+    """Whether the person's active consent for wellbeing may be shown to the actor as given: to the person; to a
+    coordinator who recorded it, who may read the person's screenings, or whose open case about the person
+    holds it.  Another colleague reads the consent text to the person as if there were none, so the page does
+    not tell them that someone follows this person up for loneliness (the consent is then reused)."""
+    active = person.consents.filter(purpose=Purpose.WELLBEING_SCREENING, withdrawn_at__isnull=True).first()
+    if active is None:
+        return False
+    if online or is_self(actor, person) or active.recorded_by_id == actor.person_id:
+        return True
+    if can(actor, "wellbeing.view_screenings", person):
+        return True
+    cases = OutreachCase.objects.filter(person=person, consent=active, anonymised_at__isnull=True)
+    return any(may_see_case(actor, case) for case in cases.exclude(status=OutreachCase.Status.CLOSED)[:20])
+
+
 def case_to_link(actor: Actor, person: Person, case_pk: int | None) -> OutreachCase | None:
     """The open case about ``person`` that the actor sees and whose consent is recorded, to list the screening on
     (``None`` when none was asked).  Anything else asked for is refused, so a screening never lands on a case
@@ -184,13 +200,15 @@ def case_to_link(actor: Actor, person: Person, case_pk: int | None) -> OutreachC
 
 def screening_start(
     *, actor: Actor, person: Person, instrument_key: str, answer_format: str, mode: str, language: str,
-    consent_method: str, consent_given: bool, case_pk: int | None = None,
+    consent_method: str, consent_given: bool, case_pk: int | None = None, consent_known: bool = True,
 ) -> Progress:  # fmt: skip
     """Record the consent for the wellbeing purpose (an active one is reused) and start the questions.
 
     Refused, with nothing stored: no consent, an instrument or format the domain does not have, a language the
     instrument has no published wording in, an actor who may not screen this person this way, or a case to list
-    it on that is not one of the actor's open cases about this person."""
+    it on that is not one of the actor's open cases about this person.  ``consent_known=False``: the page did not
+    tell the actor about an active consent (they may not read the person's screenings), so they must record it
+    as if there were none (the active one is then reused)."""
     online = mode == Screening.Mode.ONLINE
     if online and actor.person_id != person.pk:
         raise PermissionDenied
@@ -209,7 +227,7 @@ def screening_start(
     except InstrumentError as error:
         raise ValidationError(_("Choose one of the questionnaires and answer formats."), code="instrument") from error
     active = person.consents.filter(purpose=Purpose.WELLBEING_SCREENING, withdrawn_at__isnull=True).first()
-    if active is None and not consent_given:
+    if (active is None or not consent_known) and not consent_given:
         raise ValidationError(_("Without consent nothing is asked and nothing is stored."), code="consent")
     if active is None:
         method = Consent.Method.ONLINE if online else consent_method
@@ -323,13 +341,15 @@ def person_screenings(person: Person) -> QuerySet[Screening]:
 
 def screenings_of(actor: Actor, person: Person, http: HttpRequest, *, limit: int | None = None) -> list[Screening]:
     """The person's screenings, oldest first, if ``wellbeing.view_screenings`` allows (else 404): all of them for
-    the person and their outreach circle, only those they took for another coordinator; one access-log entry per
-    screening shown (the person's own reads are not logged).  ``limit``: only the most recent ones."""
+    the person and the team lead; for a coordinator those they took and those of their cases about the person
+    (as ``wellbeing.view_screening``); one access-log entry per screening shown (the person's own reads are not
+    logged).  ``limit``: only the most recent ones."""
     if not can(actor, "wellbeing.view_screenings", person):
         raise Http404
     rows = person_screenings(person)
-    if not is_self(actor, person) and not follows_person(actor, person):
-        rows = rows.filter(taken_by_id=actor.person_id)  # a coordinator outside the circle: only what they took
+    if not is_self(actor, person) and not leads_person(actor, person):
+        # only what they took, and what belongs to their cases about the person
+        rows = rows.filter(Q(taken_by_id=actor.person_id) | Q(case_id__in=screening_cases(actor, person)))
     if limit is not None:
         rows = rows.reverse()[:limit]
     found = sorted(rows, key=lambda s: (s.taken_at, s.pk))

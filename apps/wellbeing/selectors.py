@@ -43,17 +43,16 @@ def report_for(
     actor: Actor, pk: int, http: HttpRequest | None, *, rule: str = "wellbeing.view_report", action: str = "read"
 ) -> WorryReport:
     """One report, if the rule allows; every attempt logged (the report is about someone, who may be unknown,
-    so the entry names the record and, once a case knows them, the person)."""
+    so the entry names the record and, once a case knows them, the person).  An id that does not exist is
+    logged as refused too: the same write either way, so the answer's timing does not tell them apart."""
     report = WorryReport.objects.select_related("district").defer("district__geometry").filter(pk=pk).first()
-    if report is None:
-        raise Http404
-    allowed = can(actor, rule, report)
+    allowed = report is not None and can(actor, rule, report)
     if http is not None:
-        subject = report.cases.exclude(person=None).values_list("person_id", flat=True).first()
+        subject = report.cases.exclude(person=None).values_list("person_id", flat=True).first() if report else None
         log_request_access(
-            http, subject_person_id=subject, record_type=REPORT, record_id=report.pk, action=action, purpose=rule,
+            http, subject_person_id=subject, record_type=REPORT, record_id=pk, action=action, purpose=rule,
             allowed=allowed,
         )  # fmt: skip
-    if not allowed:
+    if report is None or not allowed:
         raise Http404
     return report

@@ -46,8 +46,9 @@ def _language() -> str:
     return (get_language() or "nl")[:2]
 
 
-def _has_consent(person: Person) -> bool:
-    return person.consents.filter(purpose=Purpose.WELLBEING_SCREENING, withdrawn_at__isnull=True).exists()
+def _has_consent(request: HttpRequest, person: Person, online: bool) -> bool:
+    """Whether the page may say the consent is given already (``screening.consent_known``)."""
+    return sc.consent_known(actor_for(request), person, online=online)
 
 
 # --- taking a screening ---------------------------------------------------------------------------------------
@@ -124,7 +125,7 @@ def _start_page(
     status: int = 200,
 ) -> HttpResponse:  # fmt: skip
     language = _language()
-    has_consent = _has_consent(person)
+    has_consent = _has_consent(request, person, online)
     form = form or StartForm(
         language=language, online=online, has_consent=has_consent, initial={"case": _case_asked(request)}
     )
@@ -144,16 +145,17 @@ def _case_asked(request: HttpRequest) -> int | None:
 
 def _start(request: HttpRequest, actor: Actor, person: Person, online: bool) -> HttpResponse:
     language = _language()
-    form = StartForm(request.POST, language=language, online=online, has_consent=_has_consent(person))
+    known = _has_consent(request, person, online)
+    form = StartForm(request.POST, language=language, online=online, has_consent=known)
     if not form.is_valid():
-        return _start_page(request, person, online, form)
+        return _start_page(request, person, online, form, status=400)
     data = form.cleaned_data
     try:
         progress = sc.screening_start(
             actor=actor, person=person, instrument_key=data["instrument"], answer_format=data["answer_format"],
             mode=Screening.Mode.ONLINE if online else data["mode"], language=language,
             consent_method=data.get("consent_method") or "", consent_given=bool(data.get("consent")),
-            case_pk=None if online else data.get("case"),
+            case_pk=None if online else data.get("case"), consent_known=known,
         )  # fmt: skip
     except PermissionDenied as error:
         raise Http404 from error

@@ -181,8 +181,10 @@ def test_another_districts_coordinator_gets_the_answer_of_a_missing_report_and_i
     forbidden = client.get(f"/api/v1/wellbeing/reports/{report.pk}")
     assert (missing.status_code, forbidden.status_code) == (404, 404)
     assert missing.content == forbidden.content
-    entry = AccessLogEntry.objects.get(record_type=RECORD)
+    entry = AccessLogEntry.objects.get(record_type=RECORD, record_id=str(report.pk))
     assert (entry.outcome, entry.actor_person_id) == ("denied", world.other_coordinator.pk)
+    asked = AccessLogEntry.objects.get(record_type=RECORD, record_id="999999")  # the same write: no timing tell
+    assert (asked.outcome, asked.subject_person_id) == ("denied", None)
     assert post(client, f"/api/v1/wellbeing/reports/{report.pk}/pick-up").status_code == 404
     report.refresh_from_db()
     assert report.status == "new"

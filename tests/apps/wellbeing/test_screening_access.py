@@ -123,7 +123,7 @@ def test_a_coordinator_of_the_persons_team_sees_it_one_of_another_team_does_not(
     assert client_for(stranger).get(f"/nl/wellbeing/screenings/{screening.pk}/").status_code == 404
 
 
-def test_a_colleague_of_the_same_district_sees_nothing_until_assigned_a_case_about_the_person(
+def test_a_colleague_sees_the_screenings_of_a_case_assigned_to_them_and_no_others(
     world: World, screening: Screening
 ) -> None:
     colleague = make_person("Lotte", world.district, Role.COORDINATOR)
@@ -134,11 +134,31 @@ def test_a_colleague_of_the_same_district_sees_nothing_until_assigned_a_case_abo
     case = OutreachCase.objects.create(
         person=world.resident, district=world.district, assigned_to=colleague, created_by=world.coordinator,
     )  # fmt: skip
+    for url in pages(world, screening):  # a case about the person, but the screening is not the case's
+        assert client.get(url).status_code == 404, url
+    Screening.objects.filter(pk=screening.pk).update(case=case)  # the case was opened from it
     for url in pages(world, screening):
         assert client.get(url).status_code == 200, url
     OutreachCase.objects.filter(pk=case.pk).update(assigned_to=world.coordinator)  # handed back
     for url in pages(world, screening):
         assert client.get(url).status_code == 404, url
+
+
+def test_opening_a_case_of_ones_own_about_the_person_gives_no_screening(world: World, screening: Screening) -> None:
+    """An attacker review: a coordinator of the district opened a case about the person (or named them on a case
+    from a report) and so read every screening of theirs, also those taken later by others."""
+    colleague = make_person("Bert", world.district, Role.COORDINATOR)
+    client = client_for(colleague)
+    opened = client.post(f"/nl/wellbeing/cases/new/person/{world.resident.pk}/", {"notes": ""})
+    assert opened.status_code == 302
+    case = OutreachCase.objects.get(assigned_to=colleague)
+    for url in pages(world, screening):
+        assert client.get(url).status_code == 404, url
+    api = client.get(f"/api/v1/wellbeing/persons/{world.resident.pk}/screenings")
+    assert api.status_code == 404
+    later = screening_of(world.resident, screening.consent, taken_by=world.coordinator)
+    assert client.get(f"/nl/wellbeing/screenings/{later.pk}/").status_code == 404
+    assert f"/screenings/{later.pk}/" not in client.get(f"/nl/wellbeing/cases/{case.pk}/").content.decode()
 
 
 def test_the_team_lead_of_the_district_sees_every_screening_of_its_residents(

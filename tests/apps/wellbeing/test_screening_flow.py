@@ -74,7 +74,7 @@ def test_a_coordinator_records_the_consent_then_asks_one_question_per_page_then_
 def test_an_active_consent_is_reused_and_not_asked_again(world: World) -> None:
     Consent.objects.create(
         person=world.resident, purpose=Purpose.WELLBEING_SCREENING, method="phone", text_version="2026-11",
-        given_at="2026-12-01T10:00:00Z",
+        given_at="2026-12-01T10:00:00Z", recorded_by=world.coordinator,
     )  # fmt: skip
     client, url = world.client("coordinator"), coordinator_url(world)
     assert 'name="consent"' not in client.get(url).content.decode()
@@ -174,7 +174,7 @@ def test_ucla3_is_asked_in_english_and_not_offered_in_dutch(world: World) -> Non
     assert 'value="ucla3"' not in dutch
     assert "UCLA" in dutch  # named as not offered, with the reason
     refused = start(client, coordinator_url(world), instrument="ucla3", consent="on", consent_method="phone")
-    assert refused.status_code == 200 and Consent.objects.count() == 0  # not offered: the form refuses it
+    assert refused.status_code == 400 and Consent.objects.count() == 0  # not offered: the form refuses it
     url = coordinator_url(world, "en")
     first = start(client, url, instrument="ucla3", consent="on", consent_method="phone")
     assert "How often do you feel that you lack companionship?" in first.content.decode()
@@ -200,14 +200,14 @@ def test_in_french_no_questionnaire_is_offered_and_the_page_says_why(world: Worl
 def test_ucla3_cannot_be_given_five_answers(world: World) -> None:
     client, url = world.client("coordinator"), coordinator_url(world, "en")
     refused = start(client, url, instrument="ucla3", answer_format="5", consent="on", consent_method="phone")
-    assert refused.status_code == 200 and "only 3 answers" in refused.content.decode()
+    assert refused.status_code == 400 and "only 3 answers" in refused.content.decode()
     assert Consent.objects.count() == 0
 
 
 def test_without_consent_nothing_is_asked_and_nothing_is_stored(world: World) -> None:
     client, url = world.client("coordinator"), coordinator_url(world)
     refused = start(client, url)  # the box not ticked
-    assert refused.status_code == 200
+    assert refused.status_code == 400
     text = refused.content.decode()
     assert 'name="state"' not in text
     assert "zonder toestemming" in text.lower() or "without consent" in text.lower()
@@ -350,7 +350,7 @@ def test_save_pressed_twice_stores_one_screening(world: World) -> None:
 def test_the_coordinator_says_how_the_consent_was_given(world: World) -> None:
     client, url = world.client("coordinator"), coordinator_url(world)
     refused = start(client, url, consent="on")  # ticked, but not said how
-    assert refused.status_code == 200 and 'name="state"' not in refused.content.decode()
+    assert refused.status_code == 400 and 'name="state"' not in refused.content.decode()
     assert "Zeg hoe de persoon toestemming gaf." in refused.content.decode()
     assert Consent.objects.count() == 0
 
@@ -367,3 +367,26 @@ def test_the_coordinator_opens_an_outreach_case_from_a_result_the_person_has_no_
     assert opened.status_code == 302
     screening.refresh_from_db()
     assert screening.case is not None and screening.case.origin == "screening"
+
+
+def test_a_colleague_who_may_not_read_the_persons_screenings_is_not_told_of_their_consent(world: World) -> None:
+    """An attacker review: the start page said "the person agreed already" to any colleague of the district, which
+    tells them that someone follows this person up for loneliness.  The colleague reads the consent text to the
+    person as if there were none; the consent given is then reused, not doubled."""
+    from .conftest import client_for, make_person
+
+    Consent.objects.create(
+        person=world.resident, purpose=Purpose.WELLBEING_SCREENING, method="phone", text_version="2026-12",
+        given_at="2026-12-01T10:00:00Z", recorded_by=world.coordinator,
+    )  # fmt: skip
+    colleague = client_for(make_person("Lotte", world.district, "coordinator"))
+    url = coordinator_url(world)
+    page = colleague.get(url).content.decode()
+    assert 'name="consent"' in page and "gaf toestemming" not in page
+    refused = start(colleague, url)  # without ticking it: refused, as for a person without consent
+    assert refused.status_code == 400 and 'name="state"' not in refused.content.decode()
+    first = start(colleague, url, consent="on", consent_method="phone")
+    answers = dict.fromkeys(["3", "4", "7", "8", "9", "10"], "no")
+    saved = save(colleague, url, answer_all(colleague, url, first, answers))
+    assert saved.status_code == 302
+    assert Consent.objects.filter(person=world.resident).count() == 1  # the same consent, reused
