@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "apps.care",
     "apps.directory",
     "apps.wellbeing",
+    "apps.community",
 ]
 
 MIDDLEWARE = [

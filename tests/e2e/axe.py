@@ -27,11 +27,27 @@ def axe_violations(page: Page) -> list[dict[str, Any]]:
         # be an icon font's ligature, which the project does not use; the text of a server-drawn chart (an SVG
         # with role="img") axe cannot measure at all: the charts' own tests check its colours instead
         # (tests/apps/wellbeing/test_screening_chart.py)
+        # and a link of the open menu panel itself, when the panel reaches over a boxed element below it: axe gives
+        # up on an element that partly overlaps others, but the panel is opaque white (its colours are measured
+        # wherever it covers plain text); anywhere else that reason still fails
         skipped = {"bgOverlap", "shortTextContent", "imgNode"}
-        nodes = [node for node in item["nodes"] if _reason(node) not in skipped]
+        nodes = [
+            node for node in item["nodes"]
+            if _reason(node) not in skipped and not (
+                _reason(node) == "elmPartiallyObscuring" and _in_open_menu(page, node)
+            )
+        ]  # fmt: skip
         if item["id"] in REVIEW_RULES and nodes:
             needs_review.append({**item, "nodes": nodes})
     return list(result["violations"]) + needs_review
+
+
+def _in_open_menu(page: Page, node: dict[str, Any]) -> bool:
+    selector = node["target"][0] if node.get("target") else ""
+    return bool(
+        isinstance(selector, str)
+        and page.evaluate("(s) => !!document.querySelector(s)?.closest('details[open] .menu-group__links')", selector)
+    )
 
 
 def _reason(node: dict[str, Any]) -> str:

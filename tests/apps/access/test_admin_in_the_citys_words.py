@@ -16,9 +16,11 @@ from django.utils import translation
 from apps.core.capabilities import capabilities
 
 GROUPS = {
-    "nl": ["Wijken en locaties", "Mensen en rollen", "Organisaties", "Hulp zoeken", "Hulp en diensten"],
-    "en": ["Districts and places", "People and roles", "Organisations", "Care matching", "Services and referrals"],
-    "fr": ["Quartiers et lieux", "Personnes et rôles", "Organisations", "Recherche d’aide", "Services et orientations"],
+    "nl": ["Wijken en locaties", "Mensen en rollen", "Organisaties", "Hulp zoeken", "Hulp en diensten", "Buurtleven"],
+    "en": ["Districts and places", "People and roles", "Organisations", "Care matching", "Services and referrals",
+           "Community life"],
+    "fr": ["Quartiers et lieux", "Personnes et rôles", "Organisations", "Recherche d’aide", "Services et orientations",
+           "Vie de quartier"],
 }
 PEOPLE_MODELS = {
     "nl": ["Aanmeldsessies", "Accounts", "E-mailadressen", "Personen", "Tweede factoren"],

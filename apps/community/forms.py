@@ -1,0 +1,243 @@
+"""Community life: the forms of initiatives.  Starting one takes four short steps (what, for whom, where and
+when, contact and access) and a last page to check and send; each step is its own form, saved on its own, so a
+phone that loses the connection loses one step at most."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from apps.people.forms import LANGUAGES
+from apps.people.phones import normalise_phone
+from apps.places.models import District, Place
+
+from .models import Initiative, Theme
+from .selectors import PublicFilter
+
+
+class WhatForm(forms.ModelForm):
+    class Meta:
+        model = Initiative
+        fields = ["title", "summary", "organiser", "organiser_name"]
+        widgets = {"organiser": forms.RadioSelect, "summary": forms.Textarea(attrs={"rows": 5})}
+        help_texts = {
+            "title": _("Short and clear, for example “Language café Brugse Poort”."),
+            "summary": _("What happens, and what people can expect. At most 2,000 characters."),
+            "organiser_name": _("Optional: the name of your group, association, school or shop."),
+        }
+        error_messages = {
+            "title": {"required": _("Give your initiative a name.")},
+            "summary": {"required": _("Say what you do.")},
+            "organiser": {"required": _("Choose who runs it.")},
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        organiser = self.fields["organiser"]
+        assert isinstance(organiser, forms.ChoiceField)
+        organiser.choices = Initiative.Organiser.choices  # radio buttons: no "---------" among them
+
+
+class WhoForm(forms.ModelForm):
+    audience = forms.MultipleChoiceField(
+        label=_("For whom"), choices=Initiative.Audience.choices, widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one group."),
+                        "invalid_choice": _("Choose from the groups shown.")},
+    )  # fmt: skip
+    languages = forms.MultipleChoiceField(
+        label=_("Languages spoken"), choices=LANGUAGES, widget=forms.CheckboxSelectMultiple, required=False,
+        error_messages={"invalid_choice": _("Choose from the languages shown.")},
+    )  # fmt: skip
+    themes = forms.ModelMultipleChoiceField(
+        label=_("Themes"), queryset=Theme.objects.none(), widget=forms.CheckboxSelectMultiple, required=False,
+        error_messages={"invalid_choice": _("Choose from the themes shown."),
+                        "invalid_pk_value": _("Choose from the themes shown.")},
+    )  # fmt: skip
+
+    class Meta:
+        model = Initiative
+        fields = ["audience", "intergenerational", "intercultural", "languages"]
+        labels = {
+            "intergenerational": _("Young and old meet each other"),
+            "intercultural": _("People of different backgrounds meet each other"),
+        }
+        help_texts = {
+            "intergenerational": _("The city especially supports initiatives where generations meet."),
+            "intercultural": _("For example newcomers and people who have lived here long."),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["themes"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)
+        field.queryset = Theme.objects.filter(active=True)
+        if self.instance.pk and not self.is_bound:
+            self.initial["themes"] = list(self.instance.themes.values_list("pk", flat=True))
+        self.order_fields(["audience", "intergenerational", "intercultural", "themes", "languages"])
+
+
+class WhereForm(forms.ModelForm):
+    class Meta:
+        model = Initiative
+        fields = ["district", "place", "street", "rhythm", "when_text", "starts_on", "ends_on"]
+        widgets = {
+            "rhythm": forms.RadioSelect,
+            "starts_on": forms.DateInput(attrs={"type": "date"}),
+            "ends_on": forms.DateInput(attrs={"type": "date"}),
+        }
+        labels = {"place": _("In a neighbourhood centre or other place"), "street": _("Or in a street")}
+        help_texts = {
+            "place": _("Optional. Leave empty when it happens in the street or at someone's home."),
+            "street": _("Optional: only the street, no house number."),
+            "when_text": _("For example “every Tuesday from 14:00 to 16:00” or “Saturday 21 June, all day”."),
+            "starts_on": _("Optional (dd/mm/yyyy)."),
+            "ends_on": _("Optional (dd/mm/yyyy)."),
+        }
+        error_messages = {
+            "district": {"required": _("Choose the district."),
+                         "invalid_choice": _("Choose one of the districts shown.")},
+            "place": {"invalid_choice": _("Choose one of the places shown.")},
+            "starts_on": {"invalid": _("Write the date as dd/mm/yyyy.")},
+            "ends_on": {"invalid": _("Write the date as dd/mm/yyyy.")},
+        }  # fmt: skip
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        district = self.fields["district"]
+        assert isinstance(district, forms.ModelChoiceField)
+        district.queryset = District.objects.defer("geometry").order_by("name")
+        district.required = True
+        place = self.fields["place"]
+        assert isinstance(place, forms.ModelChoiceField)
+        place.queryset = Place.objects.select_related("district").defer("district__geometry").order_by("name")
+        place.label_from_instance = lambda p: f"{p.name} ({p.district.name})"  # type: ignore[method-assign]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        district, place = data.get("district"), data.get("place")
+        if district is not None and place is not None and place.district_id != district.pk:
+            self.add_error("place", _("This place is in %(district)s. Choose that district, or another place.")
+                           % {"district": place.district.name})  # fmt: skip
+        street = data.get("street") or ""
+        if any(ch.isdigit() for ch in street):
+            self.add_error("street", _("Only the street, without a house number."))
+        starts, ends = data.get("starts_on"), data.get("ends_on")
+        if starts and ends and ends < starts:
+            self.add_error("ends_on", _("The end comes before the start."))
+        if data.get("rhythm") != Initiative.Rhythm.ONGOING and not (data.get("when_text") or "").strip() and not starts:
+            self.add_error("when_text", _("Say when it happens, or give a start date."))
+        return data
+
+
+class ContactForm(forms.ModelForm):
+    class Meta:
+        model = Initiative
+        fields = ["contact_name", "contact_email", "contact_phone", "wheelchair_accessible", "accessibility_note",
+                  "costs_note"]  # fmt: skip
+        labels = {
+            "wheelchair_accessible": _("A wheelchair user can take part"),
+            "accessibility_note": _("What else helps people take part?"),
+            "costs_note": _("Does it cost anything?"),
+        }
+        help_texts = {
+            "contact_name": _("Only the city sees the contact. It is never on the public page."),
+            "contact_email": _("The city writes here about your initiative and its requests."),
+            "accessibility_note": _("For example: ground floor, a toilet, sign language, a quiet corner."),
+            "costs_note": _("For example “free” or “€2 for soup, free for who cannot pay”."),
+        }
+        error_messages = {"contact_email": {"invalid": _("Write an email address like name@example.org.")}}
+
+    def clean_contact_phone(self) -> str:
+        value = (self.cleaned_data.get("contact_phone") or "").strip()
+        if not value:
+            return ""
+        return normalise_phone(value)  # its own message when it is not a number that exists
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not data.get("contact_email") and not data.get("contact_phone") and not self.errors:
+            self.add_error("contact_email", _("Give an email address or a phone number, so the city can reach you."))
+        return data
+
+
+STEPS: dict[str, tuple[Any, Any]] = {
+    "what": (WhatForm, _("What")),
+    "who": (WhoForm, _("For whom")),
+    "where": (WhereForm, _("Where and when")),
+    "contact": (ContactForm, _("Contact and access")),
+}
+"""The steps in order: their form and their name in the step list."""
+
+
+class SendForm(forms.Form):
+    commitment = forms.BooleanField(
+        label=_("We sign the inclusion commitment."), required=True,
+        error_messages={"required": _("Sign the inclusion commitment to send your initiative.")},
+    )  # fmt: skip
+
+
+class ReturnForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why it is returned"), max_length=1000, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("The starter reads this. Say what they should change."),
+        error_messages={"required": _("Say why, so the starter knows what to change."),
+                        "max_length": _("At most 1,000 characters.")},
+    )  # fmt: skip
+
+
+class NeedForm(forms.Form):
+    what = forms.CharField(
+        label=_("What do you need?"), max_length=100,
+        help_text=_("For example “chairs”, “soup”, “someone to translate”."),
+        error_messages={"required": _("Say what is needed."), "max_length": _("At most 100 characters.")},
+    )  # fmt: skip
+    wanted = forms.IntegerField(
+        label=_("How many?"), min_value=1, max_value=50, initial=1,
+        error_messages={"required": _("Say how many."), "invalid": _("Write a number from 1 to 50."),
+                        "min_value": _("Write a number from 1 to 50."), "max_value": _("Write a number from 1 to 50.")},
+    )  # fmt: skip
+
+
+TAGS = [("intergenerational", _("Young and old")), ("intercultural", _("Different backgrounds"))]
+
+
+class FilterForm(forms.Form):
+    """The public list's filters (GET).  A value that is not offered is refused with a message, not ignored."""
+
+    words = forms.CharField(label=_("Search"), max_length=100, required=False)
+    district = forms.ModelChoiceField(
+        label=_("District"), queryset=District.objects.none(), required=False, empty_label=_("All districts"),
+        error_messages={"invalid_choice": _("Choose one of the districts shown.")},
+    )  # fmt: skip
+    theme = forms.ChoiceField(label=_("Theme"), required=False,
+                              error_messages={"invalid_choice": _("Choose one of the themes shown.")})
+    audience = forms.ChoiceField(
+        label=_("For whom"), required=False, choices=[("", _("Everyone")), *list(Initiative.Audience.choices)[1:]],
+        error_messages={"invalid_choice": _("Choose one of the groups shown.")},
+    )  # fmt: skip
+    tags = forms.MultipleChoiceField(
+        label=_("Meeting"), choices=TAGS, required=False, widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": _("Choose from the options shown.")},
+    )  # fmt: skip
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        district = self.fields["district"]
+        assert isinstance(district, forms.ModelChoiceField)
+        district.queryset = District.objects.defer("geometry").order_by("name")
+        theme = self.fields["theme"]
+        assert isinstance(theme, forms.ChoiceField)
+        theme.choices = [("", _("All themes")), *[(t.slug, t.name) for t in Theme.objects.filter(active=True)]]
+
+    def chosen(self) -> PublicFilter:
+        if not self.is_bound or not self.is_valid():
+            return PublicFilter()
+        data = self.cleaned_data
+        district = data.get("district")
+        return PublicFilter(
+            district=district.pk if district else None, theme=data.get("theme") or "",
+            audience=data.get("audience") or "", tags=frozenset(data.get("tags") or []),
+            words=(data.get("words") or "").strip(),
+        )  # fmt: skip

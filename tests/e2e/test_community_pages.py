@@ -1,0 +1,76 @@
+"""Neighbourhood initiatives in a browser (issue 18, item 1): a resident starts a language café on a phone without
+JavaScript, step by step, and sends it; the pages of the list, an initiative, the steps, "Check and send",
+"My initiatives" and the reviewers' worklist pass axe on a phone and a desktop in Dutch, English and French."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from playwright.sync_api import Browser, Page, expect
+
+from apps.community.models import Initiative
+from tests.e2e.axe import assert_accessible
+from tests.e2e.test_menus_and_home_panels import SIZES, context_for
+
+
+def submit(page: Page) -> None:
+    page.locator("main form[method=post] button[type=submit]").last.click()
+
+
+def test_a_resident_starts_an_initiative_on_a_phone_without_javascript(browser: Browser, site: Any) -> None:
+    page = context_for(browser, site, "initiative_starter", java_script_enabled=False).new_page()
+    page.goto(site.url + "/nl/initiatives/new/")
+    page.locator("[name=title]").fill("Taalcafé De Babbel")
+    page.locator("[name=summary]").fill("Nieuwkomers oefenen Nederlands met oudere buren, bij een kop koffie.")
+    page.locator("label[for=id_organiser_1]").click()
+    submit(page)
+    expect(page.locator("h1")).to_have_text("Voor wie")
+    page.locator("label[for=id_audience_6]").click()  # newcomers
+    page.locator("label[for=id_audience_5]").click()  # older residents
+    page.locator("label[for=id_intercultural]").click()
+    submit(page)
+    expect(page.locator("h1")).to_have_text("Waar en wanneer")
+    page.locator("[name=when_text]").fill("Elke dinsdag van 14:00 tot 16:00")
+    submit(page)
+    expect(page.locator("h1")).to_have_text("Contact en toegankelijkheid")
+    page.locator("[name=contact_phone]").fill("0470 12 34 56")
+    submit(page)
+    expect(page.locator("h1")).to_have_text("Nakijken en versturen")
+    submit(page)  # without signing: refused with a message
+    expect(page.locator(".error-summary")).to_contain_text("inclusie-engagement")
+    page.locator("label[for=id_commitment]").click()
+    submit(page)
+    expect(page.locator("h1")).to_have_text("Taalcafé De Babbel")
+    initiative = Initiative.objects.get(title="Taalcafé De Babbel")
+    assert initiative.status == "submitted" and initiative.audience == ["older_residents", "newcomers"]
+
+
+def test_the_pages_of_initiatives_pass_axe_on_a_phone_and_a_desktop(browser: Browser, site: Any) -> None:
+    published = Initiative.objects.filter(status="published", needs__isnull=False).first()
+    draft = Initiative.objects.filter(status="draft", starter__user__username__startswith="initiative").first()
+    returned = Initiative.objects.filter(status="returned").first()
+    assert published is not None and draft is not None and returned is not None
+    visits = {
+        "anonymous": [
+            "/initiatives/", "/initiatives/?theme=language&tags=intercultural", f"/initiatives/{published.pk}/",
+        ],
+        "initiative_starter": [
+            f"/initiatives/{draft.pk}/", f"/initiatives/{returned.pk}/", "/initiatives/mine/", "/initiatives/new/",
+            *[f"/initiatives/{draft.pk}/edit/{step}/" for step in ("who", "where", "contact")],
+            f"/initiatives/{draft.pk}/send/",
+        ],
+        "coordinator": ["/initiatives/review/", f"/initiatives/{returned.pk}/"],
+        "resident": [f"/initiatives/{published.pk}/"],
+    }  # fmt: skip
+    for role, paths in visits.items():
+        page = context_for(browser, site, role).new_page()
+        for size in SIZES.values():
+            page.set_viewport_size(size)
+            for language in ("nl", "en", "fr"):
+                for path in paths:
+                    response = page.goto(site.url + f"/{language}{path}")
+                    assert response is not None and response.status == 200, (role, language, path)
+                    assert_accessible(page)
+                    width = page.evaluate("document.documentElement.scrollWidth")
+                    assert width <= size["width"], f"{language}{path} is {width} px wide"
+        page.context.close()
