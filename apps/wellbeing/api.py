@@ -447,10 +447,15 @@ def wellbeing_cases(request: HttpRequest, paging: Query[Paging]) -> Any:
     Each case shown is in the access log (a list that names a person says they may be lonely)."""
     actor = _case_pages(request)
     today = timezone.localdate()
-    found = cases.my_cases(actor, today) + cases.team_cases(actor, today)
-    page = found[paging.offset : paging.offset + paging.limit]
+    mine = cases.my_cases(actor, today)
+    team = cases.team_cases(actor, today)
+    count = len(mine) + team.count()
+    page = mine[paging.offset : paging.offset + paging.limit]
+    if len(page) < paging.limit:  # the team's cases after one's own, read only as far as the page reaches
+        start = max(paging.offset - len(mine), 0)
+        page += list(team[start : start + paging.limit - len(page)])
     cases.log_list(request, page)
-    return {"count": len(found), "items": [_case_item(actor, c) for c in page]}
+    return {"count": count, "items": [_case_item(actor, c) for c in page]}
 
 
 @router.get("/wellbeing/cases/{case_id}", response={200: CaseOut, **ERRORS})

@@ -28,7 +28,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -39,7 +39,7 @@ from apps.access.services import log_request_access, log_request_list
 from apps.care.models import CareRequest
 from apps.directory.models import Referral
 from apps.people.models import Consent, Person, Purpose, Role, RoleAssignment
-from apps.people.rules import coordinates_resident
+from apps.people.rules import STAFF_ROLES, coordinates_resident
 from apps.people.services import consent_give
 from apps.places.models import District
 
@@ -205,53 +205,65 @@ def _due_first(today: date) -> Case:
     )  # fmt: skip
 
 
-def my_cases(actor: Actor, today: date) -> list[OutreachCase]:
+def my_open_cases(actor: Actor, today: date) -> QuerySet[OutreachCase]:
     """The actor's open cases: due today or overdue first (oldest date on top), then later dates, then those
-    without a date (oldest case on top).  Only those the actor still sees."""
-    rows = (
+    without a date (oldest case on top).  Only those the actor still sees as assigned coordinator: the rule's
+    scope is in the query (their districts and teams now), so a page of them is one query."""
+    districts, organisations = coordinator_scope(actor)
+    return (
         _cases()
-        .filter(assigned_to_id=actor.person_id, anonymised_at__isnull=True)
+        .filter(Q(district_id__in=districts) | Q(organisation_id__in=organisations),
+                assigned_to_id=actor.person_id, anonymised_at__isnull=True)
         .exclude(status=OutreachCase.Status.CLOSED)
         .annotate(due=_due_first(today))
         .order_by("due", "follow_up_on", "created_at", "pk")
-    )
-    return [case for case in rows[:500] if may_see_case(actor, case)]
+    )  # fmt: skip
 
 
-def team_cases(actor: Actor, today: date) -> list[OutreachCase]:
-    """For a team lead: the open cases of their teams assigned to someone else (or to no one)."""
+def my_cases(actor: Actor, today: date) -> list[OutreachCase]:
+    """``my_open_cases``, at most 500."""
+    return list(my_open_cases(actor, today)[:500])
+
+
+def _team_rows(actor: Actor) -> QuerySet[OutreachCase]:
     districts, organisations = lead_scope(actor)
-    if not districts and not organisations:
-        return []
-    rows = (
+    return (
         _cases()
         .filter(Q(district_id__in=districts) | Q(organisation_id__in=organisations), anonymised_at__isnull=True)
         .exclude(status=OutreachCase.Status.CLOSED)
         .exclude(assigned_to_id=actor.person_id)
-        .annotate(due=_due_first(today))
-        .order_by("due", "follow_up_on", "created_at", "pk")
     )
-    return list(rows[:500])
 
 
-CLOSED_SHOWN = 200
+def team_cases(actor: Actor, today: date) -> QuerySet[OutreachCase]:
+    """For a team lead: the open cases of their teams assigned to someone else (or to no one), due first (empty
+    for anyone who leads no team)."""
+    return _team_rows(actor).annotate(due=_due_first(today)).order_by("due", "follow_up_on", "created_at", "pk")
+
+
+def team_case_count(actor: Actor) -> int:
+    return _team_rows(actor).count()
+
+
 ONLINE_DAYS = 90
 
 
-def closed_cases(actor: Actor) -> list[OutreachCase]:
+def closed_cases(actor: Actor) -> QuerySet[OutreachCase]:
     """The closed cases the actor still sees (until retention anonymises them), last closed first: their own, and
     for a team lead those of their teams."""
-    districts, organisations = lead_scope(actor)
-    scope = Q(assigned_to_id=actor.person_id)
-    if districts or organisations:
-        scope |= Q(district_id__in=districts) | Q(organisation_id__in=organisations)
+    # ``may_see_case`` in one query: assigned to the actor while they coordinate its district or team, or in a
+    # district or team the actor leads (asking it per row cost a query per case of someone else's)
+    own_districts, own_organisations = coordinator_scope(actor)
+    lead_districts, lead_organisations = lead_scope(actor)
+    mine = Q(assigned_to_id=actor.person_id) & (
+        Q(district_id__in=own_districts) | Q(organisation_id__in=own_organisations)
+    )
+    scope = mine | Q(district_id__in=lead_districts) | Q(organisation_id__in=lead_organisations)
     rows = _cases().filter(scope, status=OutreachCase.Status.CLOSED, anonymised_at__isnull=True)
-    return [case for case in rows.order_by("-closed_at", "-pk")[: CLOSED_SHOWN * 2] if may_see_case(actor, case)][
-        :CLOSED_SHOWN
-    ]
+    return rows.order_by("-closed_at", "-pk")
 
 
-def screenings_to_follow(actor: Actor, now: datetime | None = None) -> list[Screening]:
+def screenings_to_follow(actor: Actor, now: datetime | None = None, *, limit: int = 200) -> list[Screening]:
     """For a team lead: what residents of their districts or teams filled in online themselves in the last
     ``ONLINE_DAYS`` days that points to loneliness, on no case, with no open case about the person and their
     consent still holding.  Nobody is told automatically: the lead decides whether someone calls (a case)."""
@@ -259,21 +271,26 @@ def screenings_to_follow(actor: Actor, now: datetime | None = None) -> list[Scre
     if not districts and not organisations:
         return []
     since = (now or timezone.now()) - timedelta(days=ONLINE_DAYS)
-    open_about = OutreachCase.objects.filter(anonymised_at__isnull=True).exclude(status=OutreachCase.Status.CLOSED)
+    person = OuterRef("person_id")
+    open_case = OutreachCase.objects.filter(person_id=person, anonymised_at__isnull=True).exclude(
+        status=OutreachCase.Status.CLOSED
+    )
+    staff = RoleAssignment.objects.filter(person_id=person, role__in=STAFF_ROLES, withdrawn_at__isnull=True)
+    consent = Consent.objects.filter(person_id=person, purpose=PURPOSE, withdrawn_at__isnull=True)
     rows = (
         Screening.objects.select_related("person", "person__district")
         .filter(
             Q(person__district_id__in=districts) | Q(person__organisation_id__in=organisations),
+            Exists(consent), ~Exists(open_case), ~Exists(staff),
             mode=Screening.Mode.ONLINE, case__isnull=True, anonymised_at__isnull=True, taken_at__gte=since,
-            person__erased_at__isnull=True, person__consents__purpose=PURPOSE,
-            person__consents__withdrawn_at__isnull=True,
+            person__erased_at__isnull=True,
         )
         .exclude(category__in=["", "not_lonely"])
-        .exclude(person_id__in=open_about.filter(person__isnull=False).values("person_id"))
-        .distinct()
         .order_by("-taken_at", "-pk")
     )  # fmt: skip
-    return [s for s in rows[:200] if can(actor, "wellbeing.view_screening", s)]
+    # what ``wellbeing.view_screening`` asks, in the query itself (per row it cost three queries a screening):
+    # the lead's scope (coordinator there still), the consent holding, the person not a staff account
+    return list(rows[:limit])
 
 
 def log_list(http: HttpRequest, cases: list[OutreachCase], action: str = "list") -> None:

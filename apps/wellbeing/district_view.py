@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Case, Count, IntegerField, Value, When
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
@@ -153,18 +153,25 @@ def _screening_tables(district: District, today: date) -> list[Table]:
     since = timezone.make_aware(datetime.combine(quarter_start(*quarters[0]), datetime.min.time()))
     year, quarter = quarter_of(today)
     until = timezone.make_aware(datetime.combine(quarter_start(year, quarter), datetime.min.time()))
-    rows = (
-        Screening.objects.filter(district=district, taken_at__gte=since, taken_at__lt=until)
-        .exclude(category="")
-        .order_by("taken_at", "pk")
-        .values_list("pk", "person_id", "instrument", "category", "taken_at")
+    # the quarter of each screening worked out by the database (a CASE over the quarters' local bounds): years of
+    # screenings are read as small integers, without a date to parse and convert per row
+    bounds = [timezone.make_aware(datetime.combine(quarter_start(*q), datetime.min.time())) for q in quarters]
+    which = Case(
+        *[When(taken_at__gte=start, then=Value(index)) for index, start in reversed(list(enumerate(bounds)))],
+        output_field=IntegerField(),
     )
+    rows = (
+        Screening.objects.filter(district=district, taken_at__gte=since, taken_at__lt=until,
+                                 instrument__in=list(INSTRUMENT_CATEGORIES))
+        .exclude(category="")
+        .annotate(quarter_index=which)
+        .order_by("taken_at", "pk")
+        .values_list("pk", "person_id", "instrument", "category", "quarter_index")
+    )  # fmt: skip
     latest: dict[tuple[str, tuple[int, int], Any], str] = {}
-    for pk, person, instrument, category, taken_at in rows:
-        if instrument not in INSTRUMENT_CATEGORIES:
-            continue
+    for pk, person, instrument, category, index in rows:
         who = person if person is not None else f"anonymised-{pk}"  # an anonymised screening: one resident
-        latest[(instrument, quarter_of(timezone.localdate(taken_at)), who)] = category  # later ones win
+        latest[(instrument, quarters[index], who)] = category  # later ones win
     counts: dict[str, dict[tuple[int, int], dict[str, int]]] = {}
     for (instrument, quarter, _who), category in latest.items():
         per_category = counts.setdefault(instrument, {}).setdefault(quarter, {})

@@ -370,20 +370,27 @@ class PublicSignal:
     status: str
 
 
-def public_signals(district: District) -> list[PublicSignal]:
-    """A district's signals for everyone: category, street without a house number, month, status.  Read from
-    four columns only, so nothing else of a signal can reach the page."""
-    rows = (
+def public_signal_rows(district: District) -> QuerySet[Any]:
+    """A district's signals for everyone, newest first, read from four columns only (category, address, time,
+    status), so nothing else of a signal can reach the page; ``public_signal`` turns a row into what is shown."""
+    return (
         Signal.objects.filter(district=district, status__in=PUBLIC_STATUSES)
         .order_by("-created_at", "-pk")
         .values_list("category", "address", "created_at", "status")
     )
-    labels = dict(Signal.Status.choices)
-    return [
-        PublicSignal(category_label(category), street_of(address), timezone.localtime(at).date().replace(day=1),
-                     str(labels.get(status, status)))
-        for category, address, at, status in rows
-    ]  # fmt: skip
+
+
+def public_signal(row: tuple[str, str, datetime, str]) -> PublicSignal:
+    """Category, street without a house number, month, status."""
+    category, address, at, status = row
+    label = dict(Signal.Status.choices).get(status, status)
+    return PublicSignal(category_label(category), street_of(address), timezone.localtime(at).date().replace(day=1),
+                        str(label))  # fmt: skip
+
+
+def public_signals(district: District) -> list[PublicSignal]:
+    """Every public signal of a district (the open dataset); the page shows them a page at a time."""
+    return [public_signal(row) for row in public_signal_rows(district)]
 
 
 def public_counts() -> dict[int, int]:

@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -135,36 +136,58 @@ def _closed_table(rows: list[OutreachCase]) -> Table:
 def closed_list(request: HttpRequest) -> HttpResponse:
     """The closed cases one still sees, until retention anonymises them (and for a team lead their team's): to
     look up what was done when someone is reported again."""
-    actor = actor_for(request)
-    rows = cases.closed_cases(actor)
+    page = Paginator(cases.closed_cases(actor_for(request)), PER_PAGE).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
     cases.log_list(request, rows)
-    context = {"closed": _closed_table(rows), "days": case_days()}
+    context = {"closed": _closed_table(rows), "days": case_days(), "page": page, "query": ""}
     return render(request, "wellbeing/cases/closed.html", context)
+
+
+PER_PAGE = 50
+ONLINE_SHOWN = 50
 
 
 @never_cache
 @require_GET
 @requires("wellbeing.view_cases")
 def case_list(request: HttpRequest) -> HttpResponse:
-    """My open cases, due today or overdue first; for a team lead also the team's."""
+    """My open cases, due today or overdue first, 50 a page; for a team lead the count of the team's (their own
+    page) and what residents filled in online that nobody follows up yet.  Only what is shown is logged."""
     actor = actor_for(request)
     today = timezone.localdate()
-    mine = cases.my_cases(actor, today)
-    team = cases.team_cases(actor, today)
-    cases.log_list(request, mine + team)
-    online = cases.screenings_to_follow(actor)
+    mine = cases.my_open_cases(actor, today)
+    page = Paginator(mine, PER_PAGE).get_page(request.GET.get("page"))
+    shown = list(page.object_list)
+    cases.log_list(request, shown)
+    is_lead = any(cases.lead_scope(actor))
+    online = cases.screenings_to_follow(actor, limit=ONLINE_SHOWN) if is_lead else []
     log_request_list(
         request, records=[(s.person_id, "wellbeing.Screening", s.pk) for s in online], action="list",
         purpose="wellbeing.view_screening",
     )  # fmt: skip
     context = {
-        "mine": _table(_("My outreach cases"), mine, today, assignee=False, empty=_("You have no open cases.")),
-        "team": _table(_("Cases of my team"), team, today, assignee=True, empty=_("No other open cases.")),
-        "online": _online_table(online),
-        "is_lead": any(cases.lead_scope(actor)),
-        "due": sum(1 for c in mine if c.follow_up_on is not None and c.follow_up_on <= today),
-    }
+        "mine": _table(_("My outreach cases"), shown, today, assignee=False, empty=_("You have no open cases.")),
+        "page": page, "query": "", "is_lead": is_lead, "online": _online_table(online),
+        "team_count": cases.team_case_count(actor) if is_lead else 0,
+        "due": mine.filter(follow_up_on__lte=today).count(),
+    }  # fmt: skip
     return render(request, "wellbeing/cases/list.html", context)
+
+
+@never_cache
+@require_GET
+@requires("wellbeing.view_cases")
+def team_list(request: HttpRequest) -> HttpResponse:
+    """For a team lead: the open cases of their teams assigned to someone else (or to no one), due first, 50 a
+    page; anyone else: an empty list."""
+    actor = actor_for(request)
+    today = timezone.localdate()
+    page = Paginator(cases.team_cases(actor, today), PER_PAGE).get_page(request.GET.get("page"))
+    shown = list(page.object_list)
+    cases.log_list(request, shown)
+    table = _table(_("Cases of my team"), shown, today, assignee=True, empty=_("No other open cases."))
+    context = {"team": table, "page": page, "query": "", "is_lead": any(cases.lead_scope(actor))}
+    return render(request, "wellbeing/cases/team.html", context)
 
 
 def _districts(actor: Actor) -> Any:

@@ -226,6 +226,8 @@ def signals_district(request: HttpRequest, slug: str) -> HttpResponse:
         columns=[Column(_("What")), Column(_("Street")), Column(_("Reported in")), Column(_("Status"))],
         empty=_("Nothing has been reported in this district yet."),
     )
-    for row in service.public_signals(district):
+    page = Paginator(service.public_signal_rows(district), PER_PAGE).get_page(request.GET.get("page"))
+    for row in map(service.public_signal, page.object_list):
         table.add(row.category, row.street or _("(no street given)"), month_text(row.month), row.status)
-    return render(request, "wellbeing/signals/public_district.html", {"district": district, "table": table})
+    context = {"district": district, "table": table, "page": page, "query": ""}
+    return render(request, "wellbeing/signals/public_district.html", context)

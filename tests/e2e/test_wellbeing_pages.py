@@ -68,6 +68,7 @@ def test_the_coordinators_pages_of_a_report_a_case_and_screenings_pass_axe(brows
         "/wellbeing/cases/calls/",
         "/wellbeing/cases/",  # the demo coordinator is team lead: the team's cases and online results too
         "/wellbeing/cases/closed/",
+        "/wellbeing/cases/team/",
         f"/wellbeing/screenings/{screening.pk}/",
         f"/wellbeing/persons/{resident.pk}/screenings/",
         f"/wellbeing/persons/{resident.pk}/screening/",

@@ -23,6 +23,7 @@ ROWS: Rows = {
     "wellbeing:case_new": ({}, only({"coordinator"})),
     "wellbeing:case_calls": ({}, only({"coordinator"})),
     "wellbeing:cases_closed": ({}, only({"coordinator"})),
+    "wellbeing:cases_team": ({}, only({"coordinator"})),
     "wellbeing:case": ({"pk": "@case"}, only({"coordinator"})),
     "wellbeing:case_new_for_person": ({"person_pk": "@resident"}, only({"coordinator"}, others=404)),
     "wellbeing:case_from_screening": ({"screening_pk": "@case_screening"}, everyone(405)),  # POST only

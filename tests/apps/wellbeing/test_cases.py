@@ -237,7 +237,9 @@ def test_overdue_comes_before_today_and_the_call_list_has_only_ones_own_cases(wo
     calls = world.client("coordinator").get("/en/wellbeing/cases/calls/").content.decode()
     assert "Lottes zaak" not in calls
     worklist = world.client("coordinator").get("/en/wellbeing/cases/").content.decode()
-    assert f'href="{url(hers)}"' in worklist, "the lead's worklist has the team's cases"
+    assert "1 open case of colleagues" in worklist and f'href="{url(hers)}"' not in worklist
+    team = world.client("coordinator").get("/en/wellbeing/cases/team/").content.decode()
+    assert f'href="{url(hers)}"' in team, "the team's cases have their own page"
 
 
 # --- consent -----------------------------------------------------------------------------------------------

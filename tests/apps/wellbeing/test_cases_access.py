@@ -88,7 +88,7 @@ def test_the_team_lead_of_the_district_sees_every_case_of_the_team_and_only_whil
     assert client.get(f"/en/wellbeing/cases/{case.pk}/").status_code == 404, "not yet lead"
     TeamLead.objects.create(person=lead, district=world.district)
     assert client.get(f"/en/wellbeing/cases/{case.pk}/").status_code == 200
-    assert f"/wellbeing/cases/{case.pk}/" in client.get("/en/wellbeing/cases/").content.decode()
+    assert f"/wellbeing/cases/{case.pk}/" in client.get("/en/wellbeing/cases/team/").content.decode()
     # a lead of district 1 is not a lead of district 3
     elsewhere = a_case(world, district=world.other_district, assigned_to=world.other_coordinator)
     assert client.get(f"/en/wellbeing/cases/{elsewhere.pk}/").status_code == 404
