@@ -11,15 +11,16 @@ or without it.
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from datetime import time, timedelta
 
+from django.conf import settings
 from django.utils import timezone
 
 from apps.people.demo import DEMO_ACCOUNTS
 from apps.people.models import Person, Role
 from apps.places.models import District, Place
 
-from .models import Follow, Initiative, InitiativeStep, Need, Pledge, Theme
+from .models import Event, Follow, Initiative, InitiativeStep, Need, Pledge, Theme
 from .services import COMMITMENT_VERSION
 
 THEMES = [
@@ -140,7 +141,24 @@ def _initiative(
                 Pledge.objects.create(need=need, person=helper)
         for follower in generator.sample(others, min(len(others), generator.randint(1, 6))):
             Follow.objects.create(initiative=initiative, person=follower)
+        _event(generator, initiative, kind, now)
     return initiative
+
+
+def _event(generator: random.Random, initiative: Initiative, kind: dict, now: timezone.datetime) -> Event:  # type: ignore[type-arg]
+    """A weekly event over the next months for a regular initiative, one date for a one-off, at 10:00-19:00."""
+    today = timezone.localdate(now)
+    first = today + timedelta(days=generator.randint(1, 14))
+    weekly = kind.get("rhythm", "recurring") == "recurring"
+    return Event.objects.create(
+        uid=f"demo-{initiative.pk}@{settings.COMMUNITY_CALENDAR_DOMAIN}", title=initiative.title,
+        description=kind["summary"], initiative=initiative, district=initiative.district, place=initiative.place,
+        address="" if initiative.place else initiative.street, starts_on=first,
+        start_time=time(generator.choice([10, 14, 16, 19]), generator.choice([0, 30])),
+        duration_minutes=generator.choice([60, 90, 120]), repeat="weekly" if weekly else "none",
+        repeat_until=first + timedelta(weeks=16) if weekly else None,
+        wheelchair_accessible=initiative.wheelchair_accessible, created_by=initiative.starter,
+    )  # fmt: skip
 
 
 def _starter_demo(generator: random.Random, themes: dict[str, Theme], now: timezone.datetime) -> int:

@@ -13,7 +13,7 @@ from apps.people.forms import LANGUAGES
 from apps.people.phones import normalise_phone
 from apps.places.models import District, Place
 
-from .models import Initiative, Theme
+from .models import Event, Initiative, Theme
 from .selectors import PublicFilter
 
 
@@ -241,3 +241,80 @@ class FilterForm(forms.Form):
             audience=data.get("audience") or "", tags=frozenset(data.get("tags") or []),
             words=(data.get("words") or "").strip(),
         )  # fmt: skip
+
+
+class EventForm(forms.ModelForm):
+    """An event of an initiative: what, when (local time; weekly until a date), where (one of the district's places,
+    or an address)."""
+
+    class Meta:
+        model = Event
+        fields = ["title", "description", "starts_on", "start_time", "duration_minutes", "repeat", "repeat_until",
+                  "place", "address", "wheelchair_accessible"]  # fmt: skip
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "starts_on": forms.DateInput(attrs={"type": "date"}),
+            "start_time": forms.TimeInput(attrs={"type": "time"}),
+            "repeat_until": forms.DateInput(attrs={"type": "date"}),
+            "repeat": forms.RadioSelect,
+        }
+        labels = {"starts_on": _("Date (the first date, when it repeats)"), "address": _("Or an address")}
+        help_texts = {
+            "starts_on": _("dd/mm/yyyy"), "start_time": _("hh:mm, Ghent time"),
+            "duration_minutes": _("For example 90 for an hour and a half."),
+            "repeat_until": _("Only for a weekly event: the last date (dd/mm/yyyy)."),
+            "place": _("Optional: one of the places of the district."),
+        }  # fmt: skip
+        error_messages = {
+            "title": {"required": _("Give the event a title.")},
+            "starts_on": {"required": _("Give the date."), "invalid": _("Write the date as dd/mm/yyyy.")},
+            "start_time": {"required": _("Give the start time."), "invalid": _("Write the time as hh:mm.")},
+            "duration_minutes": {"required": _("Say how long it lasts, in minutes."),
+                                 "invalid": _("Write a number of minutes."),
+                                 "min_value": _("An event lasts from 15 minutes to 24 hours."),
+                                 "max_value": _("An event lasts from 15 minutes to 24 hours.")},
+            "repeat_until": {"invalid": _("Write the date as dd/mm/yyyy.")},
+            "place": {"invalid_choice": _("Choose one of the places shown.")},
+        }  # fmt: skip
+
+    def __init__(self, *args: Any, district: District | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        place = self.fields["place"]
+        assert isinstance(place, forms.ModelChoiceField)
+        place.queryset = Place.objects.filter(district=district).order_by("name") if district else Place.objects.none()
+        repeat = self.fields["repeat"]
+        assert isinstance(repeat, forms.ChoiceField)
+        repeat.choices = Event.Repeat.choices
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("repeat") == Event.Repeat.NONE:
+            data["repeat_until"] = None  # a date left in the field of a single event means nothing
+        until, first = data.get("repeat_until"), data.get("starts_on")
+        if data.get("repeat") == Event.Repeat.WEEKLY and not until:
+            self.add_error("repeat_until", _("Say until when it repeats."))
+        elif data.get("repeat") == Event.Repeat.WEEKLY and until and first and until < first:
+            self.add_error("repeat_until", _("It cannot stop repeating before it starts."))
+        if not data.get("place") and not (data.get("address") or "").strip():
+            self.add_error("address", _("Choose a place or give an address."))
+        return data
+
+
+class CancelDateForm(forms.Form):
+    day = forms.DateField(
+        label=_("Cancel one date"), widget=forms.DateInput(attrs={"type": "date"}), help_text=_("dd/mm/yyyy"),
+        error_messages={"required": _("Give the date."), "invalid": _("Write the date as dd/mm/yyyy.")},
+    )  # fmt: skip
+
+
+class WhatsOnForm(forms.Form):
+    district = forms.ModelChoiceField(
+        label=_("District"), queryset=District.objects.none(), required=False, empty_label=_("All districts"),
+        error_messages={"invalid_choice": _("Choose one of the districts shown.")},
+    )  # fmt: skip
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        district = self.fields["district"]
+        assert isinstance(district, forms.ModelChoiceField)
+        district.queryset = District.objects.defer("geometry").order_by("name")

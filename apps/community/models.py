@@ -220,3 +220,67 @@ class Pledge(models.Model):
 
     def __str__(self) -> str:
         return f"pledge {self.pk}"
+
+
+class Event(models.Model):
+    """Something that happens at a time (issue 18, item 3): of an initiative, or of the city in a district.
+
+    The time is kept as the city's local time (``starts_on`` + ``start_time`` in ``Europe/Brussels``), never as a
+    UTC instant, so a weekly Tuesday 14:00 stays 14:00 across the changes to and from summer time; a repeating
+    event is one row with ``repeat`` and ``repeat_until``, and the dates it does not happen in
+    ``cancelled_dates``.  ``sequence`` is raised on every change that matters to a calendar (RFC 5545 SEQUENCE),
+    ``uid`` never changes, so a subscribed calendar updates the event instead of adding a second one.
+    """
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", _("Planned")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class Repeat(models.TextChoices):
+        NONE = "none", _("Once")
+        WEEKLY = "weekly", _("Every week")
+
+    uid = models.CharField(_("calendar identifier"), max_length=64, unique=True)
+    title = models.CharField(_("title"), max_length=120)
+    description = models.TextField(_("description"), max_length=2000, blank=True)
+    initiative = models.ForeignKey(
+        Initiative, null=True, blank=True, on_delete=models.CASCADE, related_name="events",
+        verbose_name=_("initiative"),
+    )  # fmt: skip
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="events", verbose_name=_("district"))
+    place = models.ForeignKey(
+        Place, null=True, blank=True, on_delete=models.SET_NULL, related_name="events", verbose_name=_("place")
+    )
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    wheelchair_accessible = models.BooleanField(_("wheelchair accessible"), default=False)
+    starts_on = models.DateField(_("date"))
+    start_time = models.TimeField(_("start time"))
+    duration_minutes = models.PositiveSmallIntegerField(
+        _("duration in minutes"), validators=[MinValueValidator(15), MaxValueValidator(24 * 60)]
+    )
+    repeat = models.CharField(_("repeats"), max_length=10, choices=Repeat.choices, default=Repeat.NONE)
+    repeat_until = models.DateField(_("repeats until"), null=True, blank=True)
+    cancelled_dates = models.JSONField(_("dates it does not happen"), default=list, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.SCHEDULED)
+    sequence = models.PositiveIntegerField(_("version"), default=0)
+    created_by = models.ForeignKey(
+        Person, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("created by")
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["starts_on", "start_time", "pk"]
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        indexes = [models.Index(fields=["district", "starts_on"]), models.Index(fields=["status", "repeat_until"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(repeat="none") & Q(repeat_until__isnull=True))
+                | (Q(repeat="weekly") & Q(repeat_until__isnull=False) & Q(repeat_until__gte=models.F("starts_on"))),
+                name="community_event_repeats_until_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title

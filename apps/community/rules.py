@@ -90,3 +90,22 @@ def _take_part(actor: Actor, initiative: Any) -> bool:
     if not acts_as_resident(actor):
         return False
     return initiative is None or initiative.status == "published"
+
+
+# --- events (item 3) ------------------------------------------------------------------------------------------
+
+
+@rule("community.add_event", label=_("Publishing an event of an initiative"))
+def _add_event(actor: Actor, initiative: Any) -> bool:
+    """The starter of a published initiative."""
+    return is_starter(actor, initiative) and initiative.status == "published"
+
+
+@rule("community.manage_event", label=_("Changing or cancelling an event"))
+def _manage_event(actor: Actor, event: Any) -> bool:
+    """The starter of its initiative; the reviewers of its district (who may cancel what should not be there)."""
+    if event is None:
+        return False
+    if event.initiative is not None and is_starter(actor, event.initiative):
+        return True
+    return reviews_district(actor, event.district_id)

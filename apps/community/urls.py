@@ -3,7 +3,7 @@ them."""
 
 from django.urls import path
 
-from . import views
+from . import views, views_events
 
 app_name = "community"
 
@@ -18,4 +18,12 @@ urlpatterns = [
     path("initiatives/<int:pk>/manage/<slug:action>/", views.initiative_manage, name="initiative_manage"),
     path("initiatives/<int:pk>/take-part/<slug:action>/", views.initiative_take_part, name="initiative_take_part"),
     path("initiatives/<int:pk>/review/<slug:action>/", views.review, name="initiative_review"),
+    path("initiatives/<int:pk>/events/new/", views_events.event_new, name="event_new"),
+    path("whats-on/", views_events.whats_on, name="whats_on"),
+    path("whats-on/<int:pk>/", views_events.event, name="event"),
+    path("whats-on/<int:pk>/edit/", views_events.event_edit, name="event_edit"),
+    path("whats-on/<int:pk>/cancel/", views_events.event_cancel, name="event_cancel"),
+    path("feeds/district/<int:number>.ics", views_events.feed_district, name="feed_district"),
+    path("feeds/place/<slug:slug>.ics", views_events.feed_place, name="feed_place"),
+    path("feeds/initiative/<int:pk>.ics", views_events.feed_initiative, name="feed_initiative"),
 ]

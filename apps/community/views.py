@@ -31,6 +31,7 @@ from apps.core.components import Cell, Column, Table, Tag
 from apps.core.formats import language_names, moment
 
 from . import selectors, services
+from .events import events_of_initiative
 from .forms import STEPS, FilterForm, NeedForm, ReturnForm, SendForm
 from .models import Initiative
 
@@ -100,6 +101,10 @@ def initiative(request: HttpRequest, pk: int) -> HttpResponse:
         "returned": found.steps.filter(kind="returned").order_by("-at", "-pk").first()
         if found.status == Initiative.Status.RETURNED else None,
         "need_form": NeedForm(), "return_form": ReturnForm(), "is_anonymous": actor.is_anonymous,
+        "events": list(events_of_initiative(found)), "may_add_event": can(actor, "community.add_event", found),
+        "event_new_url": reverse("community:event_new", args=[found.pk]),
+        "feed": {"https": (feed := request.build_absolute_uri(reverse("community:feed_initiative", args=[found.pk]))),
+                 "webcal": "webcal://" + feed.split("://", 1)[1]},
     }  # fmt: skip
     return render(request, "community/initiative.html", context)
 

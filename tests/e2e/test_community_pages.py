@@ -1,6 +1,7 @@
-"""Neighbourhood initiatives in a browser (issue 18, item 1): a resident starts a language café on a phone without
-JavaScript, step by step, and sends it; the pages of the list, an initiative, the steps, "Check and send",
-"My initiatives" and the reviewers' worklist pass axe on a phone and a desktop in Dutch, English and French."""
+"""Neighbourhood initiatives in a browser (issue 18, items 1 and 3): a resident starts a language café on a phone
+without JavaScript, step by step, and sends it; the pages of the list, an initiative, the steps, "Check and send",
+"My initiatives", the reviewers' worklist, "What's on", an event and its form pass axe on a phone and a desktop in
+Dutch, English and French."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 
 from playwright.sync_api import Browser, Page, expect
 
-from apps.community.models import Initiative
+from apps.community.models import Event, Initiative
 from tests.e2e.axe import assert_accessible
 from tests.e2e.test_menus_and_home_panels import SIZES, context_for
 
@@ -50,14 +51,18 @@ def test_the_pages_of_initiatives_pass_axe_on_a_phone_and_a_desktop(browser: Bro
     draft = Initiative.objects.filter(status="draft", starter__user__username__startswith="initiative").first()
     returned = Initiative.objects.filter(status="returned").first()
     assert published is not None and draft is not None and returned is not None
+    event = Event.objects.filter(initiative__starter__user__username__startswith="initiative").first()
+    assert event is not None
     visits = {
         "anonymous": [
             "/initiatives/", "/initiatives/?theme=language&tags=intercultural", f"/initiatives/{published.pk}/",
+            "/whats-on/", f"/whats-on/?district={published.district_id}", f"/whats-on/{event.pk}/",
         ],
         "initiative_starter": [
             f"/initiatives/{draft.pk}/", f"/initiatives/{returned.pk}/", "/initiatives/mine/", "/initiatives/new/",
             *[f"/initiatives/{draft.pk}/edit/{step}/" for step in ("who", "where", "contact")],
-            f"/initiatives/{draft.pk}/send/",
+            f"/initiatives/{draft.pk}/send/", f"/initiatives/{event.initiative_id}/events/new/",
+            f"/whats-on/{event.pk}/", f"/whats-on/{event.pk}/edit/",
         ],
         "coordinator": ["/initiatives/review/", f"/initiatives/{returned.pk}/"],
         "resident": [f"/initiatives/{published.pk}/"],

@@ -9,13 +9,16 @@ are POST only.
 
 from __future__ import annotations
 
+from datetime import time
 from typing import Any
 
-from apps.community.models import Initiative
+from django.utils import timezone
+
+from apps.community.models import Event, Initiative
 from apps.people.demo import DEMO_ACCOUNTS
 from apps.people.models import Person, Role
-from apps.places.models import District
-from tests.apps.access.access_rows import ROLES, Rows, everyone, only
+from apps.places.models import District, Place
+from tests.apps.access.access_rows import ROLES, Rows, everyone, only, signed_in
 
 RESIDENT_ACCOUNTS = {"resident", "helper", "initiative_starter", "centre_committee"}
 REVIEWERS = {"coordinator", "city_staff"}
@@ -37,6 +40,17 @@ ROWS: Rows = {
     "community:initiative_manage": ({"pk": "@initiative_draft", "action": "end"}, everyone(405)),
     "community:initiative_take_part": ({"pk": "@initiative_draft", "action": "follow"}, everyone(405)),
     "community:initiative_review": ({"pk": "@initiative_draft", "action": "publish"}, everyone(405)),
+    # events (item 3): public when their initiative is; publishing one is for the starter of a published initiative
+    "community:whats_on": ({}, everyone(200)),
+    "community:event": ({"pk": "@event"}, everyone(200)),
+    "community:event_new": ({"pk": "@initiative_published"}, {**only(RESIDENT_ACCOUNTS), **OTHER_RESIDENTS}),
+    "community:event_edit": (
+        {"pk": "@event"}, {**signed_in(404), **dict.fromkeys({"initiative_starter"} | REVIEWERS, 200)},
+    ),
+    "community:event_cancel": ({"pk": "@event"}, everyone(405)),
+    "community:feed_district": ({"number": 1}, everyone(200)),
+    "community:feed_place": ({"slug": "@place_slug"}, everyone(200)),
+    "community:feed_initiative": ({"pk": "@initiative_published"}, everyone(200)),
 }  # fmt: skip
 
 
@@ -47,4 +61,14 @@ def samples(district: District, resident: Person) -> dict[str, Any]:
         title="Buurtsoep", summary="Soep voor de hele straat.", organiser="residents", audience=["everyone"],
         district=district, starter=starter,
     )  # fmt: skip
-    return {"@initiative_draft": draft.pk}
+    published = Initiative.objects.create(
+        title="Taalcafé", summary="Praten.", organiser="residents", audience=["everyone"], district=district,
+        starter=starter, status="published", commitment_signed_at=timezone.now(),
+    )  # fmt: skip
+    place = Place.objects.filter(district=district).order_by("pk").first()
+    event = Event.objects.create(
+        uid="access-table@example.org", title="Taalcafé", initiative=published, district=district, place=place,
+        starts_on=timezone.localdate(), start_time=time(14), duration_minutes=120,
+    )  # fmt: skip
+    return {"@initiative_draft": draft.pk, "@initiative_published": published.pk, "@event": event.pk,
+            "@place_slug": place.slug if place else "none"}  # fmt: skip

@@ -1,0 +1,168 @@
+"""Events (issue 18, item 3): "What's on" per district, an event's page, publishing and changing the events of
+one's initiative, cancelling a date or the whole event, and the iCalendar feeds (per district, place and
+initiative) that calendar programs subscribe to.  Who may do what is in ``rules.py``; the writes and the feeds
+are in ``events.py``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from apps.access.actors import actor_for
+from apps.access.decorators import requires
+from apps.access.rules import can
+from apps.places.models import District, Place
+
+from . import events as service
+from . import selectors
+from .forms import CancelDateForm, EventForm, WhatsOnForm
+from .models import Event, Initiative
+
+FEED_TYPE = "text/calendar; charset=utf-8"
+
+
+def _feed_urls(request: HttpRequest, **kwargs: Any) -> dict[str, str]:
+    """The feed's address to paste into a calendar program (https and webcal), absolute."""
+    name, args = next(iter(kwargs.items()))
+    url = request.build_absolute_uri(reverse(f"community:feed_{name}", args=[args]))
+    return {"https": url, "webcal": "webcal://" + url.split("://", 1)[1]}
+
+
+@require_GET
+@requires("public")
+def whats_on(request: HttpRequest) -> HttpResponse:
+    """The next eight weeks, per district (every district without one chosen)."""
+    form = WhatsOnForm(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        return render(request, "community/whats_on.html", {"form": form, "rows": []}, status=400)
+    district = form.cleaned_data.get("district") if form.is_bound else None
+    rows = service.upcoming(district_id=district.pk if district else None)
+    context = {
+        "form": form, "district": district, "rows": rows[:300],
+        "feed": _feed_urls(request, district=district.number) if district else None,
+    }  # fmt: skip
+    return render(request, "community/whats_on.html", context)
+
+
+@never_cache
+@require_GET
+@requires("public")
+def event(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_for(request)
+    found = service.event_for(actor, pk)
+    may_manage = can(actor, "community.manage_event", found)
+    context = {
+        "event": found, "next": service.next_of(found), "may_manage": may_manage,
+        "skipped": sorted(found.cancelled_dates), "cancel_form": CancelDateForm(),
+        "feed": _feed_urls(request, initiative=found.initiative_id),
+        "edit_url": reverse("community:event_edit", args=[found.pk]),
+    }  # fmt: skip
+    return render(request, "community/event.html", context)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@requires("community.start_initiative")
+def event_new(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_for(request)
+    initiative = selectors.initiative_for(actor, pk, rule="community.add_event")
+    initial = {"place": initiative.place_id, "title": initiative.title, "duration_minutes": 120}
+    form = EventForm(request.POST if request.method == "POST" else None, district=initiative.district,
+                     initial=initial)  # fmt: skip
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = service.event_create(actor=actor, initiative=initiative, fields=form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The event is published. Calendars that follow the feed show it."))
+            return redirect("community:event", pk=created.pk)
+    context = {"form": form, "initiative": initiative, "event": None}
+    return render(request, "community/event_form.html", context, status=400 if form.errors else 200)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@requires("authenticated")  # the object rule decides
+def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_for(request)
+    found = service.event_for(actor, pk)
+    if not can(actor, "community.manage_event", found) or found.status == Event.Status.CANCELLED:
+        raise Http404
+    form = EventForm(request.POST if request.method == "POST" else None, instance=found, district=found.district)
+    if request.method == "POST" and form.is_valid():
+        try:
+            service.event_update(actor=actor, event=found, fields=form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Saved. Calendars that follow the feed take the change."))
+            return redirect("community:event", pk=found.pk)
+    context = {"form": form, "initiative": found.initiative, "event": found}
+    return render(request, "community/event_form.html", context, status=400 if form.errors else 200)
+
+
+@require_POST
+@requires("authenticated")  # the object rule decides
+def event_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    """Cancel one date (``day`` given) or the whole event."""
+    actor = actor_for(request)
+    found = service.event_for(actor, pk)
+    day = None
+    if "day" in request.POST:
+        form = CancelDateForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+            return redirect("community:event", pk=found.pk)
+        day = form.cleaned_data["day"]
+    try:
+        service.event_cancel(actor=actor, event=found, day=day)
+    except PermissionDenied as error:
+        raise Http404 from error
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Cancelled. Calendars that follow the feed are told."))
+    return redirect("community:event", pk=found.pk)
+
+
+# --- feeds ----------------------------------------------------------------------------------------------------
+
+
+def _feed(request: HttpRequest, rows: list[Event], name: str) -> HttpResponse:
+    def url_of(found: Event) -> str:
+        return request.build_absolute_uri(reverse("community:event", args=[found.pk]))
+
+    response = HttpResponse(service.calendar(rows, name=name, url_of=url_of), content_type=FEED_TYPE)
+    response["Cache-Control"] = "public, max-age=900"
+    return response
+
+
+@require_GET
+@requires("public")
+def feed_district(request: HttpRequest, number: int) -> HttpResponse:
+    district = get_object_or_404(District.objects.defer("geometry"), number=number)
+    name = _("Neighbourhood life in %(district)s") % {"district": district.name}
+    return _feed(request, service.feed_events(district_id=district.pk), name)
+
+
+@require_GET
+@requires("public")
+def feed_place(request: HttpRequest, slug: str) -> HttpResponse:
+    place = get_object_or_404(Place, slug=slug)
+    return _feed(request, service.feed_events(place_id=place.pk), place.name)
+
+
+@require_GET
+@requires("public")
+def feed_initiative(request: HttpRequest, pk: int) -> HttpResponse:
+    initiative = get_object_or_404(Initiative, pk=pk, status__in=[Initiative.Status.PUBLISHED, Initiative.Status.ENDED])
+    return _feed(request, service.feed_events(initiative_id=initiative.pk), initiative.title)
