@@ -114,6 +114,12 @@ def initiative_update(
             code="submitted",
         )
     changed = [key for key, value in fields.items() if key in EDITABLE and getattr(locked, key) != value]
+    if "district" in changed and locked.status == Initiative.Status.PUBLISHED:
+        # the reviewers of the new district never approved it, and its events are in the old one
+        raise ValidationError(
+            _("A published initiative stays in its district. To move it, end it and start it again there."),
+            code="district",
+        )
     for key in changed:
         setattr(locked, key, fields[key])
     theme_ids = None if themes is None else sorted(t.pk for t in themes)

@@ -299,3 +299,13 @@ def test_a_new_starter_from_another_district_is_not_a_reviewer_of_anything(world
     stranger = client_for(make_person("Els", world.other_district, "resident"))
     assert stranger.get(f"{BASE}review/").status_code == 403
     assert stranger.post(f"{BASE}{initiative.pk}/review/publish/").status_code in (403, 404)
+
+
+def test_a_published_initiative_cannot_move_to_another_district(world: World) -> None:
+    """The reviewers of the new district never approved it, and its events are in the old one."""
+    initiative = published(world)
+    answer = world.client("starter").post(f"{BASE}{initiative.pk}/edit/where/",
+                                          where(world, district=world.other_district.pk))  # fmt: skip
+    assert answer.status_code == 400 and "blijft in zijn wijk" in answer.content.decode()
+    initiative.refresh_from_db()
+    assert initiative.district_id == world.district.pk and not initiative.changed_after_publication
