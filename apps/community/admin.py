@@ -30,6 +30,11 @@ class InitiativeAdmin(admin.ModelAdmin):
     search_fields = ["title"]
     exclude = ["contact_name", "contact_email", "contact_phone"]  # the contact: on the page, for who may see it
 
+    def lookup_allowed(self, lookup: str, value: str, request: HttpRequest | None = None) -> bool:
+        """No filter on the contact through the address bar (``?contact_email__startswith=``) either: it would
+        tell the contact one letter at a time (an attacker review)."""
+        return "contact_" not in lookup and super().lookup_allowed(lookup, value, request)
+
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 

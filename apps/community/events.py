@@ -50,6 +50,10 @@ def _checked(fields: dict[str, Any]) -> dict[str, Any]:
         values["repeat_until"] = None
     elif values.get("repeat_until") is None:
         raise ValidationError(_("Say until when it repeats."), code="repeat_until")
+    today = timezone.localdate()
+    if not today - timedelta(days=366) <= values["starts_on"] <= today + timedelta(days=5 * 366):
+        # a date far away is a typing mistake (and one in year 9999 could not even be written in a feed)
+        raise ValidationError(_("Choose a date from a year ago to five years ahead."), code="starts_on")
     schedule = Schedule(
         starts_on=values["starts_on"], start_time=values["start_time"], duration_minutes=values["duration_minutes"],
         weekly_until=values.get("repeat_until"),

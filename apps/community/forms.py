@@ -17,6 +17,16 @@ from .models import Event, Initiative, Theme
 from .selectors import PublicFilter
 
 
+class ThemesField(forms.ModelMultipleChoiceField):
+    """Themes by id; an id no database column can hold is "not one of the themes", not a server error."""
+
+    def _check_values(self, value: Any) -> Any:
+        if any(not str(v).isascii() or not str(v).isdigit() or int(str(v)) > 2**31 - 1 for v in value):
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice",
+                                        params={"value": ""})  # fmt: skip
+        return super()._check_values(value)
+
+
 class WhatForm(forms.ModelForm):
     class Meta:
         model = Initiative
@@ -50,7 +60,7 @@ class WhoForm(forms.ModelForm):
         label=_("Languages spoken"), choices=LANGUAGES, widget=forms.CheckboxSelectMultiple, required=False,
         error_messages={"invalid_choice": _("Choose from the languages shown.")},
     )  # fmt: skip
-    themes = forms.ModelMultipleChoiceField(
+    themes = ThemesField(
         label=_("Themes"), queryset=Theme.objects.none(), widget=forms.CheckboxSelectMultiple, required=False,
         error_messages={"invalid_choice": _("Choose from the themes shown."),
                         "invalid_pk_value": _("Choose from the themes shown.")},

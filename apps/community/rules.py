@@ -103,9 +103,10 @@ def _add_event(actor: Actor, initiative: Any) -> bool:
 
 @rule("community.manage_event", label=_("Changing or cancelling an event"))
 def _manage_event(actor: Actor, event: Any) -> bool:
-    """The starter of its initiative; the reviewers of its district (who may cancel what should not be there)."""
+    """The starter of its initiative while it is published; the reviewers of its district (who may cancel what
+    should not be there)."""
     if event is None:
         return False
     if event.initiative is not None and is_starter(actor, event.initiative):
-        return True
+        return event.initiative.status == "published"  # not while returned, nor once ended
     return reviews_district(actor, event.district_id)

@@ -208,8 +208,8 @@ def initiative_checked(*, actor: Actor, initiative: Initiative) -> Initiative:
 @transaction.atomic
 def initiative_end(*, actor: Actor, initiative: Initiative) -> Initiative:
     locked = _locked(initiative.pk)
-    if not can(actor, "community.manage_initiative", locked):
-        raise PermissionDenied
+    if not can(actor, "community.manage_initiative", locked) or locked.status != Initiative.Status.PUBLISHED:
+        raise PermissionDenied  # only what was published can end: an ended one is public (an attacker review)
     locked.status = Initiative.Status.ENDED
     locked.save(update_fields=["status", "updated_at"])
     _step(locked, InitiativeStep.Kind.ENDED, actor)

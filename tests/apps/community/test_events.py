@@ -161,3 +161,25 @@ def test_the_event_page_says_when_in_local_time(world: World) -> None:
     page = Client().get(f"/nl/whats-on/{event.pk}/").content.decode()
     assert "14:00" in page and "Taalcafé" in page
     assert datetime(2027, 3, 16, 14, tzinfo=ZONE).isoformat()[:16] in page or "16 maart 2027" in page
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01", "2020-01-01"])
+def test_a_date_far_away_is_refused_so_no_feed_breaks(world: World, day: str) -> None:
+    """An attacker review: an event on 31 December 9999 at 23:30 made "What's on" and every feed answer 500."""
+    initiative = published(world)
+    answer = world.client("starter").post(f"/nl/initiatives/{initiative.pk}/events/new/",
+                                          event_data(starts_on=day, start_time="23:30", repeat="none",
+                                                     repeat_until=""))  # fmt: skip
+    assert answer.status_code == 400 and "vijf jaar vooruit" in answer.content.decode()
+    assert not Event.objects.exists()
+    assert Client().get("/nl/whats-on/").status_code == 200
+
+
+def test_the_events_of_a_returned_or_ended_initiative_are_not_changed_by_its_starter(world: World) -> None:
+    initiative, event = with_event(world)
+    Initiative.objects.filter(pk=initiative.pk).update(status="returned")
+    assert world.client("starter").post(f"/nl/whats-on/{event.pk}/edit/", event_data(title="Weg")).status_code == 404
+    Initiative.objects.filter(pk=initiative.pk).update(status="ended")
+    assert world.client("starter").post(f"/nl/whats-on/{event.pk}/edit/", event_data(title="Weg")).status_code == 404
+    event.refresh_from_db()
+    assert event.title == "Taalcafé"

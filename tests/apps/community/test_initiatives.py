@@ -309,3 +309,35 @@ def test_a_published_initiative_cannot_move_to_another_district(world: World) ->
     assert answer.status_code == 400 and "blijft in zijn wijk" in answer.content.decode()
     initiative.refresh_from_db()
     assert initiative.district_id == world.district.pk and not initiative.changed_after_publication
+
+
+def test_only_a_published_initiative_can_end_so_ending_never_skips_the_review(world: World) -> None:
+    """An attacker review: ending a sent or returned initiative made it public (ended ones are), unreviewed."""
+    initiative = sent(world)
+    assert world.client("starter").post(f"{BASE}{initiative.pk}/manage/end/").status_code == 404
+    world.client("coordinator").post(f"{BASE}{initiative.pk}/review/return/", {"reason": "Niet inclusief"})
+    assert world.client("starter").post(f"{BASE}{initiative.pk}/manage/end/").status_code == 404
+    initiative.refresh_from_db()
+    assert initiative.status == "returned"
+    assert Client().get(f"{BASE}{initiative.pk}/").status_code == 404
+
+
+def test_a_theme_id_no_column_can_hold_is_a_message_not_an_error(world: World) -> None:
+    _client, initiative = started(world)
+    answer = world.client("starter").post(f"{BASE}{initiative.pk}/edit/who/",
+                                          {"audience": ["everyone"], "themes": ["99999999999999999999"]})  # fmt: skip
+    assert answer.status_code == 400 and "Kies uit de getoonde thema" in answer.content.decode()
+
+
+def test_the_admin_does_not_filter_on_the_contact(world: World) -> None:
+    from apps.people.models import Role, RoleAssignment
+
+    sent(world)
+    admin = make_person("Ad", world.district)
+    RoleAssignment.objects.create(person=admin, role=Role.ADMINISTRATOR)
+    admin.user.is_staff = admin.user.is_superuser = True
+    admin.user.save()
+    client = client_for(admin)
+    for lookup in ("contact_email__startswith=karim", "contact_name__icontains=Karim", "contact_phone__contains=47"):
+        answer = client.get(f"/nl/admin/community/initiative/?{lookup}")
+        assert answer.status_code in (302, 400), lookup  # Django refuses a lookup it does not allow
