@@ -87,7 +87,7 @@ def event_create(*, actor: Actor, initiative: Initiative, fields: dict[str, Any]
 
 @transaction.atomic
 def event_update(*, actor: Actor, event: Event, fields: dict[str, Any]) -> Event:
-    locked = Event.objects.select_for_update().select_related("initiative").get(pk=event.pk)
+    locked = Event.objects.select_for_update(of=("self",)).select_related("initiative").get(pk=event.pk)
     if not can(actor, "community.manage_event", locked) or locked.status == Event.Status.CANCELLED:
         raise PermissionDenied
     values = _checked(fields)
@@ -108,7 +108,7 @@ def event_update(*, actor: Actor, event: Event, fields: dict[str, Any]) -> Event
 @transaction.atomic
 def event_cancel(*, actor: Actor, event: Event, day: date | None = None) -> Event:
     """Cancel the whole event, or (``day``) one date of a weekly one; calendars are told either way."""
-    locked = Event.objects.select_for_update().select_related("initiative").get(pk=event.pk)
+    locked = Event.objects.select_for_update(of=("self",)).select_related("initiative").get(pk=event.pk)
     if not can(actor, "community.manage_event", locked) or locked.status == Event.Status.CANCELLED:
         raise PermissionDenied
     if day is None:
