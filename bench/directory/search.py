@@ -104,6 +104,8 @@ class postgres_cluster:
 
     def __enter__(self) -> str:
         versions = sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: int(p.parent.name))
+        if not versions:
+            raise SystemExit("PostgreSQL is not installed here: set DATABASE_URL to a server.")
         self.bin = versions[-1]
         self.root = Path(tempfile.mkdtemp(prefix="cop-bench-pg-"))
         self.root.chmod(0o755)

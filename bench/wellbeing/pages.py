@@ -26,10 +26,10 @@ from __future__ import annotations
 
 import argparse
 import gc
+import importlib.util
 import os
 import random
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -118,39 +118,13 @@ class scratch_database:
         self._admin(f'DROP DATABASE IF EXISTS "{self.name}"')
 
 
-class postgres_cluster:
-    """A throw-away PostgreSQL cluster, started as ``bin/test`` starts one (as the postgres user when root)."""
-
-    def __enter__(self) -> str:
-        versions = sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: int(p.parent.name))
-        if not versions:
-            raise SystemExit("PostgreSQL is not installed here: set DATABASE_URL to a server.")
-        self.bin = versions[-1]
-        self.root = Path(tempfile.mkdtemp(prefix="cop-bench-pg-"))
-        self.root.chmod(0o755)
-        sock = socket.socket()
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-        sock.close()
-        if os.getuid() == 0:
-            shutil.chown(self.root, "postgres")
-        self._run("initdb", "-D", f"{self.root}/data", "-U", "cityofpeople", "--auth=trust", "-E", "UTF8",
-                  "--locale=C.UTF-8")  # fmt: skip
-        options = f"-c listen_addresses=127.0.0.1 -p {port} -k {self.root} -c fsync=off -c synchronous_commit=off"
-        self._run("pg_ctl", "-D", f"{self.root}/data", "-w", "-l", f"{self.root}/server.log", "-o", options, "start")
-        return f"postgres://cityofpeople@127.0.0.1:{port}/postgres"
-
-    def _run(self, tool: str, *arguments: str) -> None:
-        command = [str(self.bin / tool), *arguments]
-        if os.getuid() == 0:
-            command = ["runuser", "-u", "postgres", "--", *command]
-        subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
-
-    def __exit__(self, *exc: object) -> None:
-        try:
-            self._run("pg_ctl", "-D", f"{self.root}/data", "-m", "fast", "-w", "stop")
-        finally:
-            shutil.rmtree(self.root, ignore_errors=True)
+def postgres_cluster() -> Any:
+    """The throw-away PostgreSQL cluster of ``bench/directory/search.py`` (started as ``bin/test`` starts one)."""
+    spec = importlib.util.spec_from_file_location("bench_directory_search", ROOT / "bench" / "directory" / "search.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.postgres_cluster()
 
 
 def run_here(args: argparse.Namespace) -> int:
