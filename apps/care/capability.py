@@ -4,12 +4,14 @@ demo, retention, open data and settings."""
 from __future__ import annotations
 
 from datetime import time
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.capabilities import (
     Capability,
     Demo,
+    DistrictFact,
     HomePanel,
     Landing,
     MenuEntry,
@@ -139,6 +141,20 @@ PERSON_SECTIONS = (
 )
 """On a person's page: their requests for help and visits (for a coordinator only while consent holds)."""
 
+
+def open_requests_in_district(actor: Any, district: Any) -> int | None:
+    from .selectors import open_requests_in_district as count
+
+    return count(actor, district)
+
+
+DISTRICT_FACTS = (
+    DistrictFact("care-open", _("Open requests for help"), "care.view_worklist", open_requests_in_district,
+                 url_name="care:worklist", order=20),
+)  # fmt: skip
+"""On the district's coordination view (issue 18, item 4), for the coordinators of the district."""
+
+
 CAPABILITY = Capability(
     app="care",
     personal_data=PERSONAL_DATA,
@@ -155,4 +171,5 @@ CAPABILITY = Capability(
     person_actions=PERSON_ACTIONS,
     landing=LANDING,
     person_sections=PERSON_SECTIONS,
+    district_facts=DISTRICT_FACTS,
 )

@@ -1160,3 +1160,11 @@ def attestation(offer: HelperOffer, first_day: date, last_day: date) -> Attestat
     )  # fmt: skip
     visits = sorted((timezone.localtime(start or done).date(), hours) for start, done, hours in rows)
     return Attestation(offer, first_day, last_day, visits, sum((h for _d, h in visits), Decimal(0)))
+
+
+def open_requests_in_district(actor: Actor, district: District) -> int | None:
+    """For the district's coordination view (``DistrictFact``): the open requests for help of a district the actor
+    coordinates, while consent holds (as on the worklist); ``None`` for a district outside their scope."""
+    if district.pk not in actor.district_scope(Role.COORDINATOR):
+        return None
+    return requests_in_scope(actor).filter(district_id=district.pk, status=CareRequest.Status.OPEN).order_by().count()

@@ -18,4 +18,4 @@ class CommunityConfig(AppConfig):
         # (apps/access/special_category.py ``declare``) and what the auditor's activity view counts
         # (apps/access/activity.py ``register``).
         # Rules (rules.py) and the declaration (capability.py) are found without a line here.
-        pass
+        from . import occurrences  # noqa: F401  the signal that keeps the dates of events beside them

@@ -1,6 +1,8 @@
 """The community part of the demo city: themes, and in every district a few initiatives of the kinds the issue
 names (a repair café, a street meal, a language café pairing newcomers with older residents, a walking group, a
-homework club run by seniors), most published, with what they need and some helpers.  The demo initiative
+homework club run by seniors), most published, with what they need and some helpers; the city's teams, the
+materials it lends, a grant call open now with a jury of nine and last season's call with its scores, and support
+requests in every state.  The demo initiative
 starter has a published one, a draft and one the city returned with a question; in the demo coordinator's district
 two wait for review.  Fictitious; every starter and helper is a person of the earlier demos.
 
@@ -11,7 +13,7 @@ or without it.
 from __future__ import annotations
 
 import random
-from datetime import time, timedelta
+from datetime import date, time, timedelta
 
 from django.conf import settings
 from django.utils import timezone
@@ -20,7 +22,23 @@ from apps.people.demo import DEMO_ACCOUNTS
 from apps.people.models import Person, Role
 from apps.places.models import District, Place
 
-from .models import Event, Follow, Initiative, InitiativeStep, Need, Pledge, Theme
+from .models import (
+    CityTeam,
+    Event,
+    Follow,
+    GrantCall,
+    Initiative,
+    InitiativeStep,
+    JuryMember,
+    JuryScore,
+    Material,
+    MaterialLine,
+    Need,
+    Pledge,
+    SupportRequest,
+    SupportStep,
+    Theme,
+)  # fmt: skip
 from .services import COMMITMENT_VERSION
 
 THEMES = [
@@ -35,42 +53,66 @@ THEMES = [
 ]
 KINDS = [
     {
-        "title": "Repair Café {district}", "theme": ["repair"], "organiser": "residents", "audience": ["everyone"],
+        "title": "Repair Café {district}",
+        "theme": ["repair"],
+        "organiser": "residents",
+        "audience": ["everyone"],
         "summary": "Breng je kapotte lamp, fiets of broek mee. Vrijwilligers herstellen samen met jou, bij een kop "
-                   "koffie. Gratis; een vrije bijdrage mag.",
-        "when": "Elke eerste zaterdag van de maand, 10:00 tot 13:00", "intergenerational": True,
-        "needs": [("Iemand die kan solderen", 2), ("Taart voor bij de koffie", 3)], "costs": "Gratis",
+        "koffie. Gratis; een vrije bijdrage mag.",
+        "when": "Elke eerste zaterdag van de maand, 10:00 tot 13:00",
+        "intergenerational": True,
+        "needs": [("Iemand die kan solderen", 2), ("Taart voor bij de koffie", 3)],
+        "costs": "Gratis",
     },
     {
-        "title": "Straatmaaltijd {street}", "theme": ["food"], "organiser": "residents",
-        "audience": ["everyone", "families"], "rhythm": "one_off",
+        "title": "Straatmaaltijd {street}",
+        "theme": ["food"],
+        "organiser": "residents",
+        "audience": ["everyone", "families"],
+        "rhythm": "one_off",
         "summary": "Eén lange tafel in de straat: iedereen brengt iets mee om te delen. Ook wie niets kan "
-                   "meebrengen is welkom.",
-        "when": "Zondag 21 juni, vanaf 12:00", "intercultural": True, "intergenerational": True,
-        "needs": [("Tafels", 6), ("Stoelen", 20), ("Soep", 2)], "costs": "Gratis",
+        "meebrengen is welkom.",
+        "when": "Zondag 21 juni, vanaf 12:00",
+        "intercultural": True,
+        "intergenerational": True,
+        "needs": [("Tafels", 6), ("Stoelen", 20), ("Soep", 2)],
+        "costs": "Gratis",
     },
     {
-        "title": "Taalcafé {district}", "theme": ["language", "company"], "organiser": "association",
+        "title": "Taalcafé {district}",
+        "theme": ["language", "company"],
+        "organiser": "association",
         "audience": ["newcomers", "older_residents"],
         "summary": "Nieuwkomers oefenen Nederlands met oudere buurtbewoners, in een gewoon gesprek. Geen les, "
-                   "wel een gezellige babbel.",
-        "when": "Elke dinsdag, 14:00 tot 16:00", "intercultural": True, "intergenerational": True,
-        "languages": ["nl", "ar", "uk", "fr"], "needs": [("Gesprekspartners", 6)], "costs": "Gratis",
+        "wel een gezellige babbel.",
+        "when": "Elke dinsdag, 14:00 tot 16:00",
+        "intercultural": True,
+        "intergenerational": True,
+        "languages": ["nl", "ar", "uk", "fr"],
+        "needs": [("Gesprekspartners", 6)],
+        "costs": "Gratis",
     },
     {
-        "title": "Wandelgroep {district}", "theme": ["exercise", "company"], "organiser": "residents",
+        "title": "Wandelgroep {district}",
+        "theme": ["exercise", "company"],
+        "organiser": "residents",
         "audience": ["adults", "older_residents"],
         "summary": "Een rustige wandeling van een uur door de wijk, in een tempo dat iedereen kan volgen. "
-                   "Achteraf koffie.",
-        "when": "Elke donderdag, 10:00", "needs": [("Iemand die vooraan wandelt", 2)], "costs": "Gratis",
+        "Achteraf koffie.",
+        "when": "Elke donderdag, 10:00",
+        "needs": [("Iemand die vooraan wandelt", 2)],
+        "costs": "Gratis",
     },
     {
-        "title": "Huiswerkklas met senioren", "theme": ["learning"], "organiser": "school",
+        "title": "Huiswerkklas met senioren",
+        "theme": ["learning"],
+        "organiser": "school",
         "audience": ["children", "older_residents"],
-        "summary": "Gepensioneerde buren helpen kinderen van de lagere school met hun huiswerk, in de "
-                   "bibliotheek.",
-        "when": "Maandag en woensdag, 16:00 tot 17:30", "intergenerational": True,
-        "needs": [("Begeleiders", 4), ("Fruit voor de pauze", 2)], "costs": "Gratis",
+        "summary": "Gepensioneerde buren helpen kinderen van de lagere school met hun huiswerk, in de bibliotheek.",
+        "when": "Maandag en woensdag, 16:00 tot 17:30",
+        "intergenerational": True,
+        "needs": [("Begeleiders", 4), ("Fruit voor de pauze", 2)],
+        "costs": "Gratis",
     },
 ]
 
@@ -93,8 +135,9 @@ def load(rng: random.Random) -> int:
     made = 0
     for district in District.objects.defer("geometry").order_by("number"):
         residents = list(
-            Person.objects.filter(district=district, erased_at__isnull=True, roles__role=Role.RESIDENT)
-            .order_by("pk")[:12]
+            Person.objects.filter(district=district, erased_at__isnull=True, roles__role=Role.RESIDENT).order_by("pk")[
+                :12
+            ]
         )
         if len(residents) < 3:
             continue
@@ -104,6 +147,7 @@ def load(rng: random.Random) -> int:
             made += 1
             _initiative(generator, kind, district, starter, places, residents, themes, now)
     made += _starter_demo(generator, themes, now)
+    _support_demo(generator, now)
     return made
 
 
@@ -187,3 +231,219 @@ def _starter_demo(generator: random.Random, themes: dict[str, Theme], now: timez
     for kind, who in ((KINDS[0], waiting[0]), (KINDS[4], waiting[1])):
         _initiative(generator, kind, grant.district, who, wplaces, waiting, themes, now, status="submitted")
     return 5
+
+
+TEAMS = [
+    ("lending", "Uitleendienst", "Lending service", "Service de prêt", ["materials"]),
+    ("events", "Dienst Evenementen", "Events service", "Service des événements", ["permit"]),
+    ("grants", "Team Wijk aan Zet", "Neighbourhood grants team", "Équipe des subsides de quartier", ["grant"]),
+    ("community-work", "Buurtwerk", "Community work", "Travail de quartier", ["help"]),
+]
+MATERIALS = [
+    ("tables", "Tafels", "Tables", "Tables", 40),
+    ("benches", "Bierbanken", "Benches", "Bancs", 80),
+    ("tent", "Partytent 3 × 3 m", "Party tent 3 × 3 m", "Tonnelle 3 × 3 m", 6),
+    ("sound", "Geluidsinstallatie", "Sound system", "Sono", 2),
+    ("barriers", "Nadarhekken", "Crowd barriers", "Barrières Nadar", 30),
+    ("signs", "Verkeersborden leefstraat", "Living-street road signs", "Panneaux de rue vivante", 12),
+]
+
+
+def last_working_day(year: int, month: int) -> date:
+    """The last working day of a month: Wijk aan Zet's deadlines are the last working day of February and of
+    September (DOMAIN.md A3)."""
+    day = date(year, month + 1, 1) - timedelta(days=1)
+    while day.weekday() >= 5:
+        day -= timedelta(days=1)
+    return day
+
+
+def _calls_around(today: date) -> tuple[date, date]:
+    """The deadline of the call open now and of the one before it."""
+    deadlines = sorted(last_working_day(y, m) for y in (today.year - 1, today.year, today.year + 1) for m in (2, 9))
+    upcoming = next(d for d in deadlines if d >= today)
+    return upcoming, deadlines[deadlines.index(upcoming) - 1]
+
+
+def _support_demo(generator: random.Random, now: timezone.datetime) -> None:
+    """Teams, materials, two grant calls with a jury, and requests of the demo starter and of the coordinator's
+    district in every state."""
+    if CityTeam.objects.exists():
+        return
+    staff, coordinator = _account(Role.CITY_STAFF), _account(Role.COORDINATOR)
+    starter, resident, committee = (
+        _account(Role.INITIATIVE_STARTER),
+        _account(Role.RESIDENT),
+        _account(Role.CENTRE_COMMITTEE),
+    )
+    for slug, nl, en, fr, handles in TEAMS:
+        team = CityTeam.objects.create(slug=slug, name_nl=nl, name_en=en, name_fr=fr, handles=handles)
+        if staff is not None:
+            team.members.add(staff)
+    materials = {
+        slug: Material.objects.create(
+            slug=slug,
+            name_nl=nl,
+            name_en=en,
+            name_fr=fr,
+            quantity=count,
+            pick_up="Uitleendienst, Port Arthurlaan 1, 9000 Gent",
+        )
+        for slug, nl, en, fr, count in MATERIALS
+    }
+    today = timezone.localdate(now)
+    deadline, previous = _calls_around(today)
+    open_call = GrantCall.objects.create(
+        title=f"Wijk aan Zet {deadline:%Y}-{1 if deadline.month == 2 else 2}",
+        opens_on=previous + timedelta(days=1),
+        deadline=deadline,
+        ceiling_eur=2500,
+        description="Een klein budget voor wat bewoners samen in hun wijk doen: het buurtgevoel versterken, door "
+        "bewoners gedragen, in verhouding, uit te voeren binnen het jaar.",
+    )
+    closed_call = GrantCall.objects.create(
+        title=f"Wijk aan Zet {previous:%Y}-{1 if previous.month == 2 else 2}",
+        opens_on=previous - timedelta(days=180),
+        deadline=previous,
+        ceiling_eur=2500,
+        description=open_call.description,
+    )
+    jurors = [(resident, "resident"), (committee, "association"), (coordinator, "official")]
+    others = list(
+        Person.objects.filter(roles__role=Role.RESIDENT, erased_at__isnull=True, user__isnull=True).order_by("pk")[:6]
+    )
+    jurors += [(p, "resident" if n < 2 else "association" if n < 4 else "official") for n, p in enumerate(others)]
+    members = {}
+    for call in (open_call, closed_call):
+        for person, seat in jurors:
+            if person is not None:
+                members[(call.pk, person.pk)] = JuryMember.objects.create(call=call, person=person, seat=seat)
+    if starter is None or coordinator is None:
+        return
+    own = Initiative.objects.filter(starter=starter, status="published").first()
+    if own is None:
+        return
+
+    def request(initiative: Initiative, kind: str, status: str, days_ago: int, **fields: object) -> SupportRequest:
+        sent = now - timedelta(days=days_ago)
+        made = SupportRequest.objects.create(
+            initiative=initiative,
+            kind=kind,
+            status=status,
+            team=CityTeam.objects.filter(handles__icontains=kind).first(),
+            submitted_by=initiative.starter,
+            submitted_at=sent,
+            answer_due=fields.pop("due", None) or (timezone.localdate(sent) + timedelta(days=14)),
+            **fields,
+        )
+        SupportStep.objects.create(request=made, kind="submitted", by=initiative.starter, at=sent)
+        return made
+
+    loan = request(
+        own,
+        "materials",
+        "submitted",
+        1,
+        needed_from=today + timedelta(days=12),
+        needed_until=today + timedelta(days=13),
+        message="Voor het taalcafé in de tuin.",
+    )
+    MaterialLine.objects.create(request=loan, material=materials["tables"], quantity=6)
+    MaterialLine.objects.create(request=loan, material=materials["benches"], quantity=12)
+    permit = request(
+        own,
+        "permit",
+        "question",
+        6,
+        needed_from=today + timedelta(days=60),
+        needed_until=today + timedelta(days=60),
+        details={
+            "event": "meal",
+            "street": own.street or "Kongostraat",
+            "starts": "16:00",
+            "ends": "22:00",
+            "people": 80,
+            "closes_street": True,
+            "amplified_sound": False,
+            "food_or_drinks": True,
+            "structures": "Twee partytenten",
+            "set_up": "Vanaf 14:00, opgeruimd om 23:00",
+        },
+    )
+    SupportStep.objects.create(request=permit, kind="taken", by=staff, at=now - timedelta(days=4))
+    SupportStep.objects.create(
+        request=permit,
+        kind="question",
+        by=staff,
+        at=now - timedelta(days=3),
+        text="Blijft er een doorgang van 4 meter vrij voor de brandweer?",
+    )
+    SupportRequest.objects.filter(pk=permit.pk).update(handler=staff, answered_at=now - timedelta(days=3))
+    request(
+        own,
+        "grant",
+        "submitted",
+        2,
+        call=open_call,
+        amount_eur=1800,
+        due=deadline + timedelta(days=60),
+        details={
+            "plan": "Elke dinsdag een taalcafé, met koffie en een uitstap per kwartaal.",
+            "budget": "Koffie en thee: 400 euro\nUitstappen: 1.000 euro\nDrukwerk: 400 euro",
+        },
+    )
+    # the coordinator's district: one waits past its date, one is handled, one was answered
+    district_initiatives = list(
+        Initiative.objects.filter(district=own.district, status="published").exclude(pk=own.pk).order_by("pk")[:3]
+    )
+    if not district_initiatives:
+        return
+    late = request(
+        district_initiatives[0],
+        "help",
+        "submitted",
+        25,
+        details={"topic": "insurance"},
+        message="Zijn onze vrijwilligers verzekerd als ze soep maken?",
+        due=today - timedelta(days=3),
+    )
+    handled = request(
+        district_initiatives[-1],
+        "help",
+        "in_progress",
+        4,
+        details={"topic": "publicity"},
+        message="Kunnen jullie onze affiche in het wijkkrantje zetten?",
+    )
+    SupportStep.objects.create(request=handled, kind="taken", by=coordinator, at=now - timedelta(days=2))
+    SupportRequest.objects.filter(pk=handled.pk).update(handler=coordinator)
+    del late
+    # last season's call: scored by its jury and decided
+    for n, initiative in enumerate(district_initiatives):
+        application = request(
+            initiative,
+            "grant",
+            "approved" if n % 2 == 0 else "declined",
+            120,
+            call=closed_call,
+            amount_eur=generator.choice([800, 1500, 2400]),
+            due=previous + timedelta(days=60),
+            details={"plan": "Een jaar lang " + initiative.title.lower() + ".", "budget": "Materiaal en drukwerk"},
+        )
+        for (call_pk, _person), member in members.items():
+            if call_pk != closed_call.pk:
+                continue
+            JuryScore.objects.create(
+                application=application, member=member, **{c: generator.randint(2, 5) for c in JuryScore.CRITERIA}
+            )
+        granted = application.amount_eur if n % 2 == 0 else None
+        SupportRequest.objects.filter(pk=application.pk).update(
+            granted_eur=granted, answered_at=now - timedelta(days=40)
+        )
+        SupportStep.objects.create(
+            request=application,
+            kind=application.status,
+            by=staff,
+            at=now - timedelta(days=40),
+            text="Proficiat!" if granted else "De jury vond het bedrag te hoog voor het plan.",
+        )

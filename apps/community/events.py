@@ -10,14 +10,18 @@ district, per place, per initiative; they hold what is still to come and what wa
 
 from __future__ import annotations
 
+import hashlib
 import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,13 +30,15 @@ from icalendar import Event as CalendarEvent
 
 from apps.access.actors import Actor
 from apps.access.rules import can
-from domain.calendar import CITY_ZONE, Schedule, check, iso_dates, next_occurrence, occurrences
+from domain.calendar import CITY_ZONE, Schedule, check, iso_dates, next_occurrence
 
-from .models import Event, Initiative
+from .models import Event, Initiative, Occurrence
 
 MATTERS = ("title", "description", "place", "address", "starts_on", "start_time", "duration_minutes", "repeat",
            "repeat_until", "wheelchair_accessible")  # fmt: skip
 """The fields whose change a subscribed calendar must see (``sequence`` goes up)."""
+DETAILS = ("capacity", "audience", "languages")
+"""Fields a calendar does not show: changing them raises no ``sequence`` (more places promote who waits)."""
 KEEP_CANCELLED_DAYS = 30
 
 
@@ -45,7 +51,7 @@ def schedule_of(event: Event) -> Schedule:
 
 
 def _checked(fields: dict[str, Any]) -> dict[str, Any]:
-    values = {key: fields[key] for key in MATTERS if key in fields}
+    values = {key: fields[key] for key in (*MATTERS, *DETAILS) if key in fields}
     if values.get("repeat", Event.Repeat.NONE) == Event.Repeat.NONE:
         values["repeat_until"] = None
     elif values.get("repeat_until") is None:
@@ -86,6 +92,22 @@ def event_create(*, actor: Actor, initiative: Initiative, fields: dict[str, Any]
 
 
 @transaction.atomic
+def city_event_create(*, actor: Actor, district: Any, fields: dict[str, Any]) -> Event:
+    """An event of a place or of the city (item 6): no initiative, published by a reviewer of its district."""
+    if not can(actor, "community.add_city_event", district):
+        raise PermissionDenied
+    values = _checked(fields)
+    place = values.get("place")
+    if place is not None and place.district_id != district.pk:
+        raise ValidationError(_("Choose a place in the district."), code="place")
+    now = timezone.now()
+    return Event.objects.create(
+        uid=f"{uuid.uuid4().hex}@{settings.COMMUNITY_CALENDAR_DOMAIN}", initiative=None, district_id=district.pk,
+        created_by_id=actor.person_id, created_at=now, updated_at=now, **values,
+    )  # fmt: skip
+
+
+@transaction.atomic
 def event_update(*, actor: Actor, event: Event, fields: dict[str, Any]) -> Event:
     locked = Event.objects.select_for_update(of=("self",)).select_related("initiative").get(pk=event.pk)
     if not can(actor, "community.manage_event", locked) or locked.status == Event.Status.CANCELLED:
@@ -97,11 +119,17 @@ def event_update(*, actor: Actor, event: Event, fields: dict[str, Any]) -> Event
     changed = [key for key, value in values.items() if getattr(locked, key) != value]
     if not changed:
         return locked
+    before = Event(**{key: getattr(locked, key) for key in (*MATTERS, "cancelled_dates")})
     for key in changed:
         setattr(locked, key, values[key])
-    locked.sequence += 1
+    matters = any(key in MATTERS for key in changed)
+    if matters:
+        locked.sequence += 1
     locked.updated_at = timezone.now()
     locked.save()
+    from . import registrations  # registrations reads this module
+
+    registrations.after_change(locked, before=before, matters=matters)
     return locked
 
 
@@ -120,6 +148,9 @@ def event_cancel(*, actor: Actor, event: Event, day: date | None = None) -> Even
     locked.sequence += 1
     locked.updated_at = timezone.now()
     locked.save()
+    from . import registrations  # registrations reads this module
+
+    registrations.after_cancel(locked, day=day)
     return locked
 
 
@@ -127,8 +158,11 @@ def event_cancel(*, actor: Actor, event: Event, day: date | None = None) -> Even
 
 
 def _public() -> QuerySet[Event]:
-    return Event.objects.select_related("initiative", "place", "district").defer("district__geometry").filter(
-        initiative__status=Initiative.Status.PUBLISHED
+    """Events of published initiatives, and those of places and of the city (no initiative: item 6)."""
+    return (
+        Event.objects.select_related("initiative", "place", "district")
+        .defer("district__geometry")
+        .filter(Q(initiative__status=Initiative.Status.PUBLISHED) | Q(initiative__isnull=True))
     )
 
 
@@ -143,24 +177,63 @@ def _current(rows: QuerySet[Event], now: datetime) -> QuerySet[Event]:
 def event_for(actor: Actor, pk: int) -> Event:
     found = Event.objects.select_related("initiative", "place", "district").defer("district__geometry").filter(pk=pk)
     event = found.first()
-    if event is None or event.initiative is None or not can(actor, "community.view_initiative", event.initiative):
+    if event is None:
         raise Http404
+    if event.initiative is not None and not can(actor, "community.view_initiative", event.initiative):
+        raise Http404  # an event of the city (no initiative) is public
     return event
+
+
+@dataclass(frozen=True)
+class WhatsOn:
+    """The filters of What's on; each empty means "any"."""
+
+    district_id: int | None = None
+    audience: str = ""
+    wheelchair: bool = False
+    first_day: date | None = None
+
+
+def public_occurrences(chosen: WhatsOn | None = None, *, now: datetime | None = None,
+                       until: datetime | None = None) -> QuerySet[Occurrence]:  # fmt: skip
+    """The dates still to come (or going on) of public events, in time order, filtered; a query, so the caller
+    pages it in the database."""
+    chosen = chosen or WhatsOn()
+    now = now or timezone.now()
+    rows = (
+        Occurrence.objects.select_related("event", "event__initiative", "event__place", "event__district")
+        .defer("event__district__geometry", "event__place__description", "event__initiative__summary")
+        .filter(ends_at__gt=now)
+        .filter(Q(event__initiative__status=Initiative.Status.PUBLISHED) | Q(event__initiative__isnull=True))
+    )
+    if until is not None:
+        rows = rows.filter(starts_at__lt=until)
+    if chosen.first_day is not None:
+        rows = rows.filter(day__gte=chosen.first_day)
+    if chosen.district_id is not None:
+        rows = rows.filter(district_id=chosen.district_id)
+    if chosen.audience:
+        # the codes as JSON text (both databases): '"children"' in '["children"]'; "everyone" is for everyone
+        rows = rows.filter(Q(event__audience__icontains=f'"{chosen.audience}"')
+                           | Q(event__audience__icontains='"everyone"') | Q(event__audience=[]))  # fmt: skip
+    if chosen.wheelchair:
+        rows = rows.filter(event__wheelchair_accessible=True)
+    return rows.order_by("starts_at", "event_id")
+
+
+def as_rows(occurrences: Iterable[Occurrence]) -> list[dict[str, Any]]:
+    """Occurrences as the pages and the API read them: the event, its start and end in Ghent's time."""
+    return [
+        {"event": o.event, "start": timezone.localtime(o.starts_at), "end": timezone.localtime(o.ends_at)}
+        for o in occurrences
+    ]
 
 
 def upcoming(*, district_id: int | None = None, weeks: int = 8, now: datetime | None = None) -> list[dict[str, Any]]:
     """The occurrences of the next ``weeks`` weeks, in time order, each with its event (cancelled ones left out)."""
     now = now or timezone.now()
-    until = now + timedelta(weeks=weeks)
-    rows = _current(_public(), now).filter(status=Event.Status.SCHEDULED)
-    if district_id is not None:
-        rows = rows.filter(district_id=district_id)
-    found = [
-        {"event": event, "start": start, "end": end}
-        for event in rows[:2000]
-        for start, end in occurrences(schedule_of(event), now, until)
-    ]
-    return sorted(found, key=lambda row: (row["start"], row["event"].pk))
+    rows = public_occurrences(WhatsOn(district_id=district_id), now=now, until=now + timedelta(weeks=weeks))
+    return as_rows(rows)
 
 
 def next_of(event: Event, now: datetime | None = None) -> tuple[datetime, datetime] | None:
@@ -174,8 +247,9 @@ def events_of_initiative(initiative: Initiative) -> QuerySet[Event]:
 # --- feeds --------------------------------------------------------------------------------------------------
 
 
-def feed_events(*, district_id: int | None = None, place_id: int | None = None,
-                initiative_id: int | None = None) -> list[Event]:  # fmt: skip
+def feed_rows(*, district_id: int | None = None, place_id: int | None = None,
+              initiative_id: int | None = None) -> QuerySet[Event]:  # fmt: skip
+    """What a feed holds: the public events still to come (or going on) and those cancelled in the last 30 days."""
     rows = _public()
     if district_id is not None:
         rows = rows.filter(district_id=district_id)
@@ -183,7 +257,24 @@ def feed_events(*, district_id: int | None = None, place_id: int | None = None,
         rows = rows.filter(place_id=place_id)
     if initiative_id is not None:
         rows = rows.filter(initiative_id=initiative_id)
-    return list(_current(rows, timezone.now()).order_by("pk")[:5000])
+    return _current(rows, timezone.now()).order_by("pk")
+
+
+def feed_events(*, district_id: int | None = None, place_id: int | None = None,
+                initiative_id: int | None = None) -> list[Event]:  # fmt: skip
+    return list(feed_rows(district_id=district_id, place_id=place_id, initiative_id=initiative_id))
+
+
+def feed_version(rows: QuerySet[Event]) -> str:
+    """A word that changes whenever the feed would: how many events it holds, the last change of any of them and of
+    their initiatives (ending one takes its events out), and the day (what is past leaves the feed).  One query."""
+    found = rows.order_by().aggregate(
+        count=Count("pk"), changed=Max("updated_at"), initiatives=Max("initiative__updated_at"),
+        sequence=Sum("sequence"),
+    )  # fmt: skip
+    parts = [timezone.localdate().isoformat(), str(found["count"]), str(found["changed"]), str(found["initiatives"]),
+             str(found["sequence"])]  # fmt: skip
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
 
 
 def _location(event: Event) -> str:
@@ -192,9 +283,65 @@ def _location(event: Event) -> str:
     return ", ".join(part for part in (event.address, event.district.name) if part)
 
 
+def vevent(event: Event, url: str) -> bytes:
+    """One event as a VEVENT (a weekly one with its RRULE and EXDATEs), times with the city's zone.  DTSTAMP is
+    the event's last change, so the same version of an event is always the same bytes (and can be kept)."""
+    item = CalendarEvent()
+    start = datetime.combine(event.starts_on, event.start_time, tzinfo=CITY_ZONE)
+    changed = event.updated_at.astimezone(CITY_ZONE).replace(microsecond=0)
+    item.add("uid", event.uid)
+    item.add("dtstamp", changed)
+    item.add("last-modified", changed)
+    item.add("sequence", event.sequence)
+    item.add("summary", event.title)
+    if event.description:
+        item.add("description", event.description)
+    item.add("dtstart", start)
+    item.add("dtend", start + timedelta(minutes=event.duration_minutes))
+    item.add("location", _location(event))
+    item.add("url", url)
+    item.add("status", "CANCELLED" if event.status == Event.Status.CANCELLED else "CONFIRMED")
+    if event.repeat == Event.Repeat.WEEKLY and event.repeat_until is not None:
+        last = datetime.combine(event.repeat_until, event.start_time, tzinfo=CITY_ZONE)
+        item.add("rrule", {"freq": "weekly", "until": last.astimezone(UTC)})  # UNTIL in UTC (RFC 5545)
+        for day in sorted(iso_dates(event.cancelled_dates)):
+            item.add("exdate", datetime.combine(day, event.start_time, tzinfo=CITY_ZONE))
+    return bytes(item.to_ical())
+
+
+def _vevent_key(pk: int, sequence: int, updated_at: datetime, status: str, place_id: int | None, url: str) -> str:
+    raw = f"{pk}|{sequence}|{updated_at.isoformat()}|{status}|{place_id}|{url}"
+    return "community-vevent:" + hashlib.sha256(raw.encode()).hexdigest()[:40]
+
+
+def calendar_of(rows: QuerySet[Event], *, name: str, url_of: Any) -> bytes:
+    """The feed of these events (``calendar``), each VEVENT kept in the cache by its version: when one event of a
+    district changes, only that one is written again, the others come from the cache.  Reads the versions first
+    (one light query), then the events not kept (one query)."""
+    versions = list(rows.values_list("pk", "sequence", "updated_at", "status", "place_id"))
+    marker = 987654321987
+    pattern = url_of(Event(pk=marker))  # one address to fill in, not thousands of reverse()
+    keys = {row[0]: _vevent_key(*row, pattern.replace(str(marker), str(row[0]))) for row in versions}
+    kept = cache.get_many(list(keys.values()))
+    missing = [pk for pk, key in keys.items() if key not in kept]
+    if missing:
+        written = {}
+        for chunk in range(0, len(missing), 900):  # SQLite's limit of variables in one query
+            for event in rows.filter(pk__in=missing[chunk : chunk + 900]):
+                written[keys[event.pk]] = vevent(event, url_of(event))
+        cache.set_many(written, timeout=7 * 24 * 3600)
+        kept.update(written)
+    return _assemble([kept[keys[pk]] for pk, *_rest in versions if keys[pk] in kept], name=name)
+
+
 def calendar(events: list[Event], *, name: str, url_of: Any) -> bytes:
-    """The feed: one VEVENT per event (a weekly one with its RRULE and EXDATEs), times with the city's zone (its
-    VTIMEZONE included), SEQUENCE and a stable UID."""
+    """The feed: one VEVENT per event (``vevent``), the city's zone (its VTIMEZONE) included, SEQUENCE and a stable
+    UID."""
+    return _assemble([vevent(event, url_of(event)) for event in events], name=name)
+
+
+def _assemble(vevents: list[bytes], *, name: str) -> bytes:
+    """A VCALENDAR around VEVENTs already written: its properties, the events, the zone."""
     feed = Calendar()
     feed.add("prodid", "-//City of People//Gent//NL")
     feed.add("version", "2.0")
@@ -202,30 +349,9 @@ def calendar(events: list[Event], *, name: str, url_of: Any) -> bytes:
     feed.add("method", "PUBLISH")
     feed.add("x-wr-calname", name)
     feed.add("x-wr-timezone", str(CITY_ZONE))
-    stamp = timezone.now().astimezone(CITY_ZONE).replace(microsecond=0)
-    for event in events:
-        item = CalendarEvent()
-        start = datetime.combine(event.starts_on, event.start_time, tzinfo=CITY_ZONE)
-        item.add("uid", event.uid)
-        item.add("dtstamp", stamp)
-        item.add("last-modified", event.updated_at.astimezone(CITY_ZONE).replace(microsecond=0))
-        item.add("sequence", event.sequence)
-        item.add("summary", event.title)
-        if event.description:
-            item.add("description", event.description)
-        item.add("dtstart", start)
-        item.add("dtend", start + timedelta(minutes=event.duration_minutes))
-        item.add("location", _location(event))
-        item.add("url", url_of(event))
-        item.add("status", "CANCELLED" if event.status == Event.Status.CANCELLED else "CONFIRMED")
-        if event.repeat == Event.Repeat.WEEKLY and event.repeat_until is not None:
-            last = datetime.combine(event.repeat_until, event.start_time, tzinfo=CITY_ZONE)
-            item.add("rrule", {"freq": "weekly", "until": last.astimezone(UTC)})  # UNTIL in UTC (RFC 5545)
-            for day in sorted(iso_dates(event.cancelled_dates)):
-                item.add("exdate", datetime.combine(day, event.start_time, tzinfo=CITY_ZONE))
-        feed.add_component(item)
     feed.add_component(city_timezone())
-    return feed.to_ical()
+    head, end = bytes(feed.to_ical()).rsplit(b"END:VCALENDAR", 1)
+    return b"".join([head, *vevents, b"END:VCALENDAR", end])
 
 
 def _zone_rule(rule: Any, name: str, first: datetime, offset_from: int, offset_to: int, *, month: int) -> Any:
@@ -248,4 +374,3 @@ def city_timezone() -> Timezone:
     zone.add_component(_zone_rule(TimezoneDaylight(), "CEST", datetime(1996, 3, 31, 2), 1, 2, month=3))  # noqa: DTZ001
     zone.add_component(_zone_rule(TimezoneStandard(), "CET", datetime(1996, 10, 27, 3), 2, 1, month=10))  # noqa: DTZ001
     return zone
-

@@ -7,8 +7,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.forms import DayInput
 from apps.people.forms import LANGUAGES
 from apps.people.phones import normalise_phone
 from apps.places.models import District, Place
@@ -221,8 +223,9 @@ class FilterForm(forms.Form):
         label=_("District"), queryset=District.objects.none(), required=False, empty_label=_("All districts"),
         error_messages={"invalid_choice": _("Choose one of the districts shown.")},
     )  # fmt: skip
-    theme = forms.ChoiceField(label=_("Theme"), required=False,
-                              error_messages={"invalid_choice": _("Choose one of the themes shown.")})
+    theme = forms.ChoiceField(
+        label=_("Theme"), required=False, error_messages={"invalid_choice": _("Choose one of the themes shown.")}
+    )
     audience = forms.ChoiceField(
         label=_("For whom"), required=False, choices=[("", _("Everyone")), *list(Initiative.Audience.choices)[1:]],
         error_messages={"invalid_choice": _("Choose one of the groups shown.")},
@@ -255,12 +258,22 @@ class FilterForm(forms.Form):
 
 class EventForm(forms.ModelForm):
     """An event of an initiative: what, when (local time; weekly until a date), where (one of the district's places,
-    or an address)."""
+    or an address), for whom and in which languages (as the initiative says them), and how many places (empty: no
+    registration needed)."""
+
+    audience = forms.MultipleChoiceField(
+        label=_("For whom"), choices=Initiative.Audience.choices, widget=forms.CheckboxSelectMultiple, required=False,
+        error_messages={"invalid_choice": _("Choose from the groups shown.")},
+    )  # fmt: skip
+    languages = forms.MultipleChoiceField(
+        label=_("Languages spoken"), choices=LANGUAGES, widget=forms.CheckboxSelectMultiple, required=False,
+        error_messages={"invalid_choice": _("Choose from the languages shown.")},
+    )  # fmt: skip
 
     class Meta:
         model = Event
         fields = ["title", "description", "starts_on", "start_time", "duration_minutes", "repeat", "repeat_until",
-                  "place", "address", "wheelchair_accessible"]  # fmt: skip
+                  "place", "address", "wheelchair_accessible", "audience", "languages", "capacity"]  # fmt: skip
         widgets = {
             "description": forms.Textarea(attrs={"rows": 4}),
             "starts_on": forms.DateInput(attrs={"type": "date"}),
@@ -274,6 +287,7 @@ class EventForm(forms.ModelForm):
             "duration_minutes": _("For example 90 for an hour and a half."),
             "repeat_until": _("Only for a weekly event: the last date (dd/mm/yyyy)."),
             "place": _("Optional: one of the places of the district."),
+            "capacity": _("How many people can come. Leave it empty when people can just come, without registering."),
         }  # fmt: skip
         error_messages = {
             "title": {"required": _("Give the event a title.")},
@@ -285,6 +299,9 @@ class EventForm(forms.ModelForm):
                                  "max_value": _("An event lasts from 15 minutes to 24 hours.")},
             "repeat_until": {"invalid": _("Write the date as dd/mm/yyyy.")},
             "place": {"invalid_choice": _("Choose one of the places shown.")},
+            "capacity": {"invalid": _("Write a number of places."),
+                         "min_value": _("Give from 1 to 5,000 places, or leave it empty."),
+                         "max_value": _("Give from 1 to 5,000 places, or leave it empty.")},
         }  # fmt: skip
 
     def __init__(self, *args: Any, district: District | None = None, **kwargs: Any) -> None:
@@ -310,6 +327,42 @@ class EventForm(forms.ModelForm):
         return data
 
 
+class CityEventForm(EventForm):
+    """An event of a place or of the city (no initiative), in a district the coordinator or city staff reviews."""
+
+    district = forms.ModelChoiceField(
+        label=_("District"), queryset=District.objects.none(), empty_label=None,
+        error_messages={"required": _("Choose the district."),
+                        "invalid_choice": _("Choose one of the districts shown.")},
+    )  # fmt: skip
+    field_order = ["district"]
+
+    def __init__(self, *args: Any, districts: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        district = self.fields["district"]
+        assert isinstance(district, forms.ModelChoiceField)
+        district.queryset = districts if districts is not None else District.objects.none()
+        place = self.fields["place"]
+        assert isinstance(place, forms.ModelChoiceField)
+        place.queryset = Place.objects.filter(district__in=district.queryset).order_by("name")
+        place.help_text = _("Optional: one of the places of the district.")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        place, district = data.get("place"), data.get("district")
+        if place is not None and district is not None and place.district_id != district.pk:
+            self.add_error("place", _("Choose a place in the district."))
+        return data
+
+
+class RegisterForm(forms.Form):
+    """The date of an occurrence to register for (the button on the event page sends it)."""
+
+    day = forms.DateField(
+        error_messages={"required": _("Give the date."), "invalid": _("Write the date as dd/mm/yyyy.")}
+    )
+
+
 class CancelDateForm(forms.Form):
     day = forms.DateField(
         label=_("Cancel one date"), widget=forms.DateInput(attrs={"type": "date"}), help_text=_("dd/mm/yyyy"),
@@ -318,13 +371,30 @@ class CancelDateForm(forms.Form):
 
 
 class WhatsOnForm(forms.Form):
+    """What's on's filters (GET): a value that is not offered is refused with a message, not ignored."""
+
     district = forms.ModelChoiceField(
         label=_("District"), queryset=District.objects.none(), required=False, empty_label=_("All districts"),
         error_messages={"invalid_choice": _("Choose one of the districts shown.")},
     )  # fmt: skip
+    audience = forms.ChoiceField(
+        label=_("For whom"), required=False, choices=[("", _("Everyone")), *list(Initiative.Audience.choices)[1:]],
+        error_messages={"invalid_choice": _("Choose one of the groups shown.")},
+    )  # fmt: skip
+    first_day = forms.DateField(
+        label=_("From"), required=False, widget=DayInput(), help_text=_("dd/mm/yyyy; empty: from today"),
+        error_messages={"invalid": _("Write the date as dd/mm/yyyy.")},
+    )  # fmt: skip
+    wheelchair = forms.BooleanField(label=_("Only wheelchair accessible"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         district = self.fields["district"]
         assert isinstance(district, forms.ModelChoiceField)
         district.queryset = District.objects.defer("geometry").order_by("name")
+
+    def clean_first_day(self) -> Any:
+        day = self.cleaned_data.get("first_day")
+        if day is not None and not -1 <= (day - timezone.localdate()).days <= 5 * 366:
+            raise forms.ValidationError(_("Choose a date from today to five years ahead."))
+        return day

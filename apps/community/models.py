@@ -262,6 +262,11 @@ class Event(models.Model):
     repeat_until = models.DateField(_("repeats until"), null=True, blank=True)
     cancelled_dates = models.JSONField(_("dates it does not happen"), default=list, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.SCHEDULED)
+    audience = models.JSONField(_("for whom"), default=list, blank=True)  # Initiative.Audience codes
+    languages = models.JSONField(_("languages"), default=list, blank=True)
+    capacity = models.PositiveSmallIntegerField(
+        _("places"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5000)]
+    )  # empty: no registration needed
     sequence = models.PositiveIntegerField(_("version"), default=0)
     created_by = models.ForeignKey(
         Person, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("created by")
@@ -284,3 +289,373 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+# --- registrations (item 3) ---------------------------------------------------------------------------------------
+
+
+class Registration(models.Model):
+    """A resident registers for one occurrence of an event that takes registrations (``Event.capacity``).
+
+    Above the capacity a registration waits (``WAITING``, in the order of ``created_at``); when a place comes free
+    the first one waiting is promoted (``promoted_at``) in the same transaction as the cancellation that freed it.
+    """
+
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", _("Registered")
+        WAITING = "waiting", _("On the waiting list")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="registrations")
+    occurs_on = models.DateField(_("date"))
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="event_registrations")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.CONFIRMED)
+    created_at = models.DateTimeField(_("registered at"), default=timezone.now)
+    promoted_at = models.DateTimeField(_("moved up from the waiting list at"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["occurs_on", "created_at", "pk"]
+        verbose_name = _("registration for an event")
+        verbose_name_plural = _("registrations for events")
+        indexes = [models.Index(fields=["event", "occurs_on", "status"]), models.Index(fields=["person", "status"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "occurs_on", "person"], condition=~Q(status="cancelled"),
+                name="community_registration_once",
+            ),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"registration {self.pk}"
+
+
+class PersonalFeed(models.Model):
+    """The secret address of a person's own calendar feed (their registrations): a calendar program cannot sign
+    in, so the address is the key; the person can replace it, which makes the old one answer 404."""
+
+    person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="community_feed")
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("personal calendar feed")
+        verbose_name_plural = _("personal calendar feeds")
+
+    def __str__(self) -> str:
+        return f"feed {self.pk}"
+
+
+# --- support requests to the city (item 2) ----------------------------------------------------------------------
+
+
+class SupportKind(models.TextChoices):
+    MATERIALS = "materials", _("Materials on loan")
+    PERMIT = "permit", _("A permit for the street or square")
+    GRANT = "grant", _("A small grant")
+    HELP = "help", _("Help with insurance, a room or publicity")
+
+
+class NamedInThreeLanguages(models.Model):
+    """A name an administrator gives in Dutch, English and French; ``name`` is the page's language (Dutch when
+    the language has none)."""
+
+    name_nl = models.CharField(_("name in Dutch"), max_length=120)
+    name_en = models.CharField(_("name in English"), max_length=120)
+    name_fr = models.CharField(_("name in French"), max_length=120)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        language = (get_language() or "nl")[:2]
+        return str(getattr(self, f"name_{language}", "") or self.name_nl)
+
+
+class CityTeam(NamedInThreeLanguages):
+    """A team of the city that answers support requests (the lending service, the events service, the grant
+    team, the community workers); named by administrators in three languages, its members are city accounts."""
+
+    slug = models.SlugField(_("code"), max_length=60, unique=True)
+    handles = models.JSONField(_("answers requests for"), default=list, blank=True)  # SupportKind codes
+    members = models.ManyToManyField(Person, blank=True, related_name="community_teams", verbose_name=_("members"))
+
+    class Meta:
+        ordering = ["slug"]
+        verbose_name = _("city team")
+        verbose_name_plural = _("city teams")
+
+
+class Material(NamedInThreeLanguages):
+    """Something the city lends to initiatives (tables, benches, a tent, a sound system), with how many it has."""
+
+    slug = models.SlugField(_("code"), max_length=60, unique=True)
+    quantity = models.PositiveSmallIntegerField(
+        _("how many the city has"), validators=[MinValueValidator(1), MaxValueValidator(999)]
+    )
+    pick_up = models.CharField(_("where to pick it up"), max_length=200, blank=True)
+    active = models.BooleanField(_("lent out"), default=True)
+
+    class Meta:
+        ordering = ["slug"]
+        verbose_name = _("material to lend")
+        verbose_name_plural = _("materials to lend")
+
+
+class GrantCall(models.Model):
+    """A call for small grants (Ghent's "Wijk aan Zet": twice a year, a deadline, a ceiling per application, a
+    district jury that scores and advises, the city that decides)."""
+
+    title = models.CharField(_("title"), max_length=120)
+    district = models.ForeignKey(
+        District, null=True, blank=True, on_delete=models.PROTECT, related_name="grant_calls",
+        verbose_name=_("district"),
+    )  # fmt: skip  # empty: every district
+    opens_on = models.DateField(_("open from"))
+    deadline = models.DateField(_("deadline"))  # the last day applications are taken, until midnight Ghent time
+    ceiling_eur = models.PositiveIntegerField(_("at most (euro)"), validators=[MinValueValidator(1)])
+    description = models.TextField(_("what it is for"), max_length=2000, blank=True)
+
+    class Meta:
+        ordering = ["-deadline", "pk"]
+        verbose_name = _("grant call")
+        verbose_name_plural = _("grant calls")
+        constraints = [
+            models.CheckConstraint(condition=Q(deadline__gte=models.F("opens_on")), name="community_call_deadline")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class JuryMember(models.Model):
+    """A member of a call's jury: a resident, someone of a local association, or an official."""
+
+    class Seat(models.TextChoices):
+        RESIDENT = "resident", _("Resident")
+        ASSOCIATION = "association", _("Local association")
+        OFFICIAL = "official", _("City official")
+
+    call = models.ForeignKey(GrantCall, on_delete=models.CASCADE, related_name="jury")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="jury_seats")
+    seat = models.CharField(_("seat"), max_length=20, choices=Seat.choices)
+
+    class Meta:
+        verbose_name = _("jury member")
+        verbose_name_plural = _("jury members")
+        constraints = [models.UniqueConstraint(fields=["call", "person"], name="community_jury_once")]
+
+    def __str__(self) -> str:
+        return f"jury {self.pk}"
+
+
+class SupportRequest(models.Model):
+    """An initiative asks the city for support; one row per request, whatever its kind, with its own details in
+    ``MaterialLine`` (materials), ``details`` (a permit; help) or ``call`` + ``amount_eur`` (a grant).
+
+    ``answer_due`` is the date the applicant is promised a first answer (the service level of its kind);
+    materials that wait or are granted count against the stock, so they can never be lent twice."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("Received")
+        IN_PROGRESS = "in_progress", _("Being handled")
+        QUESTION = "question", _("Question to you")
+        APPROVED = "approved", _("Granted")
+        DECLINED = "declined", _("Not granted")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="support_requests")
+    kind = models.CharField(_("what is asked"), max_length=20, choices=SupportKind.choices)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED)
+    team = models.ForeignKey(
+        CityTeam, null=True, blank=True, on_delete=models.SET_NULL, related_name="requests",
+        verbose_name=_("responsible team"),
+    )  # fmt: skip
+    handler = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("handled by")
+    )
+    message = models.TextField(_("your question"), max_length=2000, blank=True)
+    needed_from = models.DateField(_("from"), null=True, blank=True)
+    needed_until = models.DateField(_("until"), null=True, blank=True)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+    call = models.ForeignKey(
+        GrantCall, null=True, blank=True, on_delete=models.PROTECT, related_name="applications",
+        verbose_name=_("grant call"),
+    )  # fmt: skip
+    amount_eur = models.PositiveIntegerField(_("amount asked (euro)"), null=True, blank=True)
+    granted_eur = models.PositiveIntegerField(_("amount granted (euro)"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        Person, null=True, on_delete=models.SET_NULL, related_name="support_requests", verbose_name=_("sent by")
+    )
+    submitted_at = models.DateTimeField(_("sent at"), default=timezone.now)
+    answer_due = models.DateField(_("answer by"))
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["answer_due", "submitted_at", "pk"]
+        verbose_name = _("support request")
+        verbose_name_plural = _("support requests")
+        indexes = [models.Index(fields=["status", "answer_due"]), models.Index(fields=["call", "status"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(needed_from__isnull=True) | Q(needed_until__gte=models.F("needed_from")),
+                name="community_support_until_after_from",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="grant") | (Q(call__isnull=False) & Q(amount_eur__isnull=False)),
+                name="community_support_grant_has_call",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.pk}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (self.Status.SUBMITTED, self.Status.IN_PROGRESS, self.Status.QUESTION)
+
+
+class MaterialLine(models.Model):
+    """How many of one material a request borrows, from ``needed_from`` to ``needed_until`` of its request."""
+
+    request = models.ForeignKey(SupportRequest, on_delete=models.CASCADE, related_name="lines")
+    material = models.ForeignKey(Material, on_delete=models.PROTECT, related_name="lines")
+    quantity = models.PositiveSmallIntegerField(_("how many"), validators=[MinValueValidator(1)])
+
+    class Meta:
+        verbose_name = _("material asked")
+        verbose_name_plural = _("materials asked")
+        constraints = [models.UniqueConstraint(fields=["request", "material"], name="community_line_once")]
+
+    def __str__(self) -> str:
+        return f"line {self.pk}"
+
+
+class SupportStep(models.Model):
+    """One step of a support request: sent, taken up, a question and its reply, a note, the answer."""
+
+    class Kind(models.TextChoices):
+        SUBMITTED = "submitted", _("Sent")
+        TAKEN = "taken", _("Taken up")
+        QUESTION = "question", _("Question")
+        REPLY = "reply", _("Reply")
+        NOTE = "note", _("Note of the city")
+        APPROVED = "approved", _("Granted")
+        DECLINED = "declined", _("Not granted")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    request = models.ForeignKey(SupportRequest, on_delete=models.CASCADE, related_name="steps")
+    kind = models.CharField(_("step"), max_length=20, choices=Kind.choices)
+    text = models.TextField(_("text"), max_length=2000, blank=True)
+    internal = models.BooleanField(_("only for the city"), default=False)
+    by = models.ForeignKey(Person, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("by"))
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("step of a support request")
+        verbose_name_plural = _("steps of support requests")
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.at:%Y-%m-%d}"
+
+
+class JuryScore(models.Model):
+    """A jury member's score of one application (four criteria of the grant rules, 0–5 each), or their recusal
+    for a conflict of interest (then no score, and they do not see the others' scores)."""
+
+    application = models.ForeignKey(SupportRequest, on_delete=models.CASCADE, related_name="scores")
+    member = models.ForeignKey(JuryMember, on_delete=models.CASCADE, related_name="scores")
+    recused = models.BooleanField(_("conflict of interest"), default=False)
+    recusal_reason = models.CharField(_("why"), max_length=300, blank=True)
+    neighbourhood = models.PositiveSmallIntegerField(_("brings the neighbourhood together"), null=True, blank=True)
+    residents = models.PositiveSmallIntegerField(_("comes from residents"), null=True, blank=True)
+    proportionate = models.PositiveSmallIntegerField(_("a fair amount for what it does"), null=True, blank=True)
+    feasible = models.PositiveSmallIntegerField(_("can be done within a year"), null=True, blank=True)
+    comment = models.TextField(_("comment"), max_length=1000, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    CRITERIA = ("neighbourhood", "residents", "proportionate", "feasible")
+
+    class Meta:
+        verbose_name = _("jury score")
+        verbose_name_plural = _("jury scores")
+        constraints = [
+            models.UniqueConstraint(fields=["application", "member"], name="community_score_once"),
+            models.CheckConstraint(
+                condition=Q(recused=True)
+                | (Q(neighbourhood__lte=5) & Q(residents__lte=5) & Q(proportionate__lte=5) & Q(feasible__lte=5)),
+                name="community_score_complete",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"score {self.pk}"
+
+    @property
+    def total(self) -> int | None:
+        if self.recused:
+            return None
+        return sum(int(getattr(self, name) or 0) for name in self.CRITERIA)
+
+
+# --- the district's coordination view (item 4) ------------------------------------------------------------------
+
+
+class FollowUp(models.Model):
+    """A coordinator's note on an overlap or a gap of the coordination view ("talk to both organisers"): on their
+    worklist until it is done.  ``finding`` is the finding's stable key (its kind and what it is about), so the note
+    stays with the finding while the view is computed anew each time."""
+
+    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="community_follow_ups")
+    finding = models.CharField(_("finding"), max_length=200)
+    summary = models.CharField(_("about"), max_length=300)
+    text = models.TextField(_("what to do"), max_length=1000)
+    by = models.ForeignKey(Person, null=True, on_delete=models.SET_NULL, related_name="community_follow_ups",
+                           verbose_name=_("noted by"))  # fmt: skip
+    created_at = models.DateTimeField(_("noted at"), default=timezone.now)
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("follow-up of the coordination view")
+        verbose_name_plural = _("follow-ups of the coordination view")
+        indexes = [models.Index(fields=["by", "done_at"]), models.Index(fields=["district", "finding"])]
+
+    def __str__(self) -> str:
+        return self.summary
+
+
+class Occurrence(models.Model):
+    """One date of an event, kept beside it so the lists (What's on, the API, the weekly programme, the district's
+    coordination view) filter, order and page in the database, however many events and weekly series there are.
+
+    Derived, never edited: ``occurrences.rebuild`` writes an event's rows anew whenever the event is saved (a signal
+    on ``Event``, so every way of saving one keeps them right); a date left out or a cancelled event has none.  The
+    event itself stays the source of truth, and of the calendar feeds (one VEVENT with its RRULE).
+    """
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="occurrences")
+    day = models.DateField()
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="+")
+    place = models.ForeignKey(Place, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["starts_at", "event_id"]
+        verbose_name = _("date of an event")
+        verbose_name_plural = _("dates of events")
+        indexes = [
+            models.Index(fields=["district", "starts_at"]), models.Index(fields=["starts_at", "event"]),
+            models.Index(fields=["place", "starts_at"]),
+        ]  # fmt: skip
+        constraints = [models.UniqueConstraint(fields=["event", "day"], name="community_occurrence_once")]
+
+    def __str__(self) -> str:
+        return f"{self.event_id} {self.day}"

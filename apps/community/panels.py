@@ -13,3 +13,13 @@ def to_review(request: HttpRequest, actor: Actor) -> dict[str, Any]:
     from .selectors import to_review as waiting
 
     return {"waiting": waiting(actor).count()}
+
+
+def support_waiting(request: HttpRequest, actor: Actor) -> dict[str, Any]:
+    """How many support requests wait for the actor's teams and districts, and how many of them are late."""
+    from django.utils import timezone
+
+    from .support import worklist
+
+    rows = worklist(actor)
+    return {"waiting": rows.count(), "late": rows.filter(answer_due__lt=timezone.localdate()).count()}

@@ -110,3 +110,8 @@ def _manage_event(actor: Actor, event: Any) -> bool:
     if event.initiative is not None and is_starter(actor, event.initiative):
         return event.initiative.status == "published"  # not while returned, nor once ended
     return reviews_district(actor, event.district_id)
+
+
+# the rules of registrations for events (item 3), support requests (item 2) and the coordination view (item 4)
+# live beside this file
+from . import rules_coordination, rules_registrations, rules_support  # noqa: E402, F401

@@ -3,7 +3,7 @@ them."""
 
 from django.urls import path
 
-from . import views, views_events
+from . import urls_coordination, urls_registrations, urls_support, views, views_events
 
 app_name = "community"
 
@@ -27,3 +27,4 @@ urlpatterns = [
     path("feeds/place/<slug:slug>.ics", views_events.feed_place, name="feed_place"),
     path("feeds/initiative/<int:pk>.ics", views_events.feed_initiative, name="feed_initiative"),
 ]
+urlpatterns += urls_registrations.urlpatterns + urls_support.urlpatterns + urls_coordination.urlpatterns

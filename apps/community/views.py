@@ -96,6 +96,7 @@ def initiative(request: HttpRequest, pk: int) -> HttpResponse:
         "may_review": can(actor, "community.review_initiative", found),
         "step_links": [(key, label) for key, (_form, label) in STEPS.items()],
         "send_url": reverse("community:initiative_send", args=[found.pk]),
+        "support_url": reverse("community:support_list", args=[found.pk]),
         "steps": list(found.steps.select_related("by").order_by("at", "pk")) if is_starter or can(
             actor, "community.review_initiative", found) else [],
         "returned": found.steps.filter(kind="returned").order_by("-at", "-pk").first()
@@ -213,9 +214,9 @@ def _initiatives_table(caption: str, empty: str, last: str, rows: list[tuple[Ini
     return table
 
 
-def _act(request: HttpRequest, found: Initiative, handlers: dict[str, Callable[[], str]], action: str) -> HttpResponse:
+def run_button(request: HttpRequest, handlers: dict[str, Callable[[], str]], action: str, then: str) -> HttpResponse:
     """Run one button's handler: its message on success, the refusal's message otherwise (nothing changed); a
-    button the actor may not press answers as a missing initiative."""
+    button the actor may not press answers as a missing object (404).  Then back to ``then``."""
     if action not in handlers:
         raise Http404
     try:
@@ -224,7 +225,11 @@ def _act(request: HttpRequest, found: Initiative, handlers: dict[str, Callable[[
         messages.error(request, " ".join(error.messages))
     except PermissionDenied as error:
         raise Http404 from error
-    return redirect("community:initiative", pk=found.pk)
+    return redirect(then)
+
+
+def _act(request: HttpRequest, found: Initiative, handlers: dict[str, Callable[[], str]], action: str) -> HttpResponse:
+    return run_button(request, handlers, action, reverse("community:initiative", args=[found.pk]))
 
 
 def _valid(form: forms.Form) -> dict[str, Any]:

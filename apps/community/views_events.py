@@ -6,12 +6,16 @@ are in ``events.py``."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -22,11 +26,15 @@ from apps.access.rules import can
 from apps.places.models import District, Place
 
 from . import events as service
-from . import selectors
+from . import registrations, selectors
 from .forms import CancelDateForm, EventForm, WhatsOnForm
 from .models import Event, Initiative
 
 FEED_TYPE = "text/calendar; charset=utf-8"
+
+
+PER_PAGE = 20
+FEED_CACHE_SECONDS = 24 * 3600
 
 
 def _feed_urls(request: HttpRequest, **kwargs: Any) -> dict[str, str]:
@@ -39,15 +47,26 @@ def _feed_urls(request: HttpRequest, **kwargs: Any) -> dict[str, str]:
 @require_GET
 @requires("public")
 def whats_on(request: HttpRequest) -> HttpResponse:
-    """The next eight weeks, per district (every district without one chosen)."""
+    """What is still to come, 20 dates a page, filtered by district, for whom, from a day, wheelchair access."""
     form = WhatsOnForm(request.GET or None)
     if form.is_bound and not form.is_valid():
         return render(request, "community/whats_on.html", {"form": form, "rows": []}, status=400)
-    district = form.cleaned_data.get("district") if form.is_bound else None
-    rows = service.upcoming(district_id=district.pk if district else None)
+    chosen = form.cleaned_data if form.is_bound else {}
+    district = chosen.get("district")
+    found = service.public_occurrences(service.WhatsOn(
+        district_id=district.pk if district else None, audience=chosen.get("audience") or "",
+        wheelchair=bool(chosen.get("wheelchair")), first_day=chosen.get("first_day"),
+    ))  # fmt: skip
+    page = Paginator(found, PER_PAGE).get_page(request.GET.get("page"))
+    rows = registrations.with_places(service.as_rows(page.object_list))
+    for row in rows:
+        row.update(registrations.describe(row["event"]))
+    kept = urlencode([(key, value) for key, values in request.GET.lists() if key != "page" for value in values])
     context = {
-        "form": form, "district": district, "rows": rows[:300],
+        "form": form, "district": district, "rows": rows, "page": page, "query": kept,
         "feed": _feed_urls(request, district=district.number) if district else None,
+        "may_add": can(actor_for(request), "community.add_city_event"),
+        "has_registrations": can(actor_for(request), "community.my_registrations"),
     }  # fmt: skip
     return render(request, "community/whats_on.html", context)
 
@@ -59,11 +78,15 @@ def event(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_for(request)
     found = service.event_for(actor, pk)
     may_manage = can(actor, "community.manage_event", found)
+    names = can(actor, "community.view_registrations", found)
+    feed = (_feed_urls(request, initiative=found.initiative_id) if found.initiative_id
+            else _feed_urls(request, district=found.district.number))  # fmt: skip
     context = {
         "event": found, "next": service.next_of(found), "may_manage": may_manage,
-        "skipped": sorted(found.cancelled_dates), "cancel_form": CancelDateForm(),
-        "feed": _feed_urls(request, initiative=found.initiative_id),
-        "edit_url": reverse("community:event_edit", args=[found.pk]),
+        "skipped": sorted(found.cancelled_dates), "cancel_form": CancelDateForm(), "feed": feed,
+        "edit_url": reverse("community:event_edit", args=[found.pk]), **registrations.describe(found),
+        "dates": registrations.occurrences_for(actor, found, names=names), "names": names,
+        "may_register": can(actor, "community.register"), "signed_in": actor.person_id is not None,
     }  # fmt: skip
     return render(request, "community/event.html", context)
 
@@ -137,11 +160,26 @@ def event_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 # --- feeds ----------------------------------------------------------------------------------------------------
 
 
-def _feed(request: HttpRequest, rows: list[Event], name: str) -> HttpResponse:
-    def url_of(found: Event) -> str:
-        return request.build_absolute_uri(reverse("community:event", args=[found.pk]))
+def _feed(request: HttpRequest, rows: Any, name: str, scope: str) -> HttpResponse:
+    """A feed, written once and kept until one of its events changes (``feed_version``): calendar programs ask every
+    few minutes, and a district's feed with a thousand weekly series takes long to write.  ``If-None-Match`` with
+    the same version answers 304 without a body."""
+    version = service.feed_version(rows)
+    etag = f'"{version}"'
+    if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
+        response = HttpResponse(status=304)
+    else:
+        key = f"community-feed:{scope}:{get_language()}:{request.get_host()}:{request.is_secure()}:{version}"
+        body = cache.get(key)
+        if body is None:
 
-    response = HttpResponse(service.calendar(rows, name=name, url_of=url_of), content_type=FEED_TYPE)
+            def url_of(found: Event) -> str:
+                return request.build_absolute_uri(reverse("community:event", args=[found.pk]))
+
+            body = service.calendar_of(rows, name=name, url_of=url_of)
+            cache.set(key, body, timeout=FEED_CACHE_SECONDS)
+        response = HttpResponse(body, content_type=FEED_TYPE)
+    response["ETag"] = etag
     response["Cache-Control"] = "public, max-age=900"
     return response
 
@@ -151,18 +189,19 @@ def _feed(request: HttpRequest, rows: list[Event], name: str) -> HttpResponse:
 def feed_district(request: HttpRequest, number: int) -> HttpResponse:
     district = get_object_or_404(District.objects.defer("geometry"), number=number)
     name = _("Neighbourhood life in %(district)s") % {"district": district.name}
-    return _feed(request, service.feed_events(district_id=district.pk), name)
+    return _feed(request, service.feed_rows(district_id=district.pk), name, f"district-{district.pk}")
 
 
 @require_GET
 @requires("public")
 def feed_place(request: HttpRequest, slug: str) -> HttpResponse:
     place = get_object_or_404(Place, slug=slug)
-    return _feed(request, service.feed_events(place_id=place.pk), place.name)
+    return _feed(request, service.feed_rows(place_id=place.pk), place.name, f"place-{place.pk}")
 
 
 @require_GET
 @requires("public")
 def feed_initiative(request: HttpRequest, pk: int) -> HttpResponse:
     initiative = get_object_or_404(Initiative, pk=pk, status__in=[Initiative.Status.PUBLISHED, Initiative.Status.ENDED])
-    return _feed(request, service.feed_events(initiative_id=initiative.pk), initiative.title)
+    return _feed(request, service.feed_rows(initiative_id=initiative.pk), initiative.title,
+                 f"initiative-{initiative.pk}")

@@ -134,6 +134,28 @@ class PersonSection:
 
 
 @dataclass(frozen=True)
+class DistrictFact:
+    """A count another capability tells about a district on the district's coordination view (issue 18, item 4):
+    open care requests, referrals, outreach cases, rooms, volunteering, as the capabilities arrive.
+
+    Shown when ``rule`` allows it for the district (asked with the ``District``); ``count(actor, district)`` gives
+    the number, or ``None`` to say nothing (the actor's scope does not reach it, or the number may not be shown).
+    A count from 1 to ``suppress_below - 1`` is shown as "fewer than N" (small-count disclosure control, as the
+    capability's own pages apply it).  ``url_name`` (without arguments) links to the capability's page, with
+    ``?<district_query>=<district id>`` when the page chooses a district that way.  One or two queries each.
+    """
+
+    key: str
+    label: Text
+    rule: str
+    count: Callable[[Any, Any], int | None]
+    url_name: str = ""
+    district_query: str = ""
+    suppress_below: int = 0
+    order: int = 100
+
+
+@dataclass(frozen=True)
 class Landing:
     """Where a person lands after signing in: the page ``url_name`` (without arguments), for whoever ``rule``
     (asked without an object, as ``@requires`` asks it) allows.
@@ -233,6 +255,8 @@ class Capability:
     """Other apps' models the admin shows under this capability's title (``AdminModel``)."""
     """The app's pages a person lands on after signing in, each behind its rule (``Landing``)."""
     person_sections: tuple[PersonSection, ...] = ()
+    district_facts: tuple[DistrictFact, ...] = ()
+    """Counts about a district on its coordination view (``DistrictFact``)."""
     demo: Demo | None = None
     retention: tuple[Retention, ...] = ()
     open_data: tuple[OpenDataset, ...] = ()
@@ -284,6 +308,11 @@ setting_changed.connect(_forget_capabilities)
 
 def capability(app: str) -> Capability | None:
     return next((c for c in capabilities() if c.app == app), None)
+
+
+def district_facts() -> list[DistrictFact]:
+    """Every installed capability's facts about a district, by ``order``."""
+    return sorted((fact for declared in capabilities() for fact in declared.district_facts), key=lambda f: f.order)
 
 
 def menu_groups() -> dict[str, MenuGroup]:

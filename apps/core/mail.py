@@ -17,6 +17,20 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 
 
+def _text_attachments(message: EmailMessage) -> list[list[str]]:
+    """The message's attachments given as (filename, content, mimetype) with text content (a calendar invitation,
+    a CSV), as JSON can carry them; a ready-made MIME part or binary content is not queued (none is sent yet)."""
+    found = []
+    for attachment in message.attachments:
+        if not isinstance(attachment, tuple):
+            raise ValueError("only (filename, content, mimetype) attachments can be queued")
+        filename, content, mimetype = attachment
+        if isinstance(content, bytes):
+            content = content.decode("utf-8")  # a binary file fails here, loudly, rather than arriving broken
+        found.append([filename or "", content, mimetype or "text/plain"])
+    return found
+
+
 def serialise(message: EmailMessage) -> dict[str, Any]:
     alternatives = [[content, mimetype] for content, mimetype in getattr(message, "alternatives", [])]
     return {
@@ -28,6 +42,7 @@ def serialise(message: EmailMessage) -> dict[str, Any]:
         "bcc": list(message.bcc),
         "reply_to": list(message.reply_to),
         "alternatives": alternatives,
+        "attachments": _text_attachments(message),
     }
 
 
@@ -43,6 +58,8 @@ def deserialise(data: dict[str, Any]) -> EmailMultiAlternatives:
     )
     for content, mimetype in data["alternatives"]:
         message.attach_alternative(content, mimetype)
+    for filename, content, mimetype in data.get("attachments", []):  # queued before attachments were carried: none
+        message.attach(filename, content, mimetype)
     return message
 
 

@@ -3,9 +3,21 @@ home panels, the coordinator's "Refer to a service", demo, retention, open data,
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.capabilities import Capability, Demo, HomePanel, Landing, MenuEntry, PersonAction, PersonSection, Setting
+from apps.core.capabilities import (
+    Capability,
+    Demo,
+    DistrictFact,
+    HomePanel,
+    Landing,
+    MenuEntry,
+    PersonAction,
+    PersonSection,
+    Setting,
+)
 
 from . import demo, panels
 from .open_data import DATASETS as OPEN_DATA
@@ -77,6 +89,20 @@ PERSON_SECTIONS = (
     PersonSection("directory", "directory/person_section.html", "directory.refer", panels.person_referrals, order=20),
 )
 
+
+def open_referrals_in_district(actor: Any, district: Any) -> int | None:
+    from .referral_selectors import open_in_district
+
+    return open_in_district(actor, district)
+
+
+DISTRICT_FACTS = (
+    DistrictFact("directory-referrals", _("Open referrals to a service"), "directory.follow_referrals",
+                 open_referrals_in_district, url_name="directory:referrals", district_query="district", order=30),
+)  # fmt: skip
+"""On the district's coordination view (issue 18, item 4), for the coordinators of the district."""
+
+
 CAPABILITY = Capability(
     app="directory",
     description=_("Services and referrals"),
@@ -92,4 +118,5 @@ CAPABILITY = Capability(
     landing=LANDING,
     person_actions=PERSON_ACTIONS,
     person_sections=PERSON_SECTIONS,
+    district_facts=DISTRICT_FACTS,
 )

@@ -174,3 +174,11 @@ def locations_of(service: Service) -> list[ServiceAtLocation]:
         .prefetch_related("location__addresses", "location__phones")
         .order_by("location__name", "pk")
     )
+
+
+def open_in_district(actor: Actor, district: District) -> int | None:
+    """For the district's coordination view (``DistrictFact``): the open referrals of the district among those the
+    actor follows as coordinator (the referrals page, filtered by district); ``None`` outside their districts."""
+    if district.pk not in actor.district_scope(Role.COORDINATOR):
+        return None
+    return Referral.objects.filter(coordinated(actor), district_id=district.pk, status__in=Referral.OPEN).count()

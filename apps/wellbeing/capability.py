@@ -7,9 +7,12 @@ person's sections and actions, the open data of the signals' public page).
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.capabilities import Capability, Demo, HomePanel, MenuEntry, Setting
+from apps.core.capabilities import Capability, Demo, DistrictFact, HomePanel, MenuEntry, Setting
+from domain.disclosure import THRESHOLD
 
 from . import capability_cases as outreach
 from . import capability_screening as screening
@@ -77,6 +80,21 @@ HOME_PANELS = (
 )  # fmt: skip
 """The coordinator's count of new reports of their districts."""
 
+
+def open_cases_in_district(actor: Any, district: Any) -> int | None:
+    from .district_view import open_cases_count
+
+    return open_cases_count(district)
+
+
+DISTRICT_FACTS = (
+    DistrictFact("wellbeing-cases", _("Open outreach cases"), "wellbeing.view_district", open_cases_in_district,
+                 url_name="wellbeing:district", district_query="district", suppress_below=THRESHOLD, order=40),
+)  # fmt: skip
+"""On the district's coordination view (issue 18, item 4): for who may open the wellbeing district view, with its
+small-count suppression (a count from 1 to 9 is "fewer than 10"; none when it would tell a hidden count)."""
+
+
 CAPABILITY = Capability(
     app="wellbeing",
     description=_("Wellbeing and loneliness"),
@@ -91,4 +109,5 @@ CAPABILITY = Capability(
     open_data=signals.OPEN_DATA,
     person_actions=screening.PERSON_ACTIONS + outreach.PERSON_ACTIONS,
     person_sections=screening.PERSON_SECTIONS,
+    district_facts=DISTRICT_FACTS,
 )

@@ -108,6 +108,23 @@ def district_view(district: District, today: date | None = None) -> DistrictView
     )
 
 
+def open_cases_count(district: District, today: date | None = None) -> int | None:
+    """For the district's coordination view (``DistrictFact``): the open outreach cases of the district, or
+    ``None`` when the number would undo this page's protection: the table of open cases by age hides its counts
+    from 1 to 9 and has no total, so a total of 10 or more beside a hidden count would tell it.  A total below 10
+    is shown as "fewer than 10" by the fact's ``suppress_below``."""
+    today = today or timezone.localdate()
+    opened = OutreachCase.objects.filter(district=district).exclude(status=OutreachCase.Status.CLOSED)
+    counts = [0] * len(AGES)
+    for moment in opened.values_list("created_at", flat=True):
+        days = (today - timezone.localdate(moment)).days
+        counts[next(i for i, (limit, _label) in enumerate(AGES) if limit is None or days < limit)] += 1
+    total = sum(counts)
+    if total >= THRESHOLD and any(0 < count < THRESHOLD for count in counts):
+        return None
+    return total
+
+
 def _cell(cell: Cell) -> str:
     return cell.shown()
 

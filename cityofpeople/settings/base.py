@@ -104,6 +104,12 @@ FORM_RENDERER = "apps.core.forms.CityFormRenderer"
 
 DATABASES = {"default": database_from_url(env_str("DATABASE_URL", "sqlite:///var/cityofpeople.sqlite3"), BASE_DIR)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# one process (development, tests): memory; production shares a database cache (prod.py).  Large enough for what
+# pages keep: each event of a calendar feed is kept on its own (apps/community/events.py), 300 would not hold one
+# district's
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 100_000}}
+}
 
 # OWASP ASVS 5.0 V6.2 (docs/security.md): at least 10 characters, no upper limit and no composition rules
 # (an all-digit password is fine when it is long and not common); refused: common, about this site, breached.

@@ -27,4 +27,10 @@ EMAIL_HOST = env_str("COP_EMAIL_HOST", "localhost")
 # one reverse proxy in front (README "Deploying"): the client's address is the last X-Forwarded-For entry
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int_or("COP_TRUSTED_PROXY_COUNT", 1)
 # rate limits and throttles must be shared by every application process
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "cop_cache"}}
+# and large enough for what pages keep: every event of a feed (community/events.py), a district's findings
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "cop_cache",
+        "OPTIONS": {"MAX_ENTRIES": 200_000},
+    }
+}  # fmt: skip

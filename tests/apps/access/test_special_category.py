@@ -291,6 +291,13 @@ API_QUERY_PARAMETERS = {
     *{("/api/v1/hsds/organizations", name) for name in ("search", "full_service", "full", "page", "per_page",
       "format")},
     ("/api/v1/hsds/organizations/{id}", "full_service"),
+    # community life: published initiatives and events, materials, grant calls; support requests hold no
+    # special-category data (an initiative's requests to the city)
+    *{("/api/v1/community/initiatives", name) for name in ("district", "theme", "audience", "tag", "words", "limit",
+      "offset")},
+    *{("/api/v1/community/events", name) for name in ("district", "weeks", "limit", "offset")},
+    *{("/api/v1/community/materials", name) for name in ("first", "days")},
+    *{("/api/v1/community/support-requests", name) for name in ("which", "kind", "limit", "offset")},
     *{("/api/v1/hsds/taxonomies", name) for name in ("search", "page", "per_page", "format")},
     *{("/api/v1/hsds/taxonomy_terms", name) for name in ("search", "page", "per_page", "format", "taxonomy_id",
       "top_only", "parent_id")},

@@ -70,5 +70,17 @@ def samples(district: District, resident: Person) -> dict[str, Any]:
         uid="access-table@example.org", title="Taalcafé", initiative=published, district=district, place=place,
         starts_on=timezone.localdate(), start_time=time(14), duration_minutes=120,
     )  # fmt: skip
-    return {"@initiative_draft": draft.pk, "@initiative_published": published.pk, "@event": event.pk,
+    return {**registration_samples(event, district, resident), **support_samples(published, district, resident),
+            "@initiative_draft": draft.pk, "@initiative_published": published.pk, "@event": event.pk,
             "@place_slug": place.slug if place else "none"}  # fmt: skip
+
+
+# registrations (item 3) and support requests (item 2) keep their rows beside this file
+from tests.apps.community.access_table_coordination import ROWS as COORDINATION_ROWS  # noqa: E402
+from tests.apps.community.access_table_registrations import ROWS as REGISTRATION_ROWS  # noqa: E402
+from tests.apps.community.access_table_registrations import samples as registration_samples  # noqa: E402
+from tests.apps.community.access_table_support import ROWS as SUPPORT_ROWS  # noqa: E402
+from tests.apps.community.access_table_support import samples as support_samples  # noqa: E402
+from tests.apps.community.rows_api import ROWS as API_ROWS  # noqa: E402
+
+ROWS = {**ROWS, **REGISTRATION_ROWS, **SUPPORT_ROWS, **COORDINATION_ROWS, **API_ROWS}

@@ -1,0 +1,5 @@
+import sys
+
+from domain.lending import main
+
+sys.exit(main())
