@@ -59,14 +59,17 @@ def export_person(person: Any, actor: Any = None) -> dict[str, Rows]:
 
 
 def export_as_csv(tables: dict[str, Rows]) -> str:
-    """One CSV text: a header line per table (``# table``), then its rows."""
+    """One CSV text: a header line per table (``# table``), then its rows; a cell a spreadsheet would run as a
+    formula is made plain text (an event title "=HYPERLINK(...)" typed by someone else, in this person's file)."""
+    from apps.core.open_data import neutralise
+
     buffer = io.StringIO()
     for table, rows in tables.items():
         buffer.write(f"# {table}\n")
         if rows:
             writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
             writer.writeheader()
-            writer.writerows(rows)
+            writer.writerows({key: neutralise(value) for key, value in row.items()} for row in rows)
         buffer.write("\n")
     return buffer.getvalue()
 

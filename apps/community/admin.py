@@ -118,3 +118,9 @@ class SupportRequestAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ["__str__", "initiative", "status", "team", "answer_due"]
     list_filter = ["kind", "status", "team"]
     exclude = ["details", "message"]
+
+    def lookup_allowed(self, lookup: str, value: str, request: HttpRequest | None = None) -> bool:
+        """No filter on what the applicant wrote (``?details__plan__startswith=``): it would tell it one letter at
+        a time (an attacker review)."""
+        hidden = ("details", "message", "steps", "initiative__contact_")
+        return not lookup.startswith(hidden) and super().lookup_allowed(lookup, value, request)

@@ -247,7 +247,7 @@ def _occurrence(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def _support_item(found: SupportRequest) -> dict[str, Any]:
-    late = found.is_open and found.answered_at is None and found.answer_due < timezone.localdate()
+    late = support.is_late(found)
     return {
         "id": found.pk, "kind": found.kind, "kind_label": str(found.get_kind_display()), "status": found.status,
         "status_label": str(found.get_status_display()), "initiative_id": found.initiative_id,
@@ -337,8 +337,10 @@ def community_event(request: HttpRequest, event_id: int) -> Any:
 def community_materials(request: HttpRequest, query: Query[CommunityMaterialsQuery]) -> Any:
     """What the city lends, and the fewest free on any of ``days`` days from ``first`` (today and the next two
     weeks when not given)."""
-    first = query.first or timezone.localdate()
-    last = first + timedelta(days=min(query.days - 1, (date.max - first).days))
+    today = timezone.localdate()
+    # from today to a year ahead: past days' counts would tell who borrowed what, beside that day's public events
+    first = min(max(query.first or today, today), today + timedelta(days=366))
+    last = first + timedelta(days=query.days - 1)
     return [
         {"slug": m.slug, "name": m.name, "quantity": m.quantity, "free": free, "pick_up": m.pick_up}
         for m, free, _days in support.availability(first, last)
@@ -370,7 +372,7 @@ def community_support_requests(request: HttpRequest, query: Query[CommunitySuppo
             raise HttpError(403, _("Only the city's teams and the district's coordinators see this."))
         rows = support.worklist(actor, kind=query.kind or "")
     else:
-        rows = support._requests().filter(initiative__starter_id=actor.person_id).order_by("-submitted_at", "-pk")
+        rows = support.mine(actor)
         if query.kind:
             rows = rows.filter(kind=query.kind)
     page = list(rows[query.offset : query.offset + query.limit])

@@ -110,7 +110,7 @@ def city_event_create(*, actor: Actor, district: Any, fields: dict[str, Any]) ->
 @transaction.atomic
 def event_update(*, actor: Actor, event: Event, fields: dict[str, Any]) -> Event:
     locked = Event.objects.select_for_update(of=("self",)).select_related("initiative").get(pk=event.pk)
-    if not can(actor, "community.manage_event", locked) or locked.status == Event.Status.CANCELLED:
+    if not can(actor, "community.change_event", locked) or locked.status == Event.Status.CANCELLED:
         raise PermissionDenied
     values = _checked(fields)
     place = values.get("place")
@@ -162,7 +162,11 @@ def _public() -> QuerySet[Event]:
     return (
         Event.objects.select_related("initiative", "place", "district")
         .defer("district__geometry")
-        .filter(Q(initiative__status=Initiative.Status.PUBLISHED) | Q(initiative__isnull=True))
+        .filter(
+            Q(initiative__status=Initiative.Status.PUBLISHED) | Q(initiative__isnull=True)
+            # an ended initiative's events were cancelled with it: the feeds still carry them, cancelled, 30 days
+            | Q(initiative__status=Initiative.Status.ENDED, status=Event.Status.CANCELLED)
+        )
     )
 
 

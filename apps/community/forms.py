@@ -19,6 +19,14 @@ from .models import Event, Initiative, Theme
 from .selectors import PublicFilter
 
 
+def one_line(value: str) -> str:
+    """A name on one line: a line break or another control character in a title would break the headers of the
+    emails and the lines of the calendar files that carry it (an attacker review)."""
+    if any(ord(character) < 32 or ord(character) == 127 for character in value):
+        raise forms.ValidationError(_("Write the name on one line, without special characters."), code="one_line")
+    return value
+
+
 class ThemesField(forms.ModelMultipleChoiceField):
     """Themes by id; an id no database column can hold is "not one of the themes", not a server error."""
 
@@ -50,6 +58,9 @@ class WhatForm(forms.ModelForm):
         organiser = self.fields["organiser"]
         assert isinstance(organiser, forms.ChoiceField)
         organiser.choices = Initiative.Organiser.choices  # radio buttons: no "---------" among them
+
+    def clean_title(self) -> str:
+        return one_line(self.cleaned_data["title"])
 
 
 class WhoForm(forms.ModelForm):
@@ -312,6 +323,9 @@ class EventForm(forms.ModelForm):
         repeat = self.fields["repeat"]
         assert isinstance(repeat, forms.ChoiceField)
         repeat.choices = Event.Repeat.choices
+
+    def clean_title(self) -> str:
+        return one_line(self.cleaned_data["title"])
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -17,9 +17,7 @@ def to_review(request: HttpRequest, actor: Actor) -> dict[str, Any]:
 
 def support_waiting(request: HttpRequest, actor: Actor) -> dict[str, Any]:
     """How many support requests wait for the actor's teams and districts, and how many of them are late."""
-    from django.utils import timezone
-
-    from .support import worklist
+    from .support import late, worklist
 
     rows = worklist(actor)
-    return {"waiting": rows.count(), "late": rows.filter(answer_due__lt=timezone.localdate()).count()}
+    return {"waiting": rows.count(), "late": late(rows).count()}

@@ -32,7 +32,9 @@ from .models import (
     Pledge,
     Registration,
     SupportRequest,
-)  # fmt: skip
+    SupportStep,
+)
+from .services import cancel_events_of  # fmt: skip
 
 
 def _value(value: Any) -> Any:
@@ -60,8 +62,13 @@ def export(person: Any, reader: Reader) -> dict[str, Rows]:
         "calendar_feed": [{"made_at": _value(f.created_at)} for f in PersonalFeed.objects.filter(person=person)],
         "support_requests": [
             {"id": s.pk, "initiative": s.initiative.title, "kind": s.kind, "status": s.status,
-             "sent_at": _value(s.submitted_at), "message": s.message}
+             "sent_at": _value(s.submitted_at), "message": s.message, "details": s.details,
+             "amount_eur": s.amount_eur}
             for s in SupportRequest.objects.filter(submitted_by=person).select_related("initiative")
+        ],
+        "support_replies": [
+            {"request": step.request_id, "kind": step.kind, "text": step.text, "at": _value(step.at)}
+            for step in SupportStep.objects.filter(by=person, internal=False).order_by("at", "pk")
         ],
         "jury_seats": [
             {"call": m.call.title, "seat": m.seat,
@@ -93,9 +100,12 @@ def erase(person: Any) -> None:
     FollowUp.objects.filter(by=person).delete()
     Initiative.objects.filter(starter=person, status=Initiative.Status.DRAFT).delete()
     started = Initiative.objects.filter(starter=person)
+    for initiative in started.filter(status=Initiative.Status.PUBLISHED):
+        cancel_events_of(initiative)  # its events to come are cancelled, and who registered is told
     started.exclude(status=Initiative.Status.ENDED).update(status=Initiative.Status.ENDED, updated_at=now)
     started.update(starter=None, contact_name="", contact_email="", contact_phone="")
     SupportRequest.objects.filter(submitted_by=person).update(submitted_by=None, message="")
+    SupportStep.objects.filter(by=person, kind=SupportStep.Kind.REPLY).update(by=None, text="")  # their replies
 
 
 SOURCE = PersonalDataSource(name="community", export=export, erase=erase)

@@ -444,8 +444,11 @@ def personal_calendar(person: Person, *, url_of: Any, now: datetime | None = Non
     feed = _calendar("PUBLISH", _("My registrations"))
     stamp = now.astimezone(CITY_ZONE).replace(microsecond=0)
     latest: dict[str, Registration] = {}
+    cancellations: dict[str, int] = {}
     for registration in rows[:1000]:  # cancelled, then registered again: one VEVENT, the live registration's
         uid = occurrence_uid(registration.event, registration.occurs_on)
+        if registration.status == Registration.Status.CANCELLED:
+            cancellations[uid] = cancellations.get(uid, 0) + 1
         if uid not in latest or latest[uid].status == Registration.Status.CANCELLED:
             latest[uid] = registration
     for registration in latest.values():
@@ -454,10 +457,31 @@ def personal_calendar(person: Person, *, url_of: Any, now: datetime | None = Non
         summary = _("Waiting list: %(title)s") % {"title": event.title} if status == "TENTATIVE" else None
         # cancelled by the person (the event itself unchanged): one more than the event's, so calendars take it
         by_person = status == "CANCELLED" and not _cancelled_by_organiser(registration)
+        uid = occurrence_uid(event, registration.occurs_on)
+        before = cancellations.get(uid, 0) - (1 if status == "CANCELLED" else 0)
+        sequence = date_sequence(event, cancelled_before=before, withdrawn=by_person)
         feed.add_component(_item(event, registration.occurs_on, status=status, url=url_of(event), stamp=stamp,
-                                 sequence=event.sequence + (1 if by_person else 0), summary=summary))  # fmt: skip
+                                 sequence=sequence, summary=summary))  # fmt: skip
     feed.add_component(city_timezone())
     return feed.to_ical()
+
+
+def date_sequence(event: Event, *, cancelled_before: int, withdrawn: bool) -> int:
+    """The SEQUENCE of one person's date: the event's, plus two for each time they cancelled this date before (a
+    cancellation and a new registration each need a higher number, or calendars ignore the invitation, RFC 5546
+    2.1.4), plus one for their own cancellation now."""
+    return event.sequence + 2 * cancelled_before + (1 if withdrawn else 0)
+
+
+def _cancelled_before(registration: Registration) -> int:
+    return (
+        Registration.objects.filter(
+            event_id=registration.event_id, occurs_on=registration.occurs_on, person_id=registration.person_id,
+            status=Registration.Status.CANCELLED, created_at__lte=registration.created_at,
+        )
+        .exclude(pk=registration.pk)
+        .count()
+    )  # fmt: skip
 
 
 def invitation(registration: Registration, *, cancel: bool = False, day: date | None = None) -> str:
@@ -469,8 +493,8 @@ def invitation(registration: Registration, *, cancel: bool = False, day: date | 
     stamp = timezone.now().astimezone(CITY_ZONE).replace(microsecond=0)
     withdrawn = cancel and not _cancelled_by_organiser(registration)
     status = "CANCELLED" if cancel else "CONFIRMED"
-    item = _item(event, day or registration.occurs_on, status=status, url=url, stamp=stamp,
-                 sequence=event.sequence + (1 if withdrawn else 0))  # fmt: skip
+    sequence = date_sequence(event, cancelled_before=_cancelled_before(registration), withdrawn=withdrawn)
+    item = _item(event, day or registration.occurs_on, status=status, url=url, stamp=stamp, sequence=sequence)
     organiser = vCalAddress(f"mailto:{settings.DEFAULT_FROM_EMAIL.rsplit('<', 1)[-1].rstrip('>')}")
     organiser.params["cn"] = vText("City of People")
     item.add("organizer", organiser)
@@ -539,6 +563,7 @@ def _tell(registration: Registration, kind: str, *, replaced: date | None = None
         }  # fmt: skip
         subject, paragraphs = _texts(kind, values)
         body = "\n\n".join([_("Hello %(name)s,") % {"name": person.first_name}, *paragraphs])
+    subject = " ".join(str(subject).split())  # a title with a line break would break the mail's header
     message = EmailMessage(subject=subject[:150], body=body, to=[person.email])
     confirmed = registration.status == Registration.Status.CONFIRMED
     if kind in ("confirmed", "promoted", "changed") and confirmed:
@@ -565,7 +590,7 @@ def send_reminders(*, now: datetime | None = None) -> int:
     due = Registration.objects.filter(
         status=Registration.Status.CONFIRMED, reminded_at__isnull=True, event__status=Event.Status.SCHEDULED,
         occurs_on__gte=today, occurs_on__lte=until.astimezone(CITY_ZONE).date(),
-    )  # fmt: skip
+    ).filter(Q(event__initiative__isnull=True) | Q(event__initiative__status=Initiative.Status.PUBLISHED))  # fmt: skip
     due = due.select_related("event", "event__place", "event__district", "person").defer("event__district__geometry")
     sent = 0
     for registration in due.order_by("occurs_on", "pk")[:5000]:

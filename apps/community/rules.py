@@ -101,6 +101,17 @@ def _add_event(actor: Actor, initiative: Any) -> bool:
     return is_starter(actor, initiative) and initiative.status == "published"
 
 
+@rule("community.change_event", label=_("Changing an event"))
+def _change_event(actor: Actor, event: Any) -> bool:
+    """An initiative's event: its starter, while the initiative is published (the district's reviewers may cancel
+    it, not rewrite it: an attacker review).  An event of a place or of the city: the district's reviewers."""
+    if event is None:
+        return False
+    if event.initiative is not None:
+        return is_starter(actor, event.initiative) and event.initiative.status == "published"
+    return reviews_district(actor, event.district_id)
+
+
 @rule("community.manage_event", label=_("Changing or cancelling an event"))
 def _manage_event(actor: Actor, event: Any) -> bool:
     """The starter of its initiative while it is published; the reviewers of its district (who may cancel what

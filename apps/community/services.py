@@ -18,6 +18,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -213,7 +214,30 @@ def initiative_end(*, actor: Actor, initiative: Initiative) -> Initiative:
     locked.status = Initiative.Status.ENDED
     locked.save(update_fields=["status", "updated_at"])
     _step(locked, InitiativeStep.Kind.ENDED, actor)
+    cancel_events_of(locked)
     return locked
+
+
+def cancel_events_of(initiative: Initiative) -> int:
+    """An initiative that ends (or whose starter is erased) cancels its events still to come: each gets a higher
+    SEQUENCE and STATUS:CANCELLED in the feeds, and whoever registered is told (``registrations.after_cancel``).
+    Returns how many."""
+    from .events import Event
+    from .registrations import after_cancel
+
+    today = timezone.localdate()
+    still = Event.objects.select_for_update(of=("self",)).filter(
+        initiative=initiative, status=Event.Status.SCHEDULED,
+    ).filter(Q(repeat="none", starts_on__gte=today) | Q(repeat="weekly", repeat_until__gte=today))  # fmt: skip
+    count = 0
+    for event in still:
+        event.status = Event.Status.CANCELLED
+        event.sequence += 1
+        event.updated_at = timezone.now()
+        event.save()
+        after_cancel(event, day=None)
+        count += 1
+    return count
 
 
 @transaction.atomic

@@ -88,6 +88,18 @@ def team_for(kind: str) -> CityTeam | None:
     return CityTeam.objects.filter(handles__icontains=f'"{kind}"').order_by("slug").first()
 
 
+def is_late(request: SupportRequest, today: date | None = None) -> bool:
+    """Past the promised date without a first answer of the city: one meaning for the worklist, the request's page,
+    the home panel and the API."""
+    today = today or timezone.localdate()
+    return request.is_open and request.answered_at is None and request.answer_due < today
+
+
+def late(rows: QuerySet[SupportRequest], today: date | None = None) -> QuerySet[SupportRequest]:
+    """The same as ``is_late``, as a filter."""
+    return rows.filter(status__in=OPEN, answered_at__isnull=True, answer_due__lt=today or timezone.localdate())
+
+
 def answer_due(kind: str, sent: date, call: GrantCall | None = None) -> date:
     """The date of the promised first answer: the service level in working days; a grant: the decision after
     the call's deadline and its jury."""
@@ -340,7 +352,7 @@ def _tell_applicant(request: SupportRequest, kind: str) -> None:
             text = _("The city answered your request for %(initiative)s. Read the answer on %(link)s.")
         body = "\n\n".join([_("Hello %(name)s,") % {"name": person.first_name},
                              text % {"initiative": request.initiative.title, "link": link}])  # fmt: skip
-    EmailMessage(subject=str(subject)[:150], body=body, to=[person.email]).send()
+    EmailMessage(subject=" ".join(str(subject).split())[:150], body=body, to=[person.email]).send()
 
 
 def _locked_request(request: SupportRequest, actor: Actor, rule: str) -> SupportRequest:
@@ -410,14 +422,27 @@ def reply(*, actor: Actor, request: SupportRequest, text: str) -> SupportRequest
     return locked
 
 
+def may_withdraw(request: SupportRequest, today: date | None = None) -> bool:
+    """A request that waits, or a granted loan of materials before its first day (the tables are free again)."""
+    if request.is_open:
+        return True
+    today = today or timezone.localdate()
+    loan = request.kind == SupportKind.MATERIALS and request.needed_from is not None
+    return request.status == SupportRequest.Status.APPROVED and loan and today < request.needed_from  # type: ignore[operator]
+
+
 @transaction.atomic
 def withdraw(*, actor: Actor, request: SupportRequest) -> SupportRequest:
-    """The applicant no longer needs it: its materials are free again at once."""
+    """The applicant no longer needs it: its materials are free again at once (a granted loan too, until its first
+    day)."""
     locked = _locked_request(request, actor, "community.view_support")
     if locked.initiative.starter_id != actor.person_id and locked.submitted_by_id != actor.person_id:
         raise PermissionDenied
-    if locked.status not in OPEN:
-        raise ValidationError(_("Only a request that waits for an answer can be withdrawn."), code="status")
+    if not may_withdraw(locked):
+        raise ValidationError(
+            _("Only a request that waits for an answer, or a loan before its first day, can be withdrawn."),
+            code="status",
+        )
     locked.status = SupportRequest.Status.WITHDRAWN
     _save(locked, "status")
     _step(locked, SupportStep.Kind.WITHDRAWN, actor)
@@ -436,6 +461,8 @@ def decide(
     if locked.kind == SupportKind.GRANT:
         if locked.call is not None and timezone.localdate() <= locked.call.deadline:
             raise ValidationError(_("The city decides on a grant after the call's deadline and the jury's scores."))
+        if not JuryScore.objects.filter(application=locked, recused=False).exists():
+            raise ValidationError(_("The city decides on a grant with the jury's advice: no member has scored it yet."))
         if approve and (granted_eur is None or not 1 <= granted_eur <= (locked.amount_eur or 0)):
             raise ValidationError(
                 _("Grant an amount from 1 to the %(asked)d euro asked.") % {"asked": locked.amount_eur or 0}
@@ -490,6 +517,15 @@ class ScoreSummary:
     average: float | None
 
 
+def may_see_scores(actor: Actor, application: SupportRequest) -> bool:
+    """The jury's scores of an application, for who answers it: a member of its jury only once they scored it
+    themselves (not when they stepped aside), as on the jury's own pages."""
+    member = member_of(actor, application.call_id or 0)
+    if member is None:
+        return True
+    return JuryScore.objects.filter(application=application, member=member, recused=False).exists()
+
+
 def summary(application: SupportRequest) -> ScoreSummary:
     rows = list(application.scores.all())
     totals = [row.total for row in rows if row.total is not None]
@@ -517,6 +553,13 @@ def request_for(actor: Actor, pk: int, *, rule: str = "community.view_support") 
     return found
 
 
+def mine(actor: Actor) -> QuerySet[SupportRequest]:
+    """The requests of the initiatives the actor started (none for an account without a person)."""
+    if actor.person_id is None:
+        return SupportRequest.objects.none()
+    return _requests().filter(initiative__starter_id=actor.person_id).order_by("-submitted_at", "-pk")
+
+
 def of_initiative(initiative: Initiative) -> QuerySet[SupportRequest]:
     return _requests().filter(initiative=initiative).order_by("-submitted_at", "-pk")
 
@@ -542,7 +585,8 @@ def steps_for(actor: Actor, request: SupportRequest) -> list[SupportStep]:
 
 
 def availability(first: date, last: date) -> list[tuple[Material, int, dict[date, int]]]:
-    """Every material lent out, with the fewest free over the days and the free count per day."""
+    """Every material lent out, with the fewest free over the days and the free count per day.  Callers ask only
+    from today on: the counts of past days would tell who borrowed what, next to the public events of those days."""
     materials = list(Material.objects.filter(active=True).order_by("slug"))
     held = _bookings([m.pk for m in materials], first, last)
     result = []

@@ -78,11 +78,12 @@ def event(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_for(request)
     found = service.event_for(actor, pk)
     may_manage = can(actor, "community.manage_event", found)
+    may_change = can(actor, "community.change_event", found)
     names = can(actor, "community.view_registrations", found)
     feed = (_feed_urls(request, initiative=found.initiative_id) if found.initiative_id
             else _feed_urls(request, district=found.district.number))  # fmt: skip
     context = {
-        "event": found, "next": service.next_of(found), "may_manage": may_manage,
+        "event": found, "next": service.next_of(found), "may_manage": may_manage, "may_change": may_change,
         "skipped": sorted(found.cancelled_dates), "cancel_form": CancelDateForm(), "feed": feed,
         "edit_url": reverse("community:event_edit", args=[found.pk]), **registrations.describe(found),
         "dates": registrations.occurrences_for(actor, found, names=names), "names": names,
@@ -118,7 +119,7 @@ def event_new(request: HttpRequest, pk: int) -> HttpResponse:
 def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_for(request)
     found = service.event_for(actor, pk)
-    if not can(actor, "community.manage_event", found) or found.status == Event.Status.CANCELLED:
+    if not can(actor, "community.change_event", found) or found.status == Event.Status.CANCELLED:
         raise Http404
     form = EventForm(request.POST if request.method == "POST" else None, instance=found, district=found.district)
     if request.method == "POST" and form.is_valid():

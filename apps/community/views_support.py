@@ -9,6 +9,7 @@ materials the city lends and how many are free, and the grant calls.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -69,8 +70,7 @@ def status_tag(request: SupportRequest) -> Tag:
 
 def due_cell(request: SupportRequest) -> Cell:
     """The date of the promised answer; marked late when it passed without one."""
-    late = request.is_open and request.answered_at is None and request.answer_due < timezone.localdate()
-    return Cell(day_text(request.answer_due), tag=Tag(_("Late"), "error") if late else None)
+    return Cell(day_text(request.answer_due), tag=Tag(_("Late"), "error") if support.is_late(request) else None)
 
 
 def _requests_table(caption: str, empty: str, rows: Any, *, with_initiative: bool) -> Table:
@@ -137,7 +137,8 @@ def _materials_form(request: HttpRequest) -> MaterialsForm:
         probe = MaterialsForm(data, materials=materials)
         probe.is_valid()
         first, last = probe.cleaned_data.get("needed_from"), probe.cleaned_data.get("needed_until")
-        if first and last and 0 <= (last - first).days <= 366:
+        today = timezone.localdate()
+        if first and last and today <= first <= today + timedelta(days=366) and 0 <= (last - first).days <= 61:
             free = {material.pk: count for material, count, _days in support.availability(first, last)}
     return MaterialsForm(data, materials=materials, free=free)
 
@@ -268,6 +269,8 @@ def support_request(request: HttpRequest, pk: int) -> HttpResponse:
         "note_form": TextForm(prefix="note", label=_("A note for the city (the initiative does not see it)")),
         "reply_form": TextForm(prefix="reply", label=_("Your answer")),
         "scores": support.summary(found) if answers and found.kind == SupportKind.GRANT else None,
+        "scores_hidden": answers and found.kind == SupportKind.GRANT and not support.may_see_scores(actor, found),
+        "may_withdraw": support.may_withdraw(found),
         "late": due_cell(found).tag is not None,
         "deadline_passed": found.call is not None and timezone.localdate() > found.call.deadline,
     }
@@ -350,6 +353,8 @@ def materials(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     first, last, status = today, today + timedelta(days=13), 200
     if form.is_bound:
+        if form.is_valid() and not today <= form.cleaned_data["first"] <= today + timedelta(days=366):
+            form.add_error("first", _("Choose days from today to a year ahead."))
         if form.is_valid():
             first, last = form.cleaned_data["first"], form.cleaned_data["last"]
         else:
@@ -433,12 +438,13 @@ def grant_call(request: HttpRequest, pk: int) -> HttpResponse:
         )
         for application in rows:
             s = support.summary(application)
+            hidden = not support.may_see_scores(actor, application)
             applications.add(
                 Cell(application.initiative.title, url=reverse("community:support_request", args=[application.pk])),
                 f"{application.amount_eur} euro",
                 Cell(tag=status_tag(application)),
                 s.scored,
-                "–" if s.average is None else s.average,
+                "–" if s.average is None or hidden else s.average,
             )
     today = timezone.localdate()
     context = {
@@ -530,7 +536,10 @@ def jury_score(request: HttpRequest, pk: int) -> HttpResponse:
             + [Column(str(JuryScore._meta.get_field(name).verbose_name), numeric=True) for name in JuryScore.CRITERIA]
             + [Column(_("Total of 20"), numeric=True)],
         )
-        for row in application.scores.select_related("member").order_by("member__seat", "pk"):
+        rows = list(application.scores.select_related("member"))
+        # an order of its own per application: the same seat on the same line every time would name its member
+        rows.sort(key=lambda r: hashlib.sha256(f"{application.pk}:{r.member_id}".encode()).hexdigest())
+        for row in rows:
             seat = row.member.get_seat_display() + (f" ({_('you')})" if row.pk == mine.pk else "")
             if row.recused:
                 others.add(seat, "–", "–", "–", "–", _("stepped aside"))

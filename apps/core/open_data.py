@@ -64,6 +64,18 @@ def dataset_file(app: str, slug: str, ext: str) -> tuple[str, str]:
     raise Http404("no such dataset")
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""What makes a spreadsheet read a cell as a formula (tab and carriage return too, as OWASP lists them)."""
+
+
+def neutralise(value: Any) -> Any:
+    """A text cell that a spreadsheet would run as a formula, made plain text; other values as they are.  Every CSV
+    the site writes of what people typed goes through this (open data, a person's own data)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     """A CSV file (RFC 4180: commas, CRLF, quotes where needed), ``None`` written as an empty cell."""
     out = io.StringIO()

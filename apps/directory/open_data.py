@@ -23,25 +23,15 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.core import formats
 from apps.core.capabilities import OpenDataset
-from apps.core.open_data import csv_text
+from apps.core.open_data import csv_text, neutralise
 
 from .models import Attribute, Location, Phone, Service, ServiceAtLocation
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-"""What makes a spreadsheet read a cell as a formula (tab and carriage return too, as OWASP lists them)."""
 
 CSV_HEADER = [
     "service_id", "service", "organisation", "types_of_help", "status", "phone", "website", "location_id",
     "location", "address", "postcode", "city", "latitude", "longitude", "district_number", "district",
     "last_checked",
 ]  # fmt: skip
-
-
-def neutralise(value: Any) -> Any:
-    """A text cell that a spreadsheet would run as a formula, made plain text; other values as they are."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def published_services() -> QuerySet[Service]:

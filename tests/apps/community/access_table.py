@@ -44,9 +44,8 @@ ROWS: Rows = {
     "community:whats_on": ({}, everyone(200)),
     "community:event": ({"pk": "@event"}, everyone(200)),
     "community:event_new": ({"pk": "@initiative_published"}, {**only(RESIDENT_ACCOUNTS), **OTHER_RESIDENTS}),
-    "community:event_edit": (
-        {"pk": "@event"}, {**signed_in(404), **dict.fromkeys({"initiative_starter"} | REVIEWERS, 200)},
-    ),
+    # an initiative's event is changed by its starter only; the district's reviewers may cancel it, not rewrite it
+    "community:event_edit": ({"pk": "@event"}, {**signed_in(404), "initiative_starter": 200}),
     "community:event_cancel": ({"pk": "@event"}, everyone(405)),
     "community:feed_district": ({"number": 1}, everyone(200)),
     "community:feed_place": ({"slug": "@place_slug"}, everyone(200)),

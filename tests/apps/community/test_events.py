@@ -183,3 +183,19 @@ def test_the_events_of_a_returned_or_ended_initiative_are_not_changed_by_its_sta
     assert world.client("starter").post(f"/nl/whats-on/{event.pk}/edit/", event_data(title="Weg")).status_code == 404
     event.refresh_from_db()
     assert event.title == "Taalcafé"
+
+
+def test_a_title_with_a_line_break_is_refused_and_reviewers_cancel_but_do_not_rewrite(world: World) -> None:
+    """A line break in a title would break every email about the event (an attacker review); the district's
+    reviewers may cancel an initiative's event, its starter alone changes it."""
+    from django.urls import reverse
+
+    found = published(world)
+    url = reverse("community:event_new", args=[found.pk])
+    answer = world.client("starter").post(url, {**event_data(), "title": "Taal\r\nBcc: evil@example.com"})
+    assert answer.status_code == 400 and not Event.objects.exists()
+    world.client("starter").post(url, event_data())
+    event = Event.objects.get()
+    assert world.client("coordinator").get(reverse("community:event_edit", args=[event.pk])).status_code == 404
+    world.client("coordinator").post(reverse("community:event_cancel", args=[event.pk]))
+    assert Event.objects.get().status == "cancelled"

