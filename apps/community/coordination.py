@@ -17,7 +17,7 @@ import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.cache import cache
@@ -47,9 +47,11 @@ WEEKS = 4
 WALKING_METRES = 800
 """Within walking distance, unless the setting ``COMMUNITY_WALKING_METRES`` says otherwise."""
 MAX_FOLLOW_UPS = 200
-FINDINGS_PER_PAGE = 50
+FINDINGS_PER_PAGE = 25
 """Findings a page lists (and the map draws): the worst first; a crowded district pages through the rest."""
-EVENTS_SHOWN = 100
+EVENTS_SHOWN = 50
+INITIATIVES_SHOWN = 50
+"""The initiatives the page lists; the public list of the district has them all."""
 """The first dates of the period listed on the page; What's on of the district has them all."""
 
 
@@ -145,6 +147,7 @@ class CoordinationView:
     page: int = 1
     pages: int = 1
     dates: int = 0
+    initiatives_count: int = 0
 
 
 def anchor_of(key: str) -> str:
@@ -262,6 +265,12 @@ class Period:
     event_places: dict[tuple[float, float], tuple[str, ...]]
     placed_events: int
     dates: int
+    initiative_places: dict[tuple[float, float], tuple[str, ...]] = field(default_factory=dict)
+    initiatives: int = 0
+    placed_initiatives: int = 0
+    by_theme: list[tuple[str, int]] = field(default_factory=list)
+    by_audience: list[tuple[str, int]] = field(default_factory=list)
+    tags: list[tuple[str, int]] = field(default_factory=list)
 
     @property
     def keys(self) -> frozenset[str]:
@@ -279,35 +288,43 @@ def finding_of(row: tuple[Any, ...]) -> hood.Finding:
                         points=tuple(hood.Point(lat, lon) for lat, lon in points), count=count)  # fmt: skip
 
 
-def findings_of(district: District, now: datetime | None = None) -> tuple[Period, list[Initiative]]:
-    """The district's findings and what the map needs of its events, with the initiatives they were computed from.
-    Kept in the cache under ``findings_version``: a crowded district's thousands of dates are read and compared
-    once, not on every visit; any change to the district's events or initiatives computes them anew."""
+def findings_of(district: District, now: datetime | None = None) -> Period:
+    """The district's findings, what the map needs of its initiatives and events, and the counts of its initiatives.
+    Kept in the cache under ``findings_version``: a crowded district's hundreds of initiatives and thousands of dates
+    are read and compared once, not on every visit; any change to them computes it anew."""
     now = now or timezone.now()
-    initiatives = list(published(PublicFilter(district=district.pk)))
     key = f"community-findings:{findings_version(district, now)}"
     kept = cache.get(key)
     if kept is not None:
-        return kept, initiatives
+        return cast(Period, kept)
+    initiatives = list(published(PublicFilter(district=district.pk)))
     events = events_of_period(district, now)
     audiences = [(str(code), str(label)) for code, label in Initiative.Audience.choices]
     found = hood.find(
         [initiative_in(i) for i in initiatives], events, audiences=audiences, themes=_themes(),
         walking_metres=walking_metres(),
     )  # fmt: skip
-    places: dict[tuple[float, float], list[str]] = {}
-    for event in events:
-        if event.point is not None:
-            titles = places.setdefault((event.point.lat, event.point.lon), [])
-            if len(titles) < 6:
-                titles.append(event.title)
+    by_theme, by_audience, tags = _counts(initiatives)
     period = Period(
         findings=tuple(_compact(f) for f in found.findings), without_location=len(found.without_location),
-        event_places={where: tuple(titles) for where, titles in places.items()},
+        event_places=_places((e.point.lat, e.point.lon, e.title) for e in events if e.point is not None),
         placed_events=sum(1 for e in events if e.point is not None), dates=sum(len(e.occurrences) for e in events),
+        initiative_places=_places((i.place.lat, i.place.lon, i.title) for i in initiatives if i.place is not None),
+        initiatives=len(initiatives), placed_initiatives=sum(1 for i in initiatives if i.place is not None),
+        by_theme=by_theme, by_audience=by_audience, tags=tags,
     )  # fmt: skip
     cache.set(key, period, timeout=3600)
-    return period, initiatives
+    return period
+
+
+def _places(rows: Any) -> dict[tuple[float, float], tuple[str, ...]]:
+    """Titles per location (at most six each, for a marker's words)."""
+    places: dict[tuple[float, float], list[str]] = {}
+    for lat, lon, title in rows:
+        titles = places.setdefault((lat, lon), [])
+        if len(titles) < 6:
+            titles.append(title)
+    return {where: tuple(titles) for where, titles in places.items()}
 
 
 def _label(titles: list[str]) -> str:
@@ -338,7 +355,8 @@ def view(actor: Actor, district: District, now: datetime | None = None, page: in
     """Everything the page shows, in a fixed number of queries.  The findings come ``FINDINGS_PER_PAGE`` at a time
     (a crowded district can have thousands of overlapping pairs); the map draws the overlaps of that page."""
     now = now or timezone.now()
-    period, initiatives = findings_of(district, now)
+    period = findings_of(district, now)
+    initiatives = list(published(PublicFilter(district=district.pk))[:INITIATIVES_SHOWN])
     keys = period.keys
     follow_ups = list(
         FollowUp.objects.filter(district=district, done_at__isnull=True).select_related("by")
@@ -356,28 +374,24 @@ def view(actor: Actor, district: District, now: datetime | None = None, page: in
         finding = finding_of(compact)
         rows.append(FindingRow(number, finding, finding_text(finding), anchor_of(finding.key),
                                per_finding.get(finding.key, [])))  # fmt: skip
-    by_theme, by_audience, tags = _counts(initiatives)
     soon = as_rows(public_occurrences(WhatsOn(district_id=district.pk), now=now,
                                       until=now + timedelta(weeks=WEEKS))[:EVENTS_SHOWN])  # fmt: skip
     return CoordinationView(
         district=district, initiatives=initiatives, occurrences=soon, findings=len(period.findings), rows=rows,
-        facts=_facts(actor, district, len(initiatives), period.dates), follow_ups=follow_ups,
-        svg=district_svg(district, initiatives, period, rows), without_location=period.without_location,
-        initiatives_without_location=sum(1 for i in initiatives if i.place is None),
-        by_theme=by_theme, by_audience=by_audience, tags=tags, page=page, pages=pages, dates=period.dates,
+        facts=_facts(actor, district, period.initiatives, period.dates), follow_ups=follow_ups,
+        svg=district_svg(district, period, rows), without_location=period.without_location,
+        initiatives_without_location=period.initiatives - period.placed_initiatives,
+        by_theme=period.by_theme, by_audience=period.by_audience, tags=period.tags, page=page, pages=pages,
+        dates=period.dates, initiatives_count=period.initiatives,
     )  # fmt: skip
 
 
-def district_svg(district: District, initiatives: list[Initiative], period: Period,
-                 rows: list[FindingRow]) -> str:  # fmt: skip
+def district_svg(district: District, period: Period, rows: list[FindingRow]) -> str:
     """The district's map: its outline, a square where initiatives meet and a circle where events happen (one per
     place, however many share it), and each overlap of the list shown as a numbered pair (the numbers of the list
     of findings, which is the map's text alternative)."""
-    squares: dict[tuple[float, float], list[str]] = {}
-    for initiative in initiatives:
-        if initiative.place is not None:
-            squares.setdefault((initiative.place.lat, initiative.place.lon), []).append(initiative.title)
-    markers = [drawing.Marker("initiative", hood.Point(*where), _label(titles)) for where, titles in squares.items()]
+    markers = [drawing.Marker("initiative", hood.Point(*where), _label(list(titles)))
+               for where, titles in period.initiative_places.items()]  # fmt: skip
     markers += [drawing.Marker("event", hood.Point(*where), _label(list(titles)))
                 for where, titles in period.event_places.items()]  # fmt: skip
     pairs = [
@@ -386,7 +400,7 @@ def district_svg(district: District, initiatives: list[Initiative], period: Peri
         if row.finding.is_overlap and row.finding.points
     ]
     overlaps = len(pairs)
-    placed = sum(1 for initiative in initiatives if initiative.place is not None)
+    placed = period.placed_initiatives
     desc = " ".join([
         _("The outline of %(district)s.") % {"district": district.name},
         ngettext("%(count)s initiative with a known place, drawn as a square.",
@@ -419,7 +433,7 @@ def note_follow_up(*, actor: Actor, district: District, finding: str, text: str,
     """Note a follow-up on a finding the view shows now; a key it does not show is refused (nothing stored)."""
     if not can(actor, "community.note_follow_up", district):
         raise PermissionDenied
-    period, _initiatives = findings_of(district, now)
+    period = findings_of(district, now)
     match = next((finding_of(row) for row in period.findings if row[0] == finding), None)
     if match is None:
         raise ValidationError(

@@ -35,6 +35,7 @@ from .models import (
     MaterialLine,
     Need,
     Pledge,
+    Registration,
     SupportRequest,
     SupportStep,
     Theme,
@@ -90,6 +91,7 @@ KINDS = [
         "intergenerational": True,
         "languages": ["nl", "ar", "uk", "fr"],
         "needs": [("Gesprekspartners", 6)],
+        "capacity": 12,
         "costs": "Gratis",
     },
     {
@@ -112,6 +114,7 @@ KINDS = [
         "when": "Maandag en woensdag, 16:00 tot 17:30",
         "intergenerational": True,
         "needs": [("Begeleiders", 4), ("Fruit voor de pauze", 2)],
+        "capacity": 10,
         "costs": "Gratis",
     },
 ]
@@ -147,6 +150,7 @@ def load(rng: random.Random) -> int:
             made += 1
             _initiative(generator, kind, district, starter, places, residents, themes, now)
     made += _starter_demo(generator, themes, now)
+    _registrations_demo(now)
     _support_demo(generator, now)
     return made
 
@@ -202,7 +206,26 @@ def _event(generator: random.Random, initiative: Initiative, kind: dict, now: ti
         duration_minutes=generator.choice([60, 90, 120]), repeat="weekly" if weekly else "none",
         repeat_until=first + timedelta(weeks=16) if weekly else None,
         wheelchair_accessible=initiative.wheelchair_accessible, created_by=initiative.starter,
+        capacity=kind.get("capacity"), audience=list(initiative.audience), languages=list(initiative.languages),
     )  # fmt: skip
+
+
+def _registrations_demo(now: timezone.datetime) -> None:
+    """The demo starter's language café is full on its first date (12 registered, 2 waiting); the demo resident is
+    registered for it, so "My registrations" and the personal feed show something."""
+    starter, resident = _account(Role.INITIATIVE_STARTER), _account(Role.RESIDENT)
+    event = Event.objects.filter(initiative__starter=starter, capacity__isnull=False).order_by("pk").first()
+    if event is None or event.capacity is None:
+        return
+    people = list(Person.objects.filter(roles__role=Role.RESIDENT, erased_at__isnull=True)
+                  .exclude(pk=getattr(starter, "pk", None)).order_by("pk")[: event.capacity + 2])  # fmt: skip
+    if resident is not None and resident not in people:
+        people = [resident, *people[:-1]]
+    for n, person in enumerate(people):
+        Registration.objects.create(
+            event=event, occurs_on=event.starts_on, person=person, created_at=now - timedelta(hours=len(people) - n),
+            status="confirmed" if n < event.capacity else "waiting",
+        )  # fmt: skip
 
 
 def _starter_demo(generator: random.Random, themes: dict[str, Theme], now: timezone.datetime) -> int:

@@ -196,6 +196,7 @@ class WhatsOn:
     audience: str = ""
     wheelchair: bool = False
     first_day: date | None = None
+    place_id: int | None = None
 
 
 def public_occurrences(chosen: WhatsOn | None = None, *, now: datetime | None = None,
@@ -207,8 +208,7 @@ def public_occurrences(chosen: WhatsOn | None = None, *, now: datetime | None = 
     rows = (
         Occurrence.objects.select_related("event", "event__initiative", "event__place", "event__district")
         .defer("event__district__geometry", "event__place__description", "event__initiative__summary")
-        .filter(ends_at__gt=now)
-        .filter(Q(event__initiative__status=Initiative.Status.PUBLISHED) | Q(event__initiative__isnull=True))
+        .filter(public=True, ends_at__gt=now)
     )
     if until is not None:
         rows = rows.filter(starts_at__lt=until)
@@ -216,10 +216,11 @@ def public_occurrences(chosen: WhatsOn | None = None, *, now: datetime | None = 
         rows = rows.filter(day__gte=chosen.first_day)
     if chosen.district_id is not None:
         rows = rows.filter(district_id=chosen.district_id)
+    if chosen.place_id is not None:
+        rows = rows.filter(place_id=chosen.place_id)
     if chosen.audience:
         # the codes as JSON text (both databases): '"children"' in '["children"]'; "everyone" is for everyone
-        rows = rows.filter(Q(event__audience__icontains=f'"{chosen.audience}"')
-                           | Q(event__audience__icontains='"everyone"') | Q(event__audience=[]))  # fmt: skip
+        rows = rows.filter(Q(audience="") | Q(audience__contains=f"|{chosen.audience}|"))  # kept on the date
     if chosen.wheelchair:
         rows = rows.filter(event__wheelchair_accessible=True)
     return rows.order_by("starts_at", "event_id")

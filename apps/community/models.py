@@ -646,13 +646,15 @@ class Occurrence(models.Model):
     ends_at = models.DateTimeField()
     district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="+")
     place = models.ForeignKey(Place, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    public = models.BooleanField(default=False)  # its initiative is published (or it has none): in the lists
+    audience = models.CharField(max_length=300, blank=True)  # "|children|older_residents|"; empty: for everyone
 
     class Meta:
         ordering = ["starts_at", "event_id"]
         verbose_name = _("date of an event")
         verbose_name_plural = _("dates of events")
         indexes = [
-            models.Index(fields=["district", "starts_at"]), models.Index(fields=["starts_at", "event"]),
+            models.Index(fields=["district", "public", "starts_at"]), models.Index(fields=["public", "starts_at"]),
             models.Index(fields=["place", "starts_at"]),
         ]  # fmt: skip
         constraints = [models.UniqueConstraint(fields=["event", "day"], name="community_occurrence_once")]

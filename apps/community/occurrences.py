@@ -18,12 +18,29 @@ from django.dispatch import receiver
 
 from domain.calendar import Schedule, iso_dates, local_start
 
-from .models import Event, Occurrence
+from .models import Event, Initiative, Occurrence
+
+
+def audience_key(event: Event) -> str:
+    """The event's groups as one text the lists filter on ("|children|older_residents|"); empty for everyone: an
+    event names none, or "everyone", and its initiative's groups count when it names none."""
+    codes = list(event.audience or [])
+    if not codes and event.initiative_id is not None:
+        codes = list(getattr(event.initiative, "audience", None) or [])
+    if not codes or "everyone" in codes:
+        return ""
+    return "|" + "|".join(sorted(codes)) + "|"
+
+
+def is_public(event: Event) -> bool:
+    """In the public lists: an event of the city or a place, or of a published initiative."""
+    return event.initiative_id is None or getattr(event.initiative, "status", "") == "published"
 
 
 def _rows(event: Event) -> list[Occurrence]:
     if event.status == Event.Status.CANCELLED:
         return []
+    public, audience = is_public(event), audience_key(event)
     schedule = Schedule(
         starts_on=event.starts_on, start_time=event.start_time, duration_minutes=event.duration_minutes,
         weekly_until=event.repeat_until if event.repeat == Event.Repeat.WEEKLY else None,
@@ -34,7 +51,7 @@ def _rows(event: Event) -> list[Occurrence]:
         start = local_start(day, event.start_time)
         rows.append(Occurrence(
             event_id=event.pk, day=day, starts_at=start, ends_at=start + timedelta(minutes=event.duration_minutes),
-            district_id=event.district_id, place_id=event.place_id,
+            district_id=event.district_id, place_id=event.place_id, public=public, audience=audience,
         ))  # fmt: skip
     return rows
 
@@ -66,6 +83,15 @@ def rebuild_many(events: Iterable[Event], *, batch: int = 2000) -> int:
     if chunk:
         flush()
     return written
+
+
+@receiver(post_save, sender=Initiative, dispatch_uid="community_occurrences_of_initiative")
+def _initiative_saved(sender: Any, instance: Initiative, raw: bool = False, **kwargs: Any) -> None:
+    """Published, returned or ended: its events' dates join or leave the public lists at once."""
+    if not raw:
+        Occurrence.objects.filter(event__initiative_id=instance.pk).update(
+            public=instance.status == Initiative.Status.PUBLISHED
+        )
 
 
 @receiver(post_save, sender=Event, dispatch_uid="community_occurrences")

@@ -21,7 +21,7 @@ import hmac
 import re
 import secrets
 from collections import defaultdict
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -41,7 +41,7 @@ from apps.core import formats
 from apps.people.models import Person
 from domain.calendar import CITY_ZONE, iso_dates, local_start
 
-from .events import KEEP_CANCELLED_DAYS, _location, _public, city_timezone, schedule_of
+from .events import KEEP_CANCELLED_DAYS, _location, city_timezone, schedule_of
 from .models import Event, Initiative, PersonalFeed, Registration
 
 LIVE = (Registration.Status.CONFIRMED, Registration.Status.WAITING)
@@ -627,34 +627,35 @@ def week_of(value: str | None, today: date) -> date:
     return monday
 
 
+PROGRAMME_MOST = 1500
+"""A week's dates on one printed programme at the most (a district has far fewer; a city-wide one would be a book)."""
+
+
 def programme(monday: date, *, district_id: int | None = None, place_id: int | None = None) -> list[dict[str, Any]]:
-    """The week's occurrences (planned events, dates left out not shown), per day: ``[{"day", "rows"}]`` with the
-    places left of each occurrence."""
-    sunday = monday + timedelta(days=6)
-    rows = (
-        _public()
-        .filter(status=Event.Status.SCHEDULED)
-        .filter(
-            Q(repeat=Event.Repeat.NONE, starts_on__gte=monday, starts_on__lte=sunday)
-            | Q(repeat=Event.Repeat.WEEKLY, starts_on__lte=sunday, repeat_until__gte=monday)
-        )
-    )
-    if district_id is not None:
-        rows = rows.filter(district_id=district_id)
-    if place_id is not None:
-        rows = rows.filter(place_id=place_id)
-    found = []
-    for event in rows[:2000]:
-        for day in schedule_of(event).dates():
-            if day > sunday:
-                break
-            if day >= monday:
-                start, end = start_of(event, day)
-                found.append({"event": event, "start": start, "end": end})
-    with_places(found)
+    """The week's occurrences (planned events, dates left out not shown), per day: ``[{"day", "rows"}]``, each row
+    what the printed page says (time, title, where, access, places left).  From the dates kept as rows
+    (``Occurrence``), read as plain values: two queries however many events a crowded district has."""
+    from .events import WhatsOn, public_occurrences
+
+    start = local_start(monday, time(0))
+    end = local_start(monday + timedelta(days=7), time(0))
+    chosen = WhatsOn(district_id=district_id, place_id=place_id)
+    values = public_occurrences(chosen, now=start, until=end).values_list(
+        "event_id", "day", "starts_at", "ends_at", "event__title", "event__address", "event__wheelchair_accessible",
+        "event__capacity", "event__place__name", "event__place__street", "event__place__house_number",
+        "event__place__postcode",
+    )[:PROGRAMME_MOST]  # fmt: skip
+    rows = []
+    for pk, day, begins, ends, title, address, wheelchair, capacity, place, street, number, postcode in values:
+        where = f"{place}, {street} {number}, {postcode}" if place else address
+        rows.append({"event_id": pk, "day": day, "start": timezone.localtime(begins), "end": timezone.localtime(ends),
+                     "title": title, "where": where, "wheelchair": wheelchair, "capacity": capacity})  # fmt: skip
+    taken = counts({(row["event_id"], row["day"]) for row in rows if row["capacity"] is not None})
+    for row in rows:
+        capacity = row["capacity"]
+        row["left"] = None if capacity is None else max(capacity - taken[(row["event_id"], row["day"])]["confirmed"], 0)
     days = []
     for offset in range(7):
         day = monday + timedelta(days=offset)
-        listed = sorted((r for r in found if r["start"].date() == day), key=lambda r: (r["start"], r["event"].pk))
-        days.append({"day": day, "rows": listed})
+        days.append({"day": day, "rows": [row for row in rows if row["day"] == day]})
     return days

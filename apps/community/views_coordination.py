@@ -82,10 +82,6 @@ def _follow_ups_table(actor: object, view: coordination.CoordinationView) -> Tab
     return table
 
 
-INITIATIVES_SHOWN = 100
-"""The initiatives the page lists; the public list of the district has them all."""
-
-
 def _tables(view: coordination.CoordinationView) -> list[Table]:
     initiatives = Table(
         caption=_("Published initiatives"),
@@ -93,7 +89,7 @@ def _tables(view: coordination.CoordinationView) -> list[Table]:
                  Column(_("Meeting"))],
         empty=_("No initiative is published in this district."),
     )  # fmt: skip
-    for i in view.initiatives[:INITIATIVES_SHOWN]:
+    for i in view.initiatives:
         tags = [
             _("young and old") if i.intergenerational else "",
             _("different backgrounds") if i.intercultural else "",
@@ -112,7 +108,7 @@ def _tables(view: coordination.CoordinationView) -> list[Table]:
         counts.add(_("Theme: %(theme)s") % {"theme": label}, count)
     for label, count in view.by_audience:
         counts.add(_("For: %(group)s") % {"group": label}, count)
-    if view.initiatives:
+    if view.initiatives_count:
         for label, count in view.tags:
             counts.add(label, count)
     events = Table(

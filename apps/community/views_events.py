@@ -15,6 +15,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -34,6 +35,19 @@ FEED_TYPE = "text/calendar; charset=utf-8"
 
 
 PER_PAGE = 20
+MOST_COUNTED = 1000
+"""What's on counts the dates up to this many: beyond it, "more than 1,000" (counting a city's year of dates costs
+more than the page; a district or a first day narrows it down)."""
+
+
+class CappedPaginator(Paginator):
+    """A paginator that counts at most ``MOST_COUNTED`` + 1 rows (``capped`` says there are more)."""
+
+    @cached_property
+    def count(self) -> int:
+        counted = self.object_list[: MOST_COUNTED + 1].count()  # type: ignore[union-attr]
+        self.capped = counted > MOST_COUNTED
+        return min(counted, MOST_COUNTED)
 FEED_CACHE_SECONDS = 24 * 3600
 
 
@@ -57,13 +71,15 @@ def whats_on(request: HttpRequest) -> HttpResponse:
         district_id=district.pk if district else None, audience=chosen.get("audience") or "",
         wheelchair=bool(chosen.get("wheelchair")), first_day=chosen.get("first_day"),
     ))  # fmt: skip
-    page = Paginator(found, PER_PAGE).get_page(request.GET.get("page"))
+    paginator = CappedPaginator(found, PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
     rows = registrations.with_places(service.as_rows(page.object_list))
     for row in rows:
         row.update(registrations.describe(row["event"]))
     kept = urlencode([(key, value) for key, values in request.GET.lists() if key != "page" for value in values])
     context = {
         "form": form, "district": district, "rows": rows, "page": page, "query": kept,
+        "capped": getattr(paginator, "capped", False), "most": MOST_COUNTED,
         "feed": _feed_urls(request, district=district.number) if district else None,
         "may_add": can(actor_for(request), "community.add_city_event"),
         "has_registrations": can(actor_for(request), "community.my_registrations"),

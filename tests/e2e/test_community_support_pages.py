@@ -38,7 +38,7 @@ def test_a_starter_asks_for_tables_on_a_phone_without_javascript(browser: Browse
     page.get_by_role("button", name="Bekijk wat beschikbaar is").click()
     expect(page.locator("main")).to_contain_text("40 beschikbaar")  # the form says how many tables are free then
     page.get_by_label("Tafels").fill("8")
-    page.get_by_role("button", name="Naar de stad sturen").click()
+    page.get_by_role("button", name="Versturen naar de stad").click()
     expect(page.locator("h1")).to_have_text("Materiaal lenen")
     expect(page.locator(".status-tag").first).to_have_text("Ontvangen")
     made = SupportRequest.objects.filter(initiative=initiative, kind="materials").order_by("-pk").first()

@@ -64,7 +64,7 @@ def event(world: World, title: str, at: Place | None, *, start: time = time(14),
 
 
 def keys(world: World) -> set[str]:
-    period, _initiatives = coordination.findings_of(world.district)
+    period = coordination.findings_of(world.district)
     return set(period.keys)
 
 
@@ -90,7 +90,7 @@ def test_overlaps_and_gaps_placed_on_purpose(world: World) -> None:
 def test_an_event_with_only_an_address_is_left_out_and_counted(world: World) -> None:
     event(world, "Zonder plaats", None)
     event(world, "Met plaats", place(world))
-    period, _i = coordination.findings_of(world.district)
+    period = coordination.findings_of(world.district)
     assert period.without_location == 1
     page = world.client("coordinator").get(PAGE).content.decode()
     assert "1 event has only an address" in page

@@ -82,7 +82,8 @@ def test_dates_follow_every_change_of_an_event(world: World) -> None:
     assert not Occurrence.objects.filter(event=weekly).exists()
     # the initiative ends: its events leave What's on
     other = event(published, 2)
-    Initiative.objects.filter(pk=published.pk).update(status="ended")
+    published.status = "ended"
+    published.save(update_fields=["status", "updated_at"])
     assert listed(world) == [] and other.occurrences.count() == 1
 
 
