@@ -208,7 +208,8 @@ def public_occurrences(chosen: WhatsOn | None = None, *, now: datetime | None = 
     rows = (
         Occurrence.objects.select_related("event", "event__initiative", "event__place", "event__district")
         .defer("event__district__geometry", "event__place__description", "event__initiative__summary")
-        .filter(public=True, ends_at__gt=now)
+        # started at most a day ago (no event lasts longer), so the start's index narrows it: still going on
+        .filter(public=True, starts_at__gt=now - timedelta(days=1), ends_at__gt=now)
     )
     if until is not None:
         rows = rows.filter(starts_at__lt=until)

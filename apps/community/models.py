@@ -654,7 +654,9 @@ class Occurrence(models.Model):
         verbose_name = _("date of an event")
         verbose_name_plural = _("dates of events")
         indexes = [
-            models.Index(fields=["district", "public", "starts_at"]), models.Index(fields=["public", "starts_at"]),
+            # in the order the lists read them (by start, then event): a page is read off the index, not sorted
+            # (``public`` is not in them: a boolean is compared bare, "WHERE public", which no index serves)
+            models.Index(fields=["district", "starts_at", "event"]), models.Index(fields=["starts_at", "event"]),
             models.Index(fields=["place", "starts_at"]),
         ]  # fmt: skip
         constraints = [models.UniqueConstraint(fields=["event", "day"], name="community_occurrence_once")]
