@@ -31,7 +31,7 @@ def test_a_starter_asks_for_tables_on_a_phone_without_javascript(browser: Browse
     page = context_for(browser, site, "initiative_starter", java_script_enabled=False).new_page()
     page.goto(site.url + f"/nl/initiatives/{initiative.pk}/")
     page.get_by_role("link", name="Steun vragen aan de stad").click()
-    page.get_by_role("link", name="Materiaal lenen").click()
+    page.get_by_role("link", name="Materiaal lenen", exact=True).click()
     first = timezone.localdate() + timedelta(days=30)
     page.get_by_label("Eerste dag").fill(first.strftime("%d/%m/%Y"))
     page.get_by_label("Laatste dag").fill((first + timedelta(days=1)).strftime("%d/%m/%Y"))
@@ -58,7 +58,7 @@ def test_the_coordinator_grants_it_by_keyboard_only(browser: Browser, site: Any)
     expect(button).to_be_focused()
     page.keyboard.press("Enter")
     expect(page.locator(".status-tag").first).to_have_text("In behandeling")
-    grant = page.get_by_role("button", name="Toekennen")
+    grant = page.get_by_role("button", name="Toekennen", exact=True)
     for _ in range(60):
         page.keyboard.press("Tab")
         if grant.evaluate("element => element === document.activeElement"):
