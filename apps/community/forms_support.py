@@ -191,7 +191,7 @@ class HelpForm(forms.Form):
 class TextForm(forms.Form):
     """One text: a question of the city, the applicant's reply, a note, the reason of an answer."""
 
-    text = forms.CharField(label=_("Text"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(label=_("Text"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args: Any, label: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

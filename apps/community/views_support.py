@@ -74,7 +74,7 @@ def due_cell(request: SupportRequest) -> Cell:
 
 
 def _requests_table(caption: str, empty: str, rows: Any, *, with_initiative: bool) -> Table:
-    columns = [Column(_("Request"))] + ([Column(_("Initiative")), Column(_("District"))] if with_initiative else [])
+    columns = [Column(_("Support request"))] + ([Column(_("Initiative")), Column(_("District"))] if with_initiative else [])
     table = Table(
         caption=caption, columns=[*columns, Column(_("Status")), Column(_("Answer by")), Column(_("Team"))], empty=empty
     )
@@ -540,7 +540,9 @@ def jury_score(request: HttpRequest, pk: int) -> HttpResponse:
         # an order of its own per application: the same seat on the same line every time would name its member
         rows.sort(key=lambda r: hashlib.sha256(f"{application.pk}:{r.member_id}".encode()).hexdigest())
         for row in rows:
-            seat = row.member.get_seat_display() + (f" ({_('you')})" if row.pk == mine.pk else "")
+            seat = str(row.member.get_seat_display())
+            if row.pk == mine.pk:
+                seat = _("%(seat)s (you)") % {"seat": seat}
             if row.recused:
                 others.add(seat, "–", "–", "–", "–", _("stepped aside"))
             else:
