@@ -32,6 +32,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from icalendar import Calendar, vCalAddress, vText
 from icalendar import Event as CalendarEvent
 
@@ -627,6 +628,14 @@ def week_of(value: str | None, today: date) -> date:
     return monday
 
 
+def _left_words(left: int | None) -> str:
+    if left is None:
+        return str(_("No registration needed."))
+    if left == 0:
+        return str(_("Full: you can join the waiting list")) + "."
+    return ngettext("%(left)s place left", "%(left)s places left", left) % {"left": left} + "."
+
+
 PROGRAMME_MOST = 1500
 """A week's dates on one printed programme at the most (a district has far fewer; a city-wide one would be a book)."""
 
@@ -651,9 +660,12 @@ def programme(monday: date, *, district_id: int | None = None, place_id: int | N
         rows.append({"event_id": pk, "day": day, "start": timezone.localtime(begins), "end": timezone.localtime(ends),
                      "title": title, "where": where, "wheelchair": wheelchair, "capacity": capacity})  # fmt: skip
     taken = counts({(row["event_id"], row["day"]) for row in rows if row["capacity"] is not None})
+    words = {True: _("Wheelchair accessible."), False: _("Not said to be wheelchair accessible.")}
     for row in rows:
         capacity = row["capacity"]
-        row["left"] = None if capacity is None else max(capacity - taken[(row["event_id"], row["day"])]["confirmed"], 0)
+        left = None if capacity is None else max(capacity - taken[(row["event_id"], row["day"])]["confirmed"], 0)
+        row["left"] = left
+        row["note"] = f"{words[bool(row['wheelchair'])]} {_left_words(left)}"  # written once here, not per row
     days = []
     for offset in range(7):
         day = monday + timedelta(days=offset)

@@ -74,7 +74,8 @@ def due_cell(request: SupportRequest) -> Cell:
 
 
 def _requests_table(caption: str, empty: str, rows: Any, *, with_initiative: bool) -> Table:
-    columns = [Column(_("Support request"))] + ([Column(_("Initiative")), Column(_("District"))] if with_initiative else [])
+    extra = [Column(_("Initiative")), Column(_("District"))] if with_initiative else []
+    columns = [Column(_("Support request")), *extra]
     table = Table(
         caption=caption, columns=[*columns, Column(_("Status")), Column(_("Answer by")), Column(_("Team"))], empty=empty
     )
