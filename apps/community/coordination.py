@@ -47,10 +47,10 @@ WEEKS = 4
 WALKING_METRES = 800
 """Within walking distance, unless the setting ``COMMUNITY_WALKING_METRES`` says otherwise."""
 MAX_FOLLOW_UPS = 200
-FINDINGS_PER_PAGE = 25
+FINDINGS_PER_PAGE = 20
 """Findings a page lists (and the map draws): the worst first; a crowded district pages through the rest."""
-EVENTS_SHOWN = 50
-INITIATIVES_SHOWN = 50
+EVENTS_SHOWN = 30
+INITIATIVES_SHOWN = 30
 """The initiatives the page lists; the public list of the district has them all."""
 """The first dates of the period listed on the page; What's on of the district has them all."""
 
