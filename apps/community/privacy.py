@@ -28,6 +28,7 @@ from .models import (
     Initiative,
     JuryMember,
     JuryScore,
+    Occurrence,
     PersonalFeed,
     Pledge,
     Registration,
@@ -103,6 +104,7 @@ def erase(person: Any) -> None:
     for initiative in started.filter(status=Initiative.Status.PUBLISHED):
         cancel_events_of(initiative)  # its events to come are cancelled, and who registered is told
     started.exclude(status=Initiative.Status.ENDED).update(status=Initiative.Status.ENDED, updated_at=now)
+    Occurrence.objects.filter(event__initiative__in=started).update(public=False)  # an update sends no signal
     started.update(starter=None, contact_name="", contact_email="", contact_phone="")
     SupportRequest.objects.filter(submitted_by=person).update(submitted_by=None, message="")
     SupportStep.objects.filter(by=person, kind=SupportStep.Kind.REPLY).update(by=None, text="")  # their replies
