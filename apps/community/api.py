@@ -307,8 +307,11 @@ def community_initiative(request: HttpRequest, initiative_id: int) -> Any:
 def community_events(request: HttpRequest, query: Query[CommunityEventQuery]) -> Any:
     """What's on: the occurrences of the next weeks (1 to 8) in time order, per district or the whole city;
     cancelled dates left out.  Times are ISO 8601 with the offset of Ghent's local time."""
-    rows = event_reads.upcoming(district_id=_district_id(query.district), weeks=query.weeks)
-    return {"count": len(rows), "items": [_occurrence(r) for r in rows[query.offset : query.offset + query.limit]]}
+    now = timezone.now()
+    chosen = event_reads.WhatsOn(district_id=_district_id(query.district))
+    rows = event_reads.public_occurrences(chosen, now=now, until=now + timedelta(weeks=query.weeks))
+    page = event_reads.as_rows(rows[query.offset : query.offset + query.limit])  # paged in the database
+    return {"count": rows.count(), "items": [_occurrence(r) for r in page]}
 
 
 @router.get("/community/events/{event_id}", response={200: CommunityEventOut, **ERRORS}, auth=None)

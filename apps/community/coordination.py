@@ -171,23 +171,6 @@ def initiative_in(initiative: Initiative) -> hood.InitiativeIn:
     )  # fmt: skip
 
 
-def events_in(occurrences: list[dict[str, Any]]) -> list[hood.EventIn]:
-    """The events of the period, each with its occurrences; an event's audience is its initiative's when it names
-    none (the form says "as the initiative says them"), and everyone for an event of the city."""
-    times: dict[int, list[tuple[datetime, datetime]]] = {}
-    events: dict[int, Event] = {}
-    for row in occurrences:
-        event = row["event"]
-        events[event.pk] = event
-        times.setdefault(event.pk, []).append((row["start"], row["end"]))
-    found = []
-    for pk, event in events.items():
-        audience = _audience(event.audience, event.initiative.audience if event.initiative else None)
-        point = _point(event.place)
-        found.append(hood.EventIn(pk, event.title, audience, tuple(times[pk]), point))
-    return found
-
-
 def events_of_period(district: District, now: datetime) -> list[hood.EventIn]:
     """The district's public events of the next four weeks with their dates, read as plain values (no model rows):
     a district with thousands of dates reads them in one query, fast."""

@@ -235,13 +235,6 @@ def as_rows(occurrences: Iterable[Occurrence]) -> list[dict[str, Any]]:
     ]
 
 
-def upcoming(*, district_id: int | None = None, weeks: int = 8, now: datetime | None = None) -> list[dict[str, Any]]:
-    """The occurrences of the next ``weeks`` weeks, in time order, each with its event (cancelled ones left out)."""
-    now = now or timezone.now()
-    rows = public_occurrences(WhatsOn(district_id=district_id), now=now, until=now + timedelta(weeks=weeks))
-    return as_rows(rows)
-
-
 def next_of(event: Event, now: datetime | None = None) -> tuple[datetime, datetime] | None:
     return next_occurrence(schedule_of(event), now or timezone.now())
 
@@ -264,11 +257,6 @@ def feed_rows(*, district_id: int | None = None, place_id: int | None = None,
     if initiative_id is not None:
         rows = rows.filter(initiative_id=initiative_id)
     return _current(rows, timezone.now()).order_by("pk")
-
-
-def feed_events(*, district_id: int | None = None, place_id: int | None = None,
-                initiative_id: int | None = None) -> list[Event]:  # fmt: skip
-    return list(feed_rows(district_id=district_id, place_id=place_id, initiative_id=initiative_id))
 
 
 def feed_version(rows: QuerySet[Event]) -> str:
@@ -338,12 +326,6 @@ def calendar_of(rows: QuerySet[Event], *, name: str, url_of: Any) -> bytes:
         cache.set_many(written, timeout=7 * 24 * 3600)
         kept.update(written)
     return _assemble([kept[keys[pk]] for pk, *_rest in versions if keys[pk] in kept], name=name)
-
-
-def calendar(events: list[Event], *, name: str, url_of: Any) -> bytes:
-    """The feed: one VEVENT per event (``vevent``), the city's zone (its VTIMEZONE) included, SEQUENCE and a stable
-    UID."""
-    return _assemble([vevent(event, url_of(event)) for event in events], name=name)
 
 
 def _assemble(vevents: list[bytes], *, name: str) -> bytes:

@@ -17,7 +17,7 @@ Every write is one transaction on the locked request with the rule asked again.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, time, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -616,9 +616,5 @@ def applications_for_jury(actor: Actor, call: GrantCall) -> list[dict[str, Any]]
     return rows
 
 
-def calls_for(today: date | None = None) -> QuerySet[GrantCall]:
+def calls_for() -> QuerySet[GrantCall]:
     return GrantCall.objects.select_related("district").defer("district__geometry").order_by("-deadline", "pk")
-
-
-def now_local() -> datetime:
-    return timezone.localtime()
